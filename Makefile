@@ -1,0 +1,138 @@
+# tlpress - the advisory publishing pipeline of a national CSIRT
+#
+#   make            build build/tlpress and build/libtlpress.a
+#   make deps       install the missing Debian packages needed to build
+#   make check      install what the tests need, build with -Werror, run every
+#                   test (unit tests also under ASan and UBSan)
+#   make demo       build and run the pipeline on advisories/
+#   make bench      measure speed and memory (see bench/)
+#   make install    PREFIX=/usr/local DESTDIR= ...
+
+VERSION = 0.1.0
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/tlpress
+MANDIR ?= $(PREFIX)/share/man
+
+CC ?= cc
+CFLAGS ?= -O2 -g -fstack-protector-strong
+# Warnings stay on whatever CFLAGS the user gives; -Werror with WERROR=1
+# (make check and CI set it), so that a new compiler's warning does not
+# break a user's build.
+override CFLAGS := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+	-Wno-missing-field-initializers $(if $(WERROR),-Werror) $(CFLAGS)
+override CPPFLAGS := -D_GNU_SOURCE -DTLPRESS_VERSION='"$(VERSION)"' \
+	-DTLPRESS_DATADIR='"$(DATADIR)"' -Ilib $(CPPFLAGS)
+
+# pkg-config names of the libraries lib/ uses
+PKGS = libcmark-gfm yaml-0.1 jansson libxml-2.0
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+# Debian packages: to build, and in addition to run the tests
+BUILD_DEBS = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
+	libyaml-dev libjansson-dev libxml2-dev libgpgme-dev libgmime-3.0-dev \
+	libcurl4-openssl-dev libsqlite3-dev
+TEST_DEBS = perl libxml2-utils cmark-gfm valgrind
+
+B = build
+LIB_SRC := $(sort $(wildcard lib/*.c))
+CMD_SRC := $(sort $(wildcard cmd/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+LIB_OBJ := $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
+CMD_OBJ := $(CMD_SRC:cmd/%.c=$(B)/cmd/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+SAN = $(B)/asan
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+SAN_LIB_OBJ := $(LIB_SRC:lib/%.c=$(SAN)/lib/%.o)
+SAN_CMD_OBJ := $(CMD_SRC:cmd/%.c=$(SAN)/cmd/%.o)
+SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(SAN)/tests/%)
+
+all: $(B)/tlpress
+
+$(B)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/cmd/%.o: cmd/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/libtlpress.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/tlpress: $(CMD_OBJ) $(B)/libtlpress.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libtlpress.a $(PKG_LIBS) -lpthread -lm
+
+$(B)/tests/%: tests/unit/%.c $(B)/libtlpress.a tests/unit/harness.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libtlpress.a $(PKG_LIBS) -lpthread -lm
+
+# The same with AddressSanitizer and UndefinedBehaviorSanitizer
+$(SAN)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -MMD -MP -c -o $@ $<
+
+$(SAN)/cmd/%.o: cmd/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -MMD -MP -c -o $@ $<
+
+$(SAN)/libtlpress.a: $(SAN_LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SAN)/tlpress: $(SAN_CMD_OBJ) $(SAN)/libtlpress.a
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(SAN_CMD_OBJ) $(SAN)/libtlpress.a $(PKG_LIBS) -lpthread -lm
+
+$(SAN)/tests/%: tests/unit/%.c $(SAN)/libtlpress.a tests/unit/harness.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $< $(SAN)/libtlpress.a $(PKG_LIBS) -lpthread -lm
+
+unit: $(UNIT_BIN)
+asan: $(SAN)/tlpress $(SAN_UNIT_BIN)
+
+deps:
+	@sh .ci/deps $(BUILD_DEBS)
+
+check-deps:
+	@sh .ci/deps $(BUILD_DEBS) $(TEST_DEBS)
+
+# Every test: unit tests (plain and sanitized) and the command-line tests,
+# in one prove(1) run. TLPRESS names the binary the CLI tests run;
+# TLPRESS_SHARED the shared folder with schemas and spec suites.
+TLPRESS_SHARED ?= $(abspath ../shared)
+PROVE_JOBS ?= 2
+check: check-deps
+	$(MAKE) WERROR=1 all unit asan
+	TLPRESS=$(abspath $(B)/tlpress) TLPRESS_ASAN=$(abspath $(SAN)/tlpress) \
+	TLPRESS_SHARED=$(TLPRESS_SHARED) TLPRESS_TOP=$(CURDIR) \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	prove -j$(PROVE_JOBS) --exec '' $(UNIT_BIN) $(SAN_UNIT_BIN) $(sort $(wildcard tests/cli/*.t))
+
+demo: deps
+	$(MAKE) all
+	@sh tests/demo.sh
+
+bench: deps
+	$(MAKE) all
+	@sh bench/run
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(B)/tlpress $(DESTDIR)$(BINDIR)/tlpress
+	for f in templates/*; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/templates/; done; true
+	for f in docs/*.1; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man1/; done; true
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all unit asan deps check-deps check demo bench install clean
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(SAN_CMD_OBJ:.o=.d)

@@ -1,0 +1,135 @@
+/*
+ * check.c - tlpress check: parse and validate advisories
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advisory.h"
+#include "cmd.h"
+#include "scan.h"
+
+static const char usage[] =
+	"usage: tlpress check [-q] [PATH...]\n"
+	"\n"
+	"Parse and validate every advisory (*.md) in the given files and folders\n"
+	"(default: advisories/), and report problems as FILE:LINE:COL: error: ...\n"
+	"\n"
+	"  -q, --quiet   print nothing but the problems\n"
+	"  -h, --help    show this help\n"
+	"\n"
+	"Exit status: 0 when there is no error (warnings allowed), 1 on any error,\n"
+	"2 on a usage error.\n";
+
+struct seen {
+	char *id;
+	char *path;
+	unsigned line, col;
+};
+
+static int cmp_seen(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : strcmp(x->path, y->path);
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct tlpress_pathlist files = TLPRESS_PATHLIST_INIT;
+	struct tlpress_diags all = TLPRESS_DIAGS_INIT;
+	struct seen *seen;
+	size_t i, nseen = 0, nerr = 0, nwarn = 0, nbad = 0;
+	int quiet = 0, c, status;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			return cmd_usage(usage, 1);
+		default:
+			return cmd_usage(usage, 0);
+		}
+	}
+	if (optind == argc) {
+		struct tlpress_error err = TLPRESS_ERROR_INIT;
+
+		if (tlpress_scan("advisories", &files, &err)) {
+			cmd_error("check", "%s (run it in the folder that holds advisories/, "
+				  "or name the files)", err.msg);
+			return EXIT_USAGE;
+		}
+	}
+	for (; optind < argc; optind++) {
+		struct tlpress_error err = TLPRESS_ERROR_INIT;
+
+		if (tlpress_scan(argv[optind], &files, &err)) {
+			cmd_error("check", "%s", err.msg);
+			tlpress_pathlist_release(&files);
+			return EXIT_USAGE;
+		}
+	}
+	seen = calloc(files.n ? files.n : 1, sizeof(*seen));
+	if (!seen) {
+		cmd_error("check", "out of memory");
+		return EXIT_ENV;
+	}
+	for (i = 0; i < files.n; i++) {
+		struct tlpress_diags d = TLPRESS_DIAGS_INIT;
+		struct tlpress_advisory *adv = tlpress_advisory_load(files.v[i], &d);
+
+		if (adv && adv->id) {
+			seen[nseen].id = strdup(adv->id);
+			seen[nseen].path = strdup(files.v[i]);
+			seen[nseen].line = adv->id_pos.line;
+			seen[nseen].col = adv->id_pos.col;
+			if (seen[nseen].id && seen[nseen].path)
+				nseen++;
+		}
+		tlpress_diags_sort(&d);
+		cmd_print_diags(stdout, &d);
+		nerr += d.nerrors;
+		nwarn += d.nwarnings;
+		if (d.nerrors)
+			nbad++;
+		tlpress_diags_release(&d);
+		tlpress_advisory_free(adv);
+	}
+	/* ids are unique across the tree */
+	qsort(seen, nseen, sizeof(*seen), cmp_seen);
+	for (i = 1; i < nseen; i++) {
+		if (strcmp(seen[i].id, seen[i - 1].id))
+			continue;
+		tlpress_diags_add(&all, TLPRESS_ERROR, seen[i].path, seen[i].line,
+				  seen[i].col, "id", "every advisory has its own id: "
+				  "allocate a new one with 'tlpress new'",
+				  "duplicate 'id' %s, also used by %s", seen[i].id,
+				  seen[i - 1].path);
+	}
+	cmd_print_diags(stdout, &all);
+	nerr += all.nerrors;
+	for (i = 0; i < nseen; i++) {
+		free(seen[i].id);
+		free(seen[i].path);
+	}
+	free(seen);
+	if (!quiet)
+		printf("checked %zu advisor%s: %zu error%s, %zu warning%s\n",
+		       files.n, files.n == 1 ? "y" : "ies", nerr, nerr == 1 ? "" : "s",
+		       nwarn, nwarn == 1 ? "" : "s");
+	status = nerr ? EXIT_FAIL : EXIT_OK;
+	(void)nbad;
+	tlpress_diags_release(&all);
+	tlpress_pathlist_release(&files);
+	return status;
+}

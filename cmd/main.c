@@ -1,0 +1,118 @@
+/*
+ * main.c - the tlpress command: a table of subcommands (git's git.c)
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cmd.h"
+
+struct cmd_struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct cmd_struct commands[] = {
+	{ "check", cmd_check, "parse and validate advisories" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char main_usage[] =
+	"usage: tlpress [--version] [--help] COMMAND [ARGS]\n";
+
+void cmd_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "tlpress %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cmd_usage(const char *usage, int ok)
+{
+	fputs(usage, ok ? stdout : stderr);
+	return ok ? EXIT_OK : EXIT_USAGE;
+}
+
+size_t cmd_print_diags(FILE *f, struct tlpress_diags *d)
+{
+	struct tlpress_buf b = TLPRESS_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		tlpress_buf_reset(&b);
+		tlpress_diag_format(&d->v[i], &b);
+		fwrite(b.ptr, 1, b.len, f);
+	}
+	tlpress_buf_release(&b);
+	return d->nerrors;
+}
+
+static void help(FILE *f)
+{
+	size_t i;
+
+	fputs(main_usage, f);
+	fputs("\ntlpress turns Markdown advisories into a signed website, feeds, CVRF and\n"
+	      "CSAF documents and encrypted mail, enforcing the Traffic Light Protocol.\n"
+	      "\nCommands:\n", f);
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "   %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n'tlpress COMMAND -h' shows the options of a command; the manual is tlpress(1).\n"
+	      "Exit status: 0 success, 1 check failed or refused, 2 usage, 3 I/O or environment.\n", f);
+}
+
+/* Flush stdout and check that everything was written (git's run_builtin). */
+static int finish(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "tlpress: cannot write to standard output: %s\n",
+			strerror(errno));
+		return EXIT_ENV;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	const char *name;
+	size_t i;
+
+	if (argc < 2) {
+		help(stderr);
+		return EXIT_USAGE;
+	}
+	name = argv[1];
+	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+		printf("tlpress %s\n", TLPRESS_VERSION);
+		return finish(EXIT_OK);
+	}
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		if (argc > 2 && strcmp(name, "help") == 0) {
+			char *args[] = { argv[2], (char *)"--help", NULL };
+
+			for (i = 0; i < NCOMMANDS; i++)
+				if (!strcmp(argv[2], commands[i].name))
+					return finish(commands[i].fn(2, args));
+			fprintf(stderr, "tlpress: '%s' is not a tlpress command; see 'tlpress help'\n",
+				argv[2]);
+			return EXIT_USAGE;
+		}
+		help(stdout);
+		return finish(EXIT_OK);
+	}
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return finish(commands[i].fn(argc - 1, argv + 1));
+	fprintf(stderr, "tlpress: '%s' is not a tlpress command; see 'tlpress help'\n", name);
+	return EXIT_USAGE;
+}

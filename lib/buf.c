@@ -1,0 +1,155 @@
+/* buf.c - growable byte buffers with a size limit; see buf.h */
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char tlpress_buf_empty[1];
+
+void tlpress_buf_init(struct tlpress_buf *b, size_t limit)
+{
+	b->ptr = tlpress_buf_empty;
+	b->len = 0;
+	b->cap = 0;
+	b->limit = limit ? limit : TLPRESS_BUF_NOLIMIT;
+	b->failed = 0;
+}
+
+void tlpress_buf_release(struct tlpress_buf *b)
+{
+	size_t limit = b->limit;
+
+	if (b->cap)
+		free(b->ptr);
+	tlpress_buf_init(b, limit);
+}
+
+void tlpress_buf_reset(struct tlpress_buf *b)
+{
+	b->len = 0;
+	b->failed = 0;
+	if (b->cap)
+		b->ptr[0] = '\0';
+}
+
+int tlpress_buf_grow(struct tlpress_buf *b, size_t extra)
+{
+	size_t want, cap;
+	char *p;
+
+	if (b->failed)
+		return -1;
+	if (extra > b->limit || b->len > b->limit - extra) {
+		b->failed = 1;
+		return -1;
+	}
+	want = b->len + extra + 1;
+	if (want <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < want)
+		cap = cap / 2 * 3 + 16;
+	p = b->cap ? realloc(b->ptr, cap) : malloc(cap);
+	if (!p) {
+		b->failed = 1;
+		return -1;
+	}
+	if (!b->cap)
+		p[0] = '\0';
+	b->ptr = p;
+	b->cap = cap;
+	return 0;
+}
+
+char *tlpress_buf_detach(struct tlpress_buf *b, size_t *len)
+{
+	char *p;
+
+	if (len)
+		*len = b->len;
+	if (b->cap) {
+		p = b->ptr;
+	} else {
+		p = malloc(1);
+		if (p)
+			p[0] = '\0';
+	}
+	tlpress_buf_init(b, b->limit);
+	return p;
+}
+
+int tlpress_buf_add(struct tlpress_buf *b, const void *data, size_t n)
+{
+	if (tlpress_buf_grow(b, n) < 0)
+		return -1;
+	if (n)
+		memcpy(b->ptr + b->len, data, n);
+	b->len += n;
+	if (b->cap)
+		b->ptr[b->len] = '\0';
+	return 0;
+}
+
+int tlpress_buf_adds(struct tlpress_buf *b, const char *s)
+{
+	return tlpress_buf_add(b, s, strlen(s));
+}
+
+int tlpress_buf_addch(struct tlpress_buf *b, int c)
+{
+	char ch = (char)c;
+
+	return tlpress_buf_add(b, &ch, 1);
+}
+
+int tlpress_buf_vprintf(struct tlpress_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	if (b->failed)
+		return -1;
+	va_copy(cp, ap);
+	n = vsnprintf(b->cap ? b->ptr + b->len : NULL,
+		      b->cap ? b->cap - b->len : 0, fmt, cp);
+	va_end(cp);
+	if (n < 0) {
+		b->failed = 1;
+		return -1;
+	}
+	if (b->cap && (size_t)n < b->cap - b->len) {
+		if (b->len + (size_t)n > b->limit) {
+			b->ptr[b->len] = '\0';
+			b->failed = 1;
+			return -1;
+		}
+		b->len += (size_t)n;
+		return 0;
+	}
+	if (tlpress_buf_grow(b, (size_t)n) < 0)
+		return -1;
+	vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int tlpress_buf_printf(struct tlpress_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = tlpress_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void tlpress_buf_truncate(struct tlpress_buf *b, size_t n)
+{
+	if (n >= b->len)
+		return;
+	b->len = n;
+	if (b->cap)
+		b->ptr[n] = '\0';
+}

@@ -1,0 +1,53 @@
+/*
+ * buf.h - growable byte buffers with a size limit
+ *
+ * Invariants (as git's strbuf):
+ *  - after tlpress_buf_init(), ptr is never NULL and ptr[len] == '\0';
+ *  - the only way to take ownership of the bytes is tlpress_buf_detach();
+ *  - a buffer has a limit (curl's dynbuf): an append that would pass it, or a
+ *    failed allocation, leaves the content as it was, returns -1 and sets the
+ *    sticky flag `failed`, so a renderer may append freely and test once.
+ *
+ * This module depends on nothing else in lib/.
+ */
+#ifndef TLPRESS_BUF_H
+#define TLPRESS_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct tlpress_buf {
+	char *ptr;    /* never NULL after init; NUL-terminated */
+	size_t len;   /* bytes used, not counting the NUL */
+	size_t cap;   /* bytes allocated (0 while ptr is the static empty string) */
+	size_t limit; /* largest len allowed */
+	int failed;   /* sticky: an append failed (limit or memory) */
+};
+
+#define TLPRESS_BUF_NOLIMIT ((size_t)1 << 40)
+
+extern char tlpress_buf_empty[];
+#define TLPRESS_BUF_INIT { tlpress_buf_empty, 0, 0, TLPRESS_BUF_NOLIMIT, 0 }
+
+/* Initialise; limit 0 means TLPRESS_BUF_NOLIMIT. Allocates nothing. */
+void tlpress_buf_init(struct tlpress_buf *b, size_t limit);
+/* Free the bytes and leave b initialised and empty (same limit). */
+void tlpress_buf_release(struct tlpress_buf *b);
+/* Empty the buffer, keeping its allocation and clearing `failed`. */
+void tlpress_buf_reset(struct tlpress_buf *b);
+/* Make room for `extra` more bytes. 0, or -1 (limit or memory). */
+int tlpress_buf_grow(struct tlpress_buf *b, size_t extra);
+/* Hand the bytes to the caller (free() them); b is left empty. The length
+ * goes to *len when len is not NULL. Never returns NULL. */
+char *tlpress_buf_detach(struct tlpress_buf *b, size_t *len);
+
+int tlpress_buf_add(struct tlpress_buf *b, const void *data, size_t n);
+int tlpress_buf_adds(struct tlpress_buf *b, const char *s);
+int tlpress_buf_addch(struct tlpress_buf *b, int c);
+int tlpress_buf_printf(struct tlpress_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int tlpress_buf_vprintf(struct tlpress_buf *b, const char *fmt, va_list ap);
+/* Cut to n bytes (n <= len). */
+void tlpress_buf_truncate(struct tlpress_buf *b, size_t n);
+
+#endif

@@ -1,0 +1,143 @@
+/* rendition.c - the body as cleared for one clearance; see rendition.h */
+#include "rendition.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm.h>
+
+#include "policy.h"
+
+static void render_node(cmark_node *node, enum tlpress_body_format fmt,
+			struct tlpress_buf *out)
+{
+	int opts = tlpress_markdown_options();
+	char *s;
+
+	switch (fmt) {
+	case TLPRESS_BODY_HTML:
+		s = cmark_render_html(node, opts, tlpress_markdown_extensions());
+		break;
+	case TLPRESS_BODY_MARKDOWN:
+		s = cmark_render_commonmark(node, opts, 0);
+		break;
+	default:
+		s = cmark_render_plaintext(node, opts, 0);
+		break;
+	}
+	if (!s) {
+		out->failed = 1;
+		return;
+	}
+	tlpress_buf_adds(out, s);
+	free(s);
+	if (fmt != TLPRESS_BODY_HTML && out->len && out->ptr[out->len - 1] == '\n')
+		tlpress_buf_addch(out, '\n');
+}
+
+static void banner(enum tlpress_tlp label, int end, enum tlpress_body_format fmt,
+		   struct tlpress_buf *out)
+{
+	const char *l = tlpress_tlp_label(label), *slug = tlpress_tlp_slug(label);
+
+	if (fmt == TLPRESS_BODY_HTML) {
+		if (!end)
+			tlpress_buf_printf(out,
+				"<section class=\"tlp-section tlp-%s\" aria-label=\"%s\">\n"
+				"<p class=\"tlp-banner\"><span class=\"tlp-label tlp-%s\">%s</span></p>\n",
+				slug, l, slug, l);
+		else
+			tlpress_buf_printf(out,
+				"<p class=\"tlp-end\"><span class=\"tlp-label tlp-%s\">End of %s</span></p>\n"
+				"</section>\n", slug, l);
+	} else if (fmt == TLPRESS_BODY_MARKDOWN) {
+		tlpress_buf_printf(out, end ? "**End of %s**\n\n" : "**%s**\n\n", l);
+	} else {
+		tlpress_buf_printf(out, end ? "---- End of %s ----\n\n" : "---- %s ----\n\n", l);
+	}
+}
+
+int tlpress_body_render(const struct tlpress_advisory *adv, enum tlpress_tlp base,
+			enum tlpress_tlp clearance, enum tlpress_body_format fmt,
+			struct tlpress_buf *out, struct tlpress_cut *info)
+{
+	struct tlpress_cut cut = { base, 0, 0, 0, 0 };
+	size_t stack[16], depth = 0, i, s;
+
+	if (base > clearance || !adv->doc) {
+		if (info)
+			*info = cut;
+		return 0;
+	}
+	if (adv->nsections == 0) {
+		/* nothing marked: every block carries the base label */
+		render_node(adv->doc, fmt, out);
+		cut.kept_blocks = adv->nblocks;
+		goto done;
+	}
+	for (s = 0; s < adv->nsections; s++) {
+		if (tlpress_policy_keep_section(adv, s, clearance))
+			cut.kept_sections++;
+		else
+			cut.cut_sections++;
+	}
+	for (i = 0; i < adv->nblocks; i++) {
+		enum tlpress_tlp bl;
+
+		while (depth && adv->sections[stack[depth - 1]].end <= i) {
+			depth--;
+			banner(adv->sections[stack[depth]].label, 1, fmt, out);
+		}
+		if (!tlpress_policy_keep_block(adv, i, base, clearance)) {
+			cut.cut_blocks++;
+			continue;
+		}
+		bl = tlpress_policy_block_label(adv, i, base);
+		if (bl > cut.label)
+			cut.label = bl;
+		/* a kept marked section starts at its heading */
+		for (s = 0; s < adv->nsections; s++) {
+			if (adv->sections[s].first != i)
+				continue;
+			banner(adv->sections[s].label, 0, fmt, out);
+			if (depth < sizeof(stack) / sizeof(stack[0]))
+				stack[depth++] = s;
+		}
+		render_node(adv->blocks[i].node, fmt, out);
+		cut.kept_blocks++;
+	}
+	while (depth) {
+		depth--;
+		banner(adv->sections[stack[depth]].label, 1, fmt, out);
+	}
+done:
+	if (info)
+		*info = cut;
+	if (out->failed)
+		return TLPRESS_ENOMEM;
+	return 0;
+}
+
+int tlpress_summary_render(const struct tlpress_advisory *adv, struct tlpress_buf *out)
+{
+	cmark_node *p;
+	char *s;
+	size_t n;
+
+	if (adv->summary) {
+		tlpress_buf_adds(out, adv->summary);
+		return out->failed ? TLPRESS_ENOMEM : 0;
+	}
+	p = tlpress_advisory_summary_block(adv);
+	if (!p)
+		return 0;
+	s = cmark_render_plaintext(p, tlpress_markdown_options(), 0);
+	if (!s)
+		return TLPRESS_ENOMEM;
+	n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		n--;
+	tlpress_buf_add(out, s, n);
+	free(s);
+	return out->failed ? TLPRESS_ENOMEM : 0;
+}

@@ -1,0 +1,167 @@
+/* strutil.c - small string helpers; see strutil.h */
+#include "strutil.h"
+
+#include <string.h>
+
+long tlpress_utf8_check(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i], cp, len, k;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			len = 2, cp = c & 0x1F;
+		else if (c >= 0xE0 && c <= 0xEF)
+			len = 3, cp = c & 0x0F;
+		else if (c >= 0xF0 && c <= 0xF4)
+			len = 4, cp = c & 0x07;
+		else
+			return (long)i;
+		if (i + len > n)
+			return (long)i;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return (long)i;
+			cp = cp << 6 | (s[i + k] & 0x3F);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return (long)i;
+		i += len;
+	}
+	return -1;
+}
+
+int tlpress_utf8_decode(const char *str, size_t n, unsigned *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned c = s[0];
+
+	if (c < 0x80 || n < 2) {
+		*cp = c;
+		return 1;
+	}
+	if (c < 0xE0) {
+		*cp = (c & 0x1F) << 6 | (s[1] & 0x3F);
+		return 2;
+	}
+	if (c < 0xF0 || n < 4) {
+		if (n < 3) {
+			*cp = c;
+			return 1;
+		}
+		*cp = (c & 0x0F) << 12 | (s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+		return 3;
+	}
+	*cp = (c & 0x07) << 18 | (s[1] & 0x3F) << 12 | (s[2] & 0x3F) << 6 |
+	      (s[3] & 0x3F);
+	return 4;
+}
+
+unsigned tlpress_edit_distance(const char *a, const char *b, unsigned cap)
+{
+	unsigned row0[64], row1[64], row2[64], *pp = row0, *p = row1, *c = row2;
+	size_t la = strlen(a), lb = strlen(b), i, j;
+
+	if (la >= 63 || lb >= 63)
+		return cap + 1;
+	for (j = 0; j <= lb; j++)
+		p[j] = (unsigned)j;
+	for (i = 1; i <= la; i++) {
+		unsigned best;
+		unsigned *t;
+
+		c[0] = (unsigned)i;
+		best = c[0];
+		for (j = 1; j <= lb; j++) {
+			unsigned cost = a[i - 1] != b[j - 1];
+			unsigned v = p[j] + 1;
+
+			if (c[j - 1] + 1 < v)
+				v = c[j - 1] + 1;
+			if (p[j - 1] + cost < v)
+				v = p[j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+				v = pp[j - 2] + 1;
+			c[j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > cap)
+			return cap + 1;
+		t = pp;
+		pp = p;
+		p = c;
+		c = t;
+	}
+	return p[lb] > cap ? cap + 1 : p[lb];
+}
+
+const char *tlpress_closest(const char *word, const char *const *cand)
+{
+	const char *best = NULL;
+	unsigned bestd = 3;
+	size_t i, wl = strlen(word);
+
+	for (i = 0; cand[i]; i++) {
+		unsigned d = tlpress_edit_distance(word, cand[i], 2);
+
+		if (d < bestd) {
+			bestd = d;
+			best = cand[i];
+		}
+	}
+	if (best)
+		return best;
+	if (wl >= 3) {
+		for (i = 0; cand[i]; i++)
+			if (strncmp(word, cand[i], wl) == 0 ||
+			    strncmp(word, cand[i], strlen(cand[i])) == 0)
+				return cand[i];
+	}
+	return NULL;
+}
+
+void tlpress_ascii_lower(const char *s, char *buf, size_t size)
+{
+	size_t i;
+
+	if (!size)
+		return;
+	for (i = 0; s[i] && i + 1 < size; i++)
+		buf[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+	buf[i] = '\0';
+}
+
+int tlpress_has_newline(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\n' || c == '\r')
+			return 1;
+		if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0x85)
+			return 1;
+		if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0xA8 ||
+		     (unsigned char)s[i + 2] == 0xA9))
+			return 1;
+	}
+	return 0;
+}
+
+int tlpress_is_bad_control(unsigned cp)
+{
+	if (cp == '\t' || cp == '\n' || cp == '\r')
+		return 0;
+	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
+}

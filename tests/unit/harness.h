@@ -1,0 +1,60 @@
+/*
+ * harness.h - a tiny TAP producer for the unit tests (after cmark's
+ * api_test/harness.h). Each test program prints "ok N - name" or
+ * "not ok N - name" per check and the plan "1..N" at the end; prove(1)
+ * reads it. Exit status is non-zero when any check failed.
+ */
+#ifndef TLPRESS_TEST_HARNESS_H
+#define TLPRESS_TEST_HARNESS_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int harness_n, harness_failed;
+
+static void harness_ok(int cond, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5), unused));
+
+#include <stdarg.h>
+static void harness_ok(int cond, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	harness_n++;
+	printf("%sok %d - ", cond ? "" : "not ", harness_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	if (!cond) {
+		harness_failed++;
+		printf("#   failed at %s:%d\n", file, line);
+	}
+	fflush(stdout);
+}
+
+#define OK(cond, ...) harness_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+
+#define INT_EQ(got, want, ...) do { \
+	long long g_ = (long long)(got), w_ = (long long)(want); \
+	OK(g_ == w_, __VA_ARGS__); \
+	if (g_ != w_) printf("#   got %lld, want %lld\n", g_, w_); \
+} while (0)
+
+#define STR_EQ(got, want, ...) do { \
+	const char *g_ = (got), *w_ = (want); \
+	int c_ = g_ && w_ ? strcmp(g_, w_) == 0 : g_ == w_; \
+	OK(c_, __VA_ARGS__); \
+	if (!c_) printf("#   got  '%s'\n#   want '%s'\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)"); \
+} while (0)
+
+#define DIAG(...) do { printf("# "); printf(__VA_ARGS__); printf("\n"); } while (0)
+
+static int harness_done(void) __attribute__((unused));
+static int harness_done(void)
+{
+	printf("1..%d\n", harness_n);
+	return harness_failed ? 1 : 0;
+}
+
+#endif
