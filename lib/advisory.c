@@ -238,6 +238,7 @@ struct pctx {
 	const char *file;
 	int nomem;
 	int tlp_bad;        /* `tlp` missing or invalid: skip what depends on it */
+	int marks_bad;      /* a section marking was invalid: likewise */
 };
 
 static void report(struct pctx *c, enum tlpress_severity sev, unsigned line,
@@ -966,16 +967,16 @@ static void k_revisions(struct pctx *c, const char *key, const struct tlpress_yn
 			continue;
 		}
 		nint++;
-		if (timestamp(c, "revisions.date", date, &(struct tlpress_time){0}) < 0)
-			bad = 1;
-		ss = text1(c, "revisions.summary", sum, 1000);
-		if (!ss || bad)
-			continue;
+		/* keep the entry even when its date or summary is bad, so that
+		 * the order checks below do not report a gap that is not there;
+		 * the error already makes the advisory unpublishable */
 		r = &a->revisions[a->nrevisions++];
 		r->version = (int)num;
-		tlpress_time_parse(date->str, date->len, &r->date);
-		r->summary = xstrdup(c, ss);
-
+		if (timestamp(c, "revisions.date", date, &r->date) < 0)
+			bad = 1;
+		ss = text1(c, "revisions.summary", sum, 1000);
+		r->summary = xstrdup(c, ss ? ss : "");
+		(void)bad;
 	}
 	if (nother && nint)
 		ERR(c, firstother, key, "versions are whole numbers 1, 2, 3 ... (CSAF integer versioning)",
@@ -1008,7 +1009,8 @@ static void k_revisions(struct pctx *c, const char *key, const struct tlpress_yn
 			ERR(c, it, key, "list revisions in order, 1, 2, 3 ..., without gaps",
 			    "'revisions' out of order: version %d follows version %d",
 			    r->version, a->revisions[i - 1].version);
-		} else if (i > 0 && tlpress_time_cmp(&r->date, &a->revisions[i - 1].date) <= 0) {
+		} else if (i > 0 && r->date.valid && a->revisions[i - 1].date.valid &&
+			   tlpress_time_cmp(&r->date, &a->revisions[i - 1].date) <= 0) {
 			ERR(c, it, key, "each revision is dated after the one before",
 			    "'revisions' out of order: version %d is not dated after version %d",
 			    r->version, a->revisions[i - 1].version);
@@ -1186,6 +1188,10 @@ static int heading_mark(struct pctx *c, const char *text, unsigned line,
 		return 0;
 	{
 		const char *l = open + 5, *e = text + n - 1;
+		int tl = (int)(open - text);
+
+		while (tl > 0 && text[tl - 1] == ' ')
+			tl--;
 
 		while (l < e && *l == ' ')
 			l++;
@@ -1201,18 +1207,18 @@ static int heading_mark(struct pctx *c, const char *text, unsigned line,
 		}
 		if (r == TLPRESS_TLP_PARSE_WHITE) {
 			report(c, TLPRESS_ERROR, line, col, NULL, "TLP 2.0 replaced WHITE: write [TLP:CLEAR]",
-			       "section '%.*s' is marked with TLP 1.0's WHITE", (int)(open - text), text);
+			       "section '%.*s' is marked with TLP 1.0's WHITE", tl, text);
 		} else if (r == TLPRESS_TLP_PARSE_OK || r == TLPRESS_TLP_PARSE_CASE) {
 			snprintf(hint, sizeof(hint), "write the marking as [%s]",
 				 tlpress_tlp_label(*out));
 			report(c, TLPRESS_ERROR, line, col, NULL, hint,
 			       "section '%.*s': marking '%.*s' is not written as TLP 2.0 writes labels",
-			       (int)(open - text), text, (int)(text + n - open), open);
+			       tl, text, (int)(text + n - open), open);
 		} else {
 			report(c, TLPRESS_ERROR, line, col, NULL,
 			       "use [TLP:CLEAR], [TLP:GREEN], [TLP:AMBER], [TLP:AMBER+STRICT] or [TLP:RED]",
 			       "section '%.*s': unknown TLP label in marking '%.*s'",
-			       (int)(open - text), text, (int)(text + n - open), open);
+			       tl, text, (int)(text + n - open), open);
 		}
 	}
 	return -1;
@@ -1281,6 +1287,8 @@ static void body_parse(struct pctx *c)
 			}
 			node_text(node, text, sizeof(text));
 			m = heading_mark(c, text, line, col, &mark, &cut);
+			if (m < 0)
+				c->marks_bad = 1;
 			if (m == 1) {
 				struct tlpress_section *s;
 				int parent = -1;
@@ -1597,7 +1605,7 @@ static void cross_checks(struct pctx *c, const struct tlpress_ynode *root)
 			const struct tlpress_ynode *k = NULL;
 			char score[8], hint[160];
 
-			tlpress_ymap_get(root, "severity", &k);
+			k = tlpress_ymap_get(root, "severity", NULL);
 			tlpress_cvss_score_str(a->cvss.score10, score, sizeof(score));
 			snprintf(hint, sizeof(hint), "the vector scores %s (%s); check the vector or the severity",
 				 score, tlpress_cvss_severity_name(a->cvss.severity));
@@ -1616,7 +1624,7 @@ static void cross_checks(struct pctx *c, const struct tlpress_ynode *root)
 		       "'tlp_downgrade' to %s does not lower %s",
 		       tlpress_tlp_label(a->downgrade.to), tlpress_tlp_label(a->tlp));
 	}
-	if (c->tlp_bad)
+	if (c->tlp_bad || c->marks_bad)
 		return;
 	doc = tlpress_advisory_doc_label(a);
 	if (doc >= TLPRESS_TLP_AMBER && !a->nrecipients &&
@@ -1653,7 +1661,7 @@ struct tlpress_advisory *tlpress_advisory_parse(const char *path,
 						struct tlpress_diags *diags)
 {
 	struct tlpress_advisory *a = calloc(1, sizeof(*a));
-	struct pctx c = { a, diags, path, 0, 1 };
+	struct pctx c = { a, diags, path, 0, 1, 0 };
 	const struct tlpress_ynode *root = NULL;
 	struct tlpress_ynode *tree = NULL;
 	const char *s, *fm, *end;
