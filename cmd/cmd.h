@@ -23,6 +23,7 @@
 #define EXIT_USAGE 2    /* bad command line */
 #define EXIT_ENV 3      /* I/O, configuration or environment */
 
+int cmd_build(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 
 /* Print "tlpress CMD: message" on stderr. */

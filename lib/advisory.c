@@ -134,24 +134,6 @@ static int cwe_valid(const char *s)
 	return 0;
 }
 
-static int lang_valid(const char *s)
-{
-	size_t i = 0, n;
-
-	for (n = 0; (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'); i++)
-		n++;
-	if (n < 2 || n > 3)
-		return -1;
-	while (s[i] == '-') {
-		i++;
-		for (n = 0; (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-			    is_digit(s[i]); i++)
-			n++;
-		if (n < 1 || n > 8)
-			return -1;
-	}
-	return s[i] ? -1 : 0;
-}
 
 static int listname_valid(const char *s)
 {
@@ -195,34 +177,6 @@ static int email_valid(const char *s)
 	return 0;
 }
 
-/* http or https, a host, and no white space or control characters. */
-static int url_valid(const char *s, const char **why)
-{
-	const char *p, *host;
-
-	if (strncmp(s, "https://", 8) == 0) {
-		host = s + 8;
-	} else if (strncmp(s, "http://", 7) == 0) {
-		host = s + 7;
-	} else {
-		*why = "only http and https references are allowed";
-		return -1;
-	}
-	if (!*host || *host == '/' || *host == '?' || *host == '#') {
-		*why = "the URL has no host";
-		return -1;
-	}
-	for (p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c <= 0x20 || c == 0x7F || c == '"' || c == '<' || c == '>' ||
-		    c == '\\' || c == '`') {
-			*why = "the URL holds a space, a quote, '<', '>' or a control character";
-			return -1;
-		}
-	}
-	return 0;
-}
 
 void tlpress_advisory_slug(const struct tlpress_advisory *adv, char *buf,
 			   size_t size)
@@ -490,7 +444,7 @@ static void k_lang(struct pctx *c, const char *key, const struct tlpress_ynode *
 
 	if (!s)
 		return;
-	if (lang_valid(s)) {
+	if (tlpress_lang_valid(s)) {
 		ERR(c, v, key, "use a BCP 47 tag such as nl, fr, en or nl-BE",
 		    "'lang': '%.35s' is not a language tag", s);
 		return;
@@ -781,7 +735,7 @@ static void k_references(struct pctx *c, const char *key, const struct tlpress_y
 		url = text1(c, key, un, 2000);
 		if (!url)
 			continue;
-		if (url_valid(url, &why)) {
+		if (tlpress_url_valid(url, &why)) {
 			ERR(c, un, key, "write a full http:// or https:// address",
 			    "'references': '%.80s': %s", url, why);
 			continue;
@@ -1624,7 +1578,7 @@ static void cross_checks(struct pctx *c, const struct tlpress_ynode *root)
 		       "'tlp_downgrade' to %s does not lower %s",
 		       tlpress_tlp_label(a->downgrade.to), tlpress_tlp_label(a->tlp));
 	}
-	if (c->tlp_bad || c->marks_bad)
+	if (c->tlp_bad || c->marks_bad || (a->flags & TLPRESS_PARSE_FRONT_ONLY))
 		return;
 	doc = tlpress_advisory_doc_label(a);
 	if (doc >= TLPRESS_TLP_AMBER && !a->nrecipients &&
@@ -1660,6 +1614,13 @@ struct tlpress_advisory *tlpress_advisory_parse(const char *path,
 						const char *data, size_t len,
 						struct tlpress_diags *diags)
 {
+	return tlpress_advisory_parse_ex(path, data, len, 0, diags);
+}
+
+struct tlpress_advisory *tlpress_advisory_parse_ex(const char *path, const char *data,
+						   size_t len, unsigned flags,
+						   struct tlpress_diags *diags)
+{
 	struct tlpress_advisory *a = calloc(1, sizeof(*a));
 	struct pctx c = { a, diags, path, 0, 1, 0 };
 	const struct tlpress_ynode *root = NULL;
@@ -1681,6 +1642,7 @@ struct tlpress_advisory *tlpress_advisory_parse(const char *path,
 	a->status = TLPRESS_STATUS_FINAL;
 	a->audience = TLPRESS_AUD_ALL;
 	a->max_mark = -1;
+	a->flags = flags;
 	s = a->data;
 
 	if (len > TLPRESS_MAX_FILE_SIZE) {
@@ -1777,7 +1739,8 @@ struct tlpress_advisory *tlpress_advisory_parse(const char *path,
 		a->body_len = len - (size_t)(a->body - s);
 		a->body_line = line + 1;
 	}
-	body_parse(&c);
+	if (!(flags & TLPRESS_PARSE_FRONT_ONLY))
+		body_parse(&c);
 	cross_checks(&c, root);
 	if (c.nomem)
 		report(&c, TLPRESS_ERROR, 0, 0, NULL, NULL, "out of memory");
@@ -1792,6 +1755,12 @@ fatal:
 
 struct tlpress_advisory *tlpress_advisory_load(const char *path,
 					       struct tlpress_diags *diags)
+{
+	return tlpress_advisory_load_ex(path, 0, diags);
+}
+
+struct tlpress_advisory *tlpress_advisory_load_ex(const char *path, unsigned flags,
+						  struct tlpress_diags *diags)
 {
 	struct tlpress_advisory *a;
 	struct stat st;
@@ -1843,7 +1812,7 @@ struct tlpress_advisory *tlpress_advisory_load(const char *path,
 		free(buf);
 		return NULL;
 	}
-	a = tlpress_advisory_parse(path, buf, got, diags);
+	a = tlpress_advisory_parse_ex(path, buf, got, flags, diags);
 	free(buf);
 	return a;
 }

@@ -157,6 +157,7 @@ struct tlpress_advisory {
 	int max_mark;               /* most restrictive marking, or -1 */
 
 	int nerrors;                /* errors reported while parsing */
+	unsigned flags;             /* TLPRESS_PARSE_* it was parsed with */
 	char *data;                 /* the file's bytes (owned) */
 	size_t len;
 };
@@ -176,6 +177,18 @@ struct tlpress_advisory *tlpress_advisory_parse(const char *path,
  * reading it) and parse it. NULL when it cannot be read or parsed. */
 struct tlpress_advisory *tlpress_advisory_load(const char *path,
 					       struct tlpress_diags *diags);
+
+/* Parse flags */
+#define TLPRESS_PARSE_FRONT_ONLY 1  /* the front matter only: no body, and
+				       none of the checks that need it (labels
+				       of sections, recipients). Cheap: for
+				       deciding what a build will publish. */
+
+struct tlpress_advisory *tlpress_advisory_parse_ex(const char *path, const char *data,
+						   size_t len, unsigned flags,
+						   struct tlpress_diags *diags);
+struct tlpress_advisory *tlpress_advisory_load_ex(const char *path, unsigned flags,
+						  struct tlpress_diags *diags);
 
 void tlpress_advisory_free(struct tlpress_advisory *adv);
 

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "buf.h"
+
 long tlpress_utf8_check(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -164,4 +166,76 @@ int tlpress_is_bad_control(unsigned cp)
 	if (cp == '\t' || cp == '\n' || cp == '\r')
 		return 0;
 	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int tlpress_lang_valid(const char *s)
+{
+	size_t i = 0, n;
+
+	for (n = 0; (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'); i++)
+		n++;
+	if (n < 2 || n > 3)
+		return -1;
+	while (s[i] == '-') {
+		i++;
+		for (n = 0; (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+			    is_digit(s[i]); i++)
+			n++;
+		if (n < 1 || n > 8)
+			return -1;
+	}
+	return s[i] ? -1 : 0;
+}
+
+/* http or https, a host, and no white space or control characters. */
+int tlpress_url_valid(const char *s, const char **why)
+{
+	const char *p, *host;
+
+	if (strncmp(s, "https://", 8) == 0) {
+		host = s + 8;
+	} else if (strncmp(s, "http://", 7) == 0) {
+		host = s + 7;
+	} else {
+		*why = "only http and https references are allowed";
+		return -1;
+	}
+	if (!*host || *host == '/' || *host == '?' || *host == '#') {
+		*why = "the URL has no host";
+		return -1;
+	}
+	for (p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c <= 0x20 || c == 0x7F || c == '"' || c == '<' || c == '>' ||
+		    c == '\\' || c == '`') {
+			*why = "the URL holds a space, a quote, '<', '>' or a control character";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void tlpress_text_clean(const char *s, size_t n, struct tlpress_buf *out)
+{
+	size_t i = 0, from = 0;
+
+	while (i < n) {
+		unsigned cp;
+		int l = tlpress_utf8_decode(s + i, n - i, &cp);
+
+		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+		    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+		    cp == 0xFFFE || cp == 0xFFFF) {
+			tlpress_buf_add(out, s + from, i - from);
+			from = i + (size_t)l;
+		}
+		i += (size_t)l;
+	}
+	tlpress_buf_add(out, s + from, n - from);
 }

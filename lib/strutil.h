@@ -36,4 +36,22 @@ int tlpress_has_newline(const char *s, size_t n);
  * C0 other than TAB, LF, CR; DEL; C1. */
 int tlpress_is_bad_control(unsigned cp);
 
+/* 0 when s is a BCP 47 language tag (nl, fr, en, nl-BE, ...). */
+int tlpress_lang_valid(const char *s);
+
+/* 0 when s is an http or https URL with a host and no white space, quote,
+ * '<', '>', backslash or control character; else -1 with *why saying what
+ * is wrong. */
+int tlpress_url_valid(const char *s, const char **why);
+
+struct tlpress_buf;
+/*
+ * Append s to out without the characters that have no place in published
+ * text: the bidirectional overrides and isolates (U+202A-U+202E,
+ * U+2066-U+2069), which can make text display other than it reads, and
+ * the characters XML 1.0 forbids (C0 controls but TAB, LF and CR; U+FFFE,
+ * U+FFFF). s must be valid UTF-8.
+ */
+void tlpress_text_clean(const char *s, size_t n, struct tlpress_buf *out);
+
 #endif

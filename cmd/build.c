@@ -1,0 +1,112 @@
+/*
+ * build.c - tlpress build: the website and its feed, cut to a clearance
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "site.h"
+#include "timefmt.h"
+#include "tlp.h"
+
+static const char usage[] =
+	"usage: tlpress build [-C FILE] [-o DIR] [--clearance LABEL] [-q] [PATH...]\n"
+	"\n"
+	"Render every advisory that is publishable now into a site tree: HTML pages,\n"
+	"an index and an RSS feed. Each page holds what its clearance may see.\n"
+	"\n"
+	"  -C, --config FILE    the configuration (default: ./tlpress.yml if there,\n"
+	"                       else the embedded defaults)\n"
+	"  -o, --output DIR     the tree (default: site.output, public/)\n"
+	"      --clearance L    CLEAR (the public site, default) or GREEN (a portal\n"
+	"                       behind authentication); AMBER and above go by mail only\n"
+	"  -q, --quiet          print nothing but problems\n"
+	"  -h, --help           show this help\n"
+	"\n"
+	"PATH: advisory files or folders (default: the 'advisories' of the\n"
+	"configuration). TLPRESS_NOW (RFC 3339) replaces the clock.\n"
+	"\n"
+	"Exit status: 0 all publishable advisories built; 1 some advisories have\n"
+	"errors and were left out, or the clearance was refused; 2 usage; 3 I/O.\n";
+
+int cmd_build(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'C' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "clearance", required_argument, NULL, 'L' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct tlpress_config cfg;
+	struct tlpress_diags d = TLPRESS_DIAGS_INIT;
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct tlpress_build_opts o;
+	struct tlpress_build_stats st;
+	const char *cfile = NULL, *out = NULL, *clear = NULL;
+	int quiet = 0, c, rc, status;
+
+	memset(&o, 0, sizeof(o));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "C:o:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'C': cfile = optarg; break;
+		case 'o': out = optarg; break;
+		case 'L': clear = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h': return cmd_usage(usage, 1);
+		default: return cmd_usage(usage, 0);
+		}
+	}
+	o.clearance = TLPRESS_TLP_CLEAR;
+	if (clear && tlpress_tlp_parse(clear, strlen(clear), &o.clearance) != TLPRESS_TLP_PARSE_OK) {
+		cmd_error("build", "--clearance: '%s' is not a TLP label; use CLEAR or GREEN", clear);
+		return EXIT_USAGE;
+	}
+	if (tlpress_time_now(&o.now) < 0) {
+		cmd_error("build", "TLPRESS_NOW='%s' is not an RFC 3339 time such as "
+			  "2026-11-28T12:00:00+01:00", getenv("TLPRESS_NOW"));
+		return EXIT_USAGE;
+	}
+	rc = tlpress_config_load(&cfg, cfile, &d);
+	if (rc) {
+		cmd_print_diags(stderr, &d);
+		tlpress_diags_release(&d);
+		tlpress_config_release(&cfg);
+		return rc == TLPRESS_EINVAL ? EXIT_FAIL : EXIT_ENV;
+	}
+	o.cfg = &cfg;
+	o.output = out ? out : cfg.site.output;
+	o.paths = argv + optind;
+	o.npaths = (size_t)(argc - optind);
+
+	rc = tlpress_build(&o, &st, &d, &err);
+	tlpress_diags_sort(&d);
+	cmd_print_diags(stderr, &d);
+	if (rc) {
+		cmd_error("build", "%s", err.msg);
+		status = rc == TLPRESS_EPOLICY ? EXIT_FAIL : EXIT_ENV;
+	} else {
+		status = st.invalid ? EXIT_FAIL : EXIT_OK;
+		if (!quiet)
+			printf("built %s (%s): %zu advisor%s published; %zu file%s written, "
+			       "%zu unchanged, %zu removed\n", o.output,
+			       tlpress_tlp_label(o.clearance), st.published,
+			       st.published == 1 ? "y" : "ies", st.written,
+			       st.written == 1 ? "" : "s", st.unchanged, st.removed);
+		if (!quiet && (st.drafts || st.embargoed || st.above))
+			printf("not published: %zu draft%s, %zu under embargo, %zu labelled above %s\n",
+			       st.drafts, st.drafts == 1 ? "" : "s", st.embargoed, st.above,
+			       tlpress_tlp_label(o.clearance));
+		if (st.invalid)
+			cmd_error("build", "%zu advisor%s with errors left out; run 'tlpress check'",
+				  st.invalid, st.invalid == 1 ? "y" : "ies");
+	}
+	tlpress_diags_release(&d);
+	tlpress_config_release(&cfg);
+	return status;
+}

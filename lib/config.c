@@ -1,0 +1,324 @@
+/* config.c - tlpress.yml; see config.h */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fsutil.h"
+#include "strutil.h"
+#include "ytree.h"
+
+struct cctx {
+	struct tlpress_config *cfg;
+	struct tlpress_diags *d;
+	const char *file;
+	int errors;
+};
+
+static void cerr(struct cctx *c, const struct tlpress_ynode *n, const char *key,
+		 const char *hint, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void cerr(struct cctx *c, const struct tlpress_ynode *n, const char *key,
+		 const char *hint, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	tlpress_diags_add(c->d, TLPRESS_ERROR, c->file, n ? n->line : 0, n ? n->col : 0,
+			  key, hint, "%s", msg);
+	c->errors++;
+}
+
+static void set(char **field, const char *value)
+{
+	char *v = value ? strdup(value) : NULL;
+
+	free(*field);
+	*field = v;
+}
+
+/* A one-line string value, or NULL (reported). */
+static const char *str(struct cctx *c, const char *key, const struct tlpress_ynode *v)
+{
+	if (v->type != TLPRESS_Y_SCALAR || tlpress_yis_null(v)) {
+		cerr(c, v, key, NULL, "'%s' must be a string", key);
+		return NULL;
+	}
+	if (tlpress_has_newline(v->str, v->len) || strlen(v->str) != v->len) {
+		cerr(c, v, key, "write it on one line", "'%s' must be a single line", key);
+		return NULL;
+	}
+	return v->str;
+}
+
+/* A path, resolved against the configuration's folder. */
+static void path(struct cctx *c, const char *key, const struct tlpress_ynode *v, char **field)
+{
+	const char *s = str(c, key, v);
+	struct tlpress_buf b = TLPRESS_BUF_INIT;
+
+	if (!s)
+		return;
+	if (s[0] == '/' || !strcmp(c->cfg->dir, "."))
+		tlpress_buf_adds(&b, s);
+	else
+		tlpress_path_join(&b, c->cfg->dir, s);
+	set(field, b.ptr);
+	tlpress_buf_release(&b);
+}
+
+static void url(struct cctx *c, const char *key, const struct tlpress_ynode *v, char **field,
+		int slash)
+{
+	const char *s = str(c, key, v), *why = NULL;
+
+	if (!s)
+		return;
+	if (tlpress_url_valid(s, &why)) {
+		cerr(c, v, key, "write an absolute https:// address", "'%s': %s", key, why);
+		return;
+	}
+	set(field, s);
+	if (slash && s[strlen(s) - 1] != '/') {
+		struct tlpress_buf b = TLPRESS_BUF_INIT;
+
+		tlpress_buf_printf(&b, "%s/", s);
+		set(field, b.ptr);
+		tlpress_buf_release(&b);
+	}
+}
+
+/* Report keys of map not in allowed; returns 0 when all are known. */
+static int known(struct cctx *c, const char *where, const struct tlpress_ynode *map,
+		 const char *const *allowed)
+{
+	size_t i, j;
+	int bad = 0;
+
+	for (i = 0; i < map->n; i++) {
+		const char *k = map->keys[i]->str, *near;
+		char hint[160];
+
+		for (j = 0; allowed[j]; j++)
+			if (!strcmp(k, allowed[j]))
+				break;
+		if (allowed[j])
+			continue;
+		near = tlpress_closest(k, allowed);
+		if (near)
+			snprintf(hint, sizeof(hint), "did you mean '%s'?", near);
+		else
+			snprintf(hint, sizeof(hint), "see docs/config.md for the keys");
+		if (where)
+			cerr(c, map->keys[i], k, hint, "unknown key '%s.%.60s'", where, k);
+		else
+			cerr(c, map->keys[i], k, hint, "unknown key '%.60s'", k);
+		bad = 1;
+	}
+	return bad;
+}
+
+static const struct tlpress_ynode *section(struct cctx *c, const struct tlpress_ynode *root,
+					   const char *name)
+{
+	const struct tlpress_ynode *v = tlpress_ymap_get(root, name, NULL);
+
+	if (!v)
+		return NULL;
+	if (v->type != TLPRESS_Y_MAP) {
+		cerr(c, v, name, NULL, "'%s' must be a mapping of keys", name);
+		return NULL;
+	}
+	return v;
+}
+
+static void publisher(struct cctx *c, const struct tlpress_ynode *p)
+{
+	static const char *const keys[] = { "name", "namespace", "category",
+		"contact_details", "issuing_authority", NULL };
+	static const char *const cats[] = { "coordinator", "discoverer", "other",
+		"translator", "user", "vendor", NULL };
+	struct tlpress_config *cfg = c->cfg;
+	const struct tlpress_ynode *v;
+	const char *s;
+	size_t i;
+
+	known(c, "publisher", p, keys);
+	if ((v = tlpress_ymap_get(p, "name", NULL)) && (s = str(c, "publisher.name", v)))
+		set(&cfg->publisher.name, s);
+	if ((v = tlpress_ymap_get(p, "namespace", NULL)))
+		url(c, "publisher.namespace", v, &cfg->publisher.namespace_url, 0);
+	if ((v = tlpress_ymap_get(p, "contact_details", NULL)) &&
+	    (s = str(c, "publisher.contact_details", v)))
+		set(&cfg->publisher.contact_details, s);
+	if ((v = tlpress_ymap_get(p, "issuing_authority", NULL)) &&
+	    (s = str(c, "publisher.issuing_authority", v)))
+		set(&cfg->publisher.issuing_authority, s);
+	if ((v = tlpress_ymap_get(p, "category", NULL)) && (s = str(c, "publisher.category", v))) {
+		for (i = 0; cats[i]; i++)
+			if (!strcmp(s, cats[i]))
+				break;
+		if (cats[i])
+			set(&cfg->publisher.category, s);
+		else
+			cerr(c, v, "publisher.category",
+			     "use coordinator (a CSIRT), vendor, discoverer, translator, user or other",
+			     "'publisher.category': unknown category '%.40s'", s);
+	}
+}
+
+static void site(struct cctx *c, const struct tlpress_ynode *p)
+{
+	static const char *const keys[] = { "url", "title", "lang", "feed_items", "output",
+		"security_txt", NULL };
+	struct tlpress_config *cfg = c->cfg;
+	const struct tlpress_ynode *v;
+	const char *s;
+
+	known(c, "site", p, keys);
+	if ((v = tlpress_ymap_get(p, "url", NULL)))
+		url(c, "site.url", v, &cfg->site.url, 1);
+	if ((v = tlpress_ymap_get(p, "title", NULL)) && (s = str(c, "site.title", v)))
+		set(&cfg->site.title, s);
+	if ((v = tlpress_ymap_get(p, "lang", NULL)) && (s = str(c, "site.lang", v))) {
+		if (tlpress_lang_valid(s))
+			cerr(c, v, "site.lang", "use a BCP 47 tag such as nl, fr or en",
+			     "'site.lang': '%.40s' is not a language tag", s);
+		else
+			set(&cfg->site.lang, s);
+	}
+	if ((v = tlpress_ymap_get(p, "feed_items", NULL)) && (s = str(c, "site.feed_items", v))) {
+		char *end;
+		long n = strtol(s, &end, 10);
+
+		if (*end || end == s || n < 1 || n > 10000)
+			cerr(c, v, "site.feed_items", "a whole number from 1 to 10000",
+			     "'site.feed_items': '%.20s' is not a number of items", s);
+		else
+			cfg->site.feed_items = (int)n;
+	}
+	if ((v = tlpress_ymap_get(p, "output", NULL)))
+		path(c, "site.output", v, &cfg->site.output);
+	if ((v = tlpress_ymap_get(p, "security_txt", NULL)) && (s = str(c, "site.security_txt", v)))
+		set(&cfg->site.security_txt, s);
+}
+
+static int defaults(struct tlpress_config *cfg)
+{
+	struct stat st;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->dir = strdup(".");
+	cfg->publisher.name = strdup("Example National CSIRT (demo)");
+	cfg->publisher.namespace_url = strdup("https://csirt.example/");
+	cfg->publisher.category = strdup("coordinator");
+	cfg->publisher.contact_details = strdup("csirt@csirt.example");
+	cfg->site.url = strdup("https://csirt.example/");
+	cfg->site.title = strdup("Security advisories");
+	cfg->site.lang = strdup("en");
+	cfg->site.feed_items = 50;
+	cfg->site.output = strdup("public");
+	/* the templates of the source tree when run from it, else installed */
+	if (stat("templates/page.mustache", &st) == 0)
+		cfg->templates = strdup("templates");
+	else
+		cfg->templates = strdup(TLPRESS_DATADIR "/templates");
+	cfg->advisories = strdup("advisories");
+	if (!cfg->dir || !cfg->publisher.name || !cfg->publisher.namespace_url ||
+	    !cfg->publisher.category || !cfg->publisher.contact_details || !cfg->site.url ||
+	    !cfg->site.title || !cfg->site.lang || !cfg->site.output || !cfg->templates ||
+	    !cfg->advisories)
+		return TLPRESS_ENOMEM;
+	return 0;
+}
+
+int tlpress_config_load(struct tlpress_config *cfg, const char *file,
+			struct tlpress_diags *diags)
+{
+	static const char *const keys[] = { "publisher", "site", "templates", "advisories", NULL };
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct tlpress_buf b = TLPRESS_BUF_INIT;
+	struct tlpress_ynode *root;
+	const struct tlpress_ynode *v;
+	struct cctx c = { cfg, diags, NULL, 0 };
+	int errnum, r;
+	char *slash;
+
+	if (defaults(cfg))
+		return TLPRESS_ENOMEM;
+	if (!file) {
+		if (access(TLPRESS_CONFIG_NAME, F_OK) != 0)
+			return 0;
+		file = TLPRESS_CONFIG_NAME;
+	}
+	r = tlpress_read_file(file, 1 << 20, &b, &errnum, &err);
+	if (r) {
+		tlpress_diags_add(diags, TLPRESS_ERROR, file, 0, 0, NULL,
+				  errnum == ENOENT ? "name an existing file with -C, or run "
+				  "without -C to use the defaults" : NULL,
+				  "cannot read the configuration: %s", err.msg);
+		tlpress_buf_release(&b);
+		return TLPRESS_EIO;
+	}
+	set(&cfg->path, file);
+	slash = strrchr(cfg->path, '/');
+	if (slash) {
+		free(cfg->dir);
+		cfg->dir = strndup(cfg->path, (size_t)(slash - cfg->path));
+	}
+	c.file = file;
+	if (tlpress_utf8_check(b.ptr, b.len) >= 0) {
+		cerr(&c, NULL, NULL, "save the file as UTF-8", "invalid UTF-8 in the configuration");
+		tlpress_buf_release(&b);
+		return TLPRESS_EINVAL;
+	}
+	root = tlpress_yparse(b.ptr, b.len, file, 1, NULL, diags);
+	tlpress_buf_release(&b);
+	if (!root)
+		return TLPRESS_EINVAL;
+	if (root->type != TLPRESS_Y_MAP) {
+		cerr(&c, root, NULL, "write one 'key: value' per line",
+		     "the configuration must be a mapping of keys");
+		tlpress_ynode_free(root);
+		return TLPRESS_EINVAL;
+	}
+	known(&c, NULL, root, keys);
+	if ((v = section(&c, root, "publisher")))
+		publisher(&c, v);
+	if ((v = section(&c, root, "site")))
+		site(&c, v);
+	if ((v = tlpress_ymap_get(root, "templates", NULL)))
+		path(&c, "templates", v, &cfg->templates);
+	if ((v = tlpress_ymap_get(root, "advisories", NULL)))
+		path(&c, "advisories", v, &cfg->advisories);
+	tlpress_ynode_free(root);
+	return c.errors ? TLPRESS_EINVAL : 0;
+}
+
+void tlpress_config_release(struct tlpress_config *cfg)
+{
+	free(cfg->path);
+	free(cfg->dir);
+	free(cfg->publisher.name);
+	free(cfg->publisher.namespace_url);
+	free(cfg->publisher.category);
+	free(cfg->publisher.contact_details);
+	free(cfg->publisher.issuing_authority);
+	free(cfg->site.url);
+	free(cfg->site.title);
+	free(cfg->site.lang);
+	free(cfg->site.output);
+	free(cfg->site.security_txt);
+	free(cfg->templates);
+	free(cfg->advisories);
+	memset(cfg, 0, sizeof(*cfg));
+}

@@ -1,0 +1,50 @@
+/*
+ * config.h - tlpress.yml, the configuration of a CSIRT's installation
+ *
+ * Every key is optional: with no file at all, tlpress runs on embedded
+ * defaults (a local public/ site for a demo publisher). Unknown keys are
+ * errors, reported as `tlpress check` reports them. Relative paths in the
+ * file are relative to the folder that holds it. docs/config.md describes
+ * each key.
+ */
+#ifndef TLPRESS_CONFIG_H
+#define TLPRESS_CONFIG_H
+
+#include "error.h"
+
+#define TLPRESS_CONFIG_NAME "tlpress.yml"
+
+struct tlpress_config {
+	char *path;                 /* the file read, or NULL for defaults */
+	char *dir;                  /* its folder ("." for defaults) */
+	struct {
+		char *name;             /* "Centre for Cybersecurity Belgium" */
+		char *namespace_url;    /* "https://ccb.belgium.be" */
+		char *category;         /* CSAF publisher category */
+		char *contact_details;
+		char *issuing_authority; /* or NULL */
+	} publisher;
+	struct {
+		char *url;              /* absolute, ends with '/' */
+		char *title;
+		char *lang;
+		int feed_items;
+		char *output;           /* folder of the public tree */
+		char *security_txt;     /* contact for .well-known/security.txt, or NULL */
+	} site;
+	char *templates;            /* folder of the templates */
+	char *advisories;           /* folder of the advisories */
+};
+
+/*
+ * Load the configuration: from `path` when it is not NULL (it must exist),
+ * else from ./tlpress.yml when that exists, else the embedded defaults.
+ * Problems go to diags (file:line:col); returns 0 when there was no error,
+ * TLPRESS_EINVAL when there was, TLPRESS_EIO when the file could not be
+ * read. Free with tlpress_config_release() in every case.
+ */
+int tlpress_config_load(struct tlpress_config *cfg, const char *path,
+			struct tlpress_diags *diags);
+void tlpress_config_release(struct tlpress_config *cfg);
+
+#endif

@@ -1,0 +1,301 @@
+/* fsutil.c - files written whole or not at all; see fsutil.h */
+#include "fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static atomic_long writes;
+static long fault_after = -1;
+static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
+static atomic_ulong tmpcount;
+
+static void fault_init(void)
+{
+	const char *s = getenv("TLPRESS_FAULT_WRITES");
+
+	if (s && *s)
+		fault_after = strtol(s, NULL, 10);
+}
+
+static int fault(void)
+{
+	pthread_once(&fault_once, fault_init);
+	return fault_after >= 0 && atomic_fetch_add(&writes, 1) >= fault_after;
+}
+
+int tlpress_path_check(const char *rel)
+{
+	const char *p = rel, *c;
+
+	if (!*rel || *rel == '/')
+		return -1;
+	for (c = rel; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == '\\' || *c == 0x7F)
+			return -1;
+	while (*p) {
+		const char *e = strchr(p, '/');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return -1;
+		if (!e)
+			break;
+		p = e + 1;
+		if (!*p)
+			return -1;
+	}
+	return 0;
+}
+
+void tlpress_path_join(struct tlpress_buf *out, const char *root, const char *rel)
+{
+	size_t n = strlen(root);
+
+	tlpress_buf_reset(out);
+	tlpress_buf_adds(out, root);
+	if (n && root[n - 1] != '/')
+		tlpress_buf_addch(out, '/');
+	tlpress_buf_adds(out, rel);
+}
+
+int tlpress_mkroot(const char *root, struct tlpress_error *err)
+{
+	char tmp[PATH_MAX];
+	struct stat st;
+	size_t i, n = strlen(root);
+
+	if (n == 0 || n >= sizeof(tmp))
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "invalid folder name '%s'", root);
+	memcpy(tmp, root, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (tmp[i] != '/' && tmp[i] != '\0')
+			continue;
+		tmp[i] = '\0';
+		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+			return tlpress_error_set(err, TLPRESS_EIO, "cannot create folder '%s': %s",
+						 tmp, strerror(errno));
+		if (i < n)
+			tmp[i] = '/';
+	}
+	if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode))
+		return tlpress_error_set(err, TLPRESS_EIO, "'%s' is not a folder", root);
+	return 0;
+}
+
+/* Open the folder of rel below root, creating it; never through a
+ * symbolic link. Returns an fd, or -1 with err set. *base gets the file
+ * name part of rel. */
+static int open_parent(const char *root, const char *rel, int create,
+		       const char **base, struct tlpress_error *err)
+{
+	char comp[NAME_MAX + 1];
+	const char *p = rel, *slash;
+	int dfd, nfd;
+
+	if (tlpress_path_check(rel)) {
+		tlpress_error_set(err, TLPRESS_EUSAGE, "refusing to write '%s': not a clean "
+				  "relative path", rel);
+		return -1;
+	}
+	dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		tlpress_error_set(err, TLPRESS_EIO, "cannot open folder '%s': %s", root,
+				  strerror(errno));
+		return -1;
+	}
+	while ((slash = strchr(p, '/'))) {
+		size_t n = (size_t)(slash - p);
+
+		if (n > NAME_MAX) {
+			close(dfd);
+			tlpress_error_set(err, TLPRESS_EUSAGE, "'%s': name too long", rel);
+			return -1;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		if (create && mkdirat(dfd, comp, 0755) < 0 && errno != EEXIST) {
+			tlpress_error_set(err, TLPRESS_EIO, "cannot create folder '%s/%.*s': %s",
+					  root, (int)(slash - rel), rel, strerror(errno));
+			close(dfd);
+			return -1;
+		}
+		nfd = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0) {
+			int e = errno;
+
+			close(dfd);
+			if (e == ELOOP || e == ENOTDIR)
+				tlpress_error_set(err, TLPRESS_EIO, "refusing '%s/%.*s': a symbolic link "
+						  "or not a folder; remove it", root,
+						  (int)(slash - rel), rel);
+			else
+				tlpress_error_set(err, TLPRESS_EIO, "cannot open folder '%s/%.*s': %s",
+						  root, (int)(slash - rel), rel, strerror(e));
+			return -1;
+		}
+		close(dfd);
+		dfd = nfd;
+		p = slash + 1;
+	}
+	*base = p;
+	return dfd;
+}
+
+int tlpress_write_atomic(const char *root, const char *rel, const void *data,
+			 size_t len, struct tlpress_error *err)
+{
+	const char *base, *p = data;
+	char tmp[64];
+	size_t done = 0;
+	int dfd, fd, e;
+
+	dfd = open_parent(root, rel, 1, &base, err);
+	if (dfd < 0)
+		return err ? err->code : TLPRESS_EIO;
+	snprintf(tmp, sizeof(tmp), ".tlpress-%ld-%lu.tmp", (long)getpid(),
+		 (unsigned long)atomic_fetch_add(&tmpcount, 1));
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		e = errno;
+		close(dfd);
+		return tlpress_error_set(err, TLPRESS_EIO, "cannot create a file in the folder of "
+					 "'%s/%s': %s", root, rel, strerror(e));
+	}
+	if (fault()) {
+		errno = EIO;
+		goto fail;
+	}
+	while (done < len) {
+		ssize_t w = write(fd, p + done, len - done);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		done += (size_t)w;
+	}
+	if (fchmod(fd, 0644) < 0 || close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (renameat(dfd, tmp, dfd, base) < 0)
+		goto fail;
+	close(dfd);
+	return 0;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	unlinkat(dfd, tmp, 0);
+	close(dfd);
+	return tlpress_error_set(err, TLPRESS_EIO, "cannot write '%s/%s': %s", root, rel,
+				 strerror(e));
+}
+
+int tlpress_remove(const char *root, const char *rel, struct tlpress_error *err)
+{
+	struct tlpress_buf path = TLPRESS_BUF_INIT;
+	const char *base;
+	int dfd, r = 0;
+	char *slash;
+
+	struct stat st;
+
+	tlpress_path_join(&path, root, rel);
+	if (lstat(path.ptr, &st) < 0 && errno == ENOENT) {
+		tlpress_buf_release(&path);
+		return 0; /* already gone */
+	}
+	tlpress_buf_reset(&path);
+	dfd = open_parent(root, rel, 0, &base, err);
+	if (dfd < 0) {
+		tlpress_buf_release(&path);
+		return err ? err->code : TLPRESS_EIO;
+	}
+	if (unlinkat(dfd, base, 0) < 0 && errno != ENOENT)
+		r = tlpress_error_set(err, TLPRESS_EIO, "cannot remove '%s/%s': %s", root, rel,
+				      strerror(errno));
+	close(dfd);
+	if (r)
+		return r;
+	/* then the folders that became empty, up to root */
+	tlpress_buf_adds(&path, rel);
+	while ((slash = strrchr(path.ptr, '/'))) {
+		struct tlpress_buf full = TLPRESS_BUF_INIT;
+
+		*slash = '\0';
+		path.len = (size_t)(slash - path.ptr);
+		tlpress_path_join(&full, root, path.ptr);
+		if (rmdir(full.ptr) < 0) {
+			tlpress_buf_release(&full);
+			break;
+		}
+		tlpress_buf_release(&full);
+	}
+	tlpress_buf_release(&path);
+	return 0;
+}
+
+int tlpress_read_file(const char *path, size_t limit, struct tlpress_buf *out,
+		      int *errnum, struct tlpress_error *err)
+{
+	char buf[65536];
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (errnum)
+		*errnum = 0;
+	if (fd < 0) {
+		if (errnum)
+			*errnum = errno;
+		return tlpress_error_set(err, TLPRESS_EIO, "cannot open '%s': %s", path,
+					 strerror(errno));
+	}
+	while ((r = read(fd, buf, sizeof(buf))) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errnum)
+				*errnum = errno;
+			close(fd);
+			return tlpress_error_set(err, TLPRESS_EIO, "cannot read '%s': %s", path,
+						 strerror(errno));
+		}
+		if (out->len + (size_t)r > limit) {
+			close(fd);
+			return tlpress_error_set(err, TLPRESS_ELIMIT, "'%s' is larger than %zu bytes",
+						 path, limit);
+		}
+		if (tlpress_buf_add(out, buf, (size_t)r) < 0) {
+			close(fd);
+			return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory reading '%s'", path);
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+int tlpress_sync(const char *root, struct tlpress_error *err)
+{
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return tlpress_error_set(err, TLPRESS_EIO, "cannot open '%s': %s", root,
+					 strerror(errno));
+	r = syncfs(fd);
+	close(fd);
+	if (r < 0)
+		return tlpress_error_set(err, TLPRESS_EIO, "cannot flush '%s' to disk: %s", root,
+					 strerror(errno));
+	return 0;
+}

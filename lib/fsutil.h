@@ -1,0 +1,51 @@
+/*
+ * fsutil.h - files written whole or not at all, inside a root folder
+ *
+ * Every file tlpress publishes is written under a temporary name in its
+ * final folder and renamed into place, so that a reader of the live folder
+ * (a web server, an rsync) only ever sees whole files: the old version or
+ * the new one. Paths are relative to a root and may not leave it: `..`,
+ * absolute paths and symbolic links on the way are refused.
+ *
+ * Test hook: when TLPRESS_FAULT_WRITES=N is set in the environment, every
+ * write after the N-th fails with EIO, to prove that a build that fails
+ * half-way leaves only whole files behind.
+ */
+#ifndef TLPRESS_FSUTIL_H
+#define TLPRESS_FSUTIL_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "error.h"
+
+/* 0 when rel is a clean relative path (no "..", no leading '/', no empty
+ * or "." components, no control characters or backslashes). */
+int tlpress_path_check(const char *rel);
+
+/* Create root (and its parents) when missing. Refuses a root that is a
+ * symbolic link. */
+int tlpress_mkroot(const char *root, struct tlpress_error *err);
+
+/* Write data to root/rel atomically (temporary file, then rename), creating
+ * the folders on the way (refusing symbolic links among them). Mode 0644. */
+int tlpress_write_atomic(const char *root, const char *rel, const void *data,
+			 size_t len, struct tlpress_error *err);
+
+/* Remove root/rel, and then its folders up to root while they are empty.
+ * A file that is already gone is not an error. */
+int tlpress_remove(const char *root, const char *rel, struct tlpress_error *err);
+
+/* Read a whole file (at most `limit` bytes; more is TLPRESS_ELIMIT) into
+ * out. A missing file is TLPRESS_EIO with errno ENOENT kept in *errnum
+ * when errnum is not NULL. */
+int tlpress_read_file(const char *path, size_t limit, struct tlpress_buf *out,
+		      int *errnum, struct tlpress_error *err);
+
+/* Flush the file system that holds root to disk (syncfs). */
+int tlpress_sync(const char *root, struct tlpress_error *err);
+
+/* root/rel into out (out is reset first). */
+void tlpress_path_join(struct tlpress_buf *out, const char *root, const char *rel);
+
+#endif

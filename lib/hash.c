@@ -1,0 +1,108 @@
+/* hash.c - SHA-256 and SHA-512 through libgcrypt; see hash.h */
+#include "hash.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gcrypt.h>
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void init(void)
+{
+	/* libgcrypt must be initialised once before use; tlpress needs no
+	 * secure memory (it hashes public files only). */
+	gcry_check_version(NULL);
+	gcry_control(GCRYCTL_DISABLE_SECMEM, 0);
+	gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+}
+
+void tlpress_sha256(const void *data, size_t len, unsigned char out[TLPRESS_SHA256_LEN])
+{
+	pthread_once(&once, init);
+	gcry_md_hash_buffer(GCRY_MD_SHA256, out, data, len);
+}
+
+void tlpress_sha512(const void *data, size_t len, unsigned char out[TLPRESS_SHA512_LEN])
+{
+	pthread_once(&once, init);
+	gcry_md_hash_buffer(GCRY_MD_SHA512, out, data, len);
+}
+
+void tlpress_hex(const unsigned char *b, size_t n, char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		hex[2 * i] = digits[b[i] >> 4];
+		hex[2 * i + 1] = digits[b[i] & 15];
+	}
+	hex[2 * n] = '\0';
+}
+
+static int nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int tlpress_unhex(const char *hex, size_t n, unsigned char *bytes)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int hi = nibble(hex[2 * i]), lo = hi < 0 ? -1 : nibble(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		bytes[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+int tlpress_sha256_file(const char *path, unsigned char out[TLPRESS_SHA256_LEN],
+			unsigned long long *size, struct tlpress_error *err)
+{
+	gcry_md_hd_t h;
+	char buf[65536];
+	unsigned long long total = 0;
+	ssize_t r;
+	int fd;
+
+	pthread_once(&once, init);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return tlpress_error_set(err, TLPRESS_EIO, "cannot open '%s': %s",
+					 path, strerror(errno));
+	if (gcry_md_open(&h, GCRY_MD_SHA256, 0)) {
+		close(fd);
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "cannot start SHA-256");
+	}
+	while ((r = read(fd, buf, sizeof(buf))) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			gcry_md_close(h);
+			close(fd);
+			return tlpress_error_set(err, TLPRESS_EIO, "cannot read '%s': %s",
+						 path, strerror(errno));
+		}
+		gcry_md_write(h, buf, (size_t)r);
+		total += (unsigned long long)r;
+	}
+	memcpy(out, gcry_md_read(h, GCRY_MD_SHA256), TLPRESS_SHA256_LEN);
+	gcry_md_close(h);
+	close(fd);
+	if (size)
+		*size = total;
+	return 0;
+}

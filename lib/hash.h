@@ -1,0 +1,27 @@
+/*
+ * hash.h - SHA-256 and SHA-512 of byte strings and files (libgcrypt, the
+ * library GnuPG itself uses; this is the only module that includes it)
+ */
+#ifndef TLPRESS_HASH_H
+#define TLPRESS_HASH_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+#define TLPRESS_SHA256_LEN 32
+#define TLPRESS_SHA512_LEN 64
+
+void tlpress_sha256(const void *data, size_t len, unsigned char out[TLPRESS_SHA256_LEN]);
+void tlpress_sha512(const void *data, size_t len, unsigned char out[TLPRESS_SHA512_LEN]);
+
+/* Lower-case hex of n bytes into hex (2n+1 bytes). */
+void tlpress_hex(const unsigned char *bytes, size_t n, char *hex);
+/* Parse 2n hex digits into bytes; 0 or -1. */
+int tlpress_unhex(const char *hex, size_t n, unsigned char *bytes);
+
+/* SHA-256 of the file at path; its size into *size. 0, or TLPRESS_EIO. */
+int tlpress_sha256_file(const char *path, unsigned char out[TLPRESS_SHA256_LEN],
+			unsigned long long *size, struct tlpress_error *err);
+
+#endif

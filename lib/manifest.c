@@ -1,0 +1,179 @@
+/* manifest.c - the list of every file in a tree; see manifest.h */
+#include "manifest.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+
+int tlpress_manifest_add(struct tlpress_manifest *m, const char *path,
+			 unsigned long long size, const unsigned char sha256[TLPRESS_SHA256_LEN])
+{
+	struct tlpress_mentry *e;
+
+	if (m->n == m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 256;
+		struct tlpress_mentry *v = realloc(m->v, nc * sizeof(*v));
+
+		if (!v)
+			return TLPRESS_ENOMEM;
+		m->v = v;
+		m->cap = nc;
+	}
+	e = &m->v[m->n];
+	e->path = strdup(path);
+	if (!e->path)
+		return TLPRESS_ENOMEM;
+	e->size = size;
+	memcpy(e->sha256, sha256, TLPRESS_SHA256_LEN);
+	e->mark = 0;
+	if (m->n && m->sorted && strcmp(m->v[m->n - 1].path, path) >= 0)
+		m->sorted = 0;
+	m->n++;
+	return 0;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	const struct tlpress_mentry *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	/* equal paths: keep insertion order, so that the last one wins */
+	return c ? c : (x < y ? -1 : x > y);
+}
+
+void tlpress_manifest_sort(struct tlpress_manifest *m)
+{
+	size_t i, j;
+
+	if (m->sorted)
+		return;
+	qsort(m->v, m->n, sizeof(*m->v), cmp);
+	for (i = j = 0; i < m->n; i++) {
+		if (i + 1 < m->n && !strcmp(m->v[i].path, m->v[i + 1].path)) {
+			free(m->v[i].path);
+			continue;
+		}
+		m->v[j++] = m->v[i];
+	}
+	m->n = j;
+	m->sorted = 1;
+}
+
+struct tlpress_mentry *tlpress_manifest_find(struct tlpress_manifest *m, const char *path)
+{
+	size_t lo = 0, hi;
+
+	tlpress_manifest_sort(m);
+	hi = m->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(m->v[mid].path, path);
+
+		if (c == 0)
+			return &m->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+int tlpress_manifest_format(struct tlpress_manifest *m, struct tlpress_buf *out)
+{
+	char hex[2 * TLPRESS_SHA256_LEN + 1];
+	size_t i;
+
+	tlpress_manifest_sort(m);
+	tlpress_buf_adds(out, "# tlpress manifest 1\n");
+	if (m->clearance[0])
+		tlpress_buf_printf(out, "# clearance: %s\n", m->clearance);
+	for (i = 0; i < m->n; i++) {
+		tlpress_hex(m->v[i].sha256, TLPRESS_SHA256_LEN, hex);
+		tlpress_buf_printf(out, "%s %llu %s\n", hex, m->v[i].size, m->v[i].path);
+	}
+	return out->failed ? TLPRESS_ENOMEM : 0;
+}
+
+int tlpress_manifest_parse(struct tlpress_manifest *m, const char *s, size_t len,
+			   const char *name, struct tlpress_error *err)
+{
+	size_t i = 0;
+	unsigned line = 0;
+
+	while (i < len) {
+		const char *eol = memchr(s + i, '\n', len - i);
+		size_t n = eol ? (size_t)(eol - (s + i)) : len - i;
+		const char *p = s + i;
+		unsigned char sha[TLPRESS_SHA256_LEN];
+		unsigned long long size = 0;
+		char path[4096];
+		size_t k;
+
+		line++;
+		i += n + 1;
+		if (n == 0)
+			continue;
+		if (p[0] == '#') {
+			if (n > 13 && !strncmp(p, "# clearance: ", 13) && n - 13 < sizeof(m->clearance)) {
+				memcpy(m->clearance, p + 13, n - 13);
+				m->clearance[n - 13] = '\0';
+			}
+			continue;
+		}
+		if (n < 2 * TLPRESS_SHA256_LEN + 4 || p[2 * TLPRESS_SHA256_LEN] != ' ' ||
+		    tlpress_unhex(p, TLPRESS_SHA256_LEN, sha))
+			goto bad;
+		k = 2 * TLPRESS_SHA256_LEN + 1;
+		if (p[k] < '0' || p[k] > '9')
+			goto bad;
+		while (k < n && p[k] >= '0' && p[k] <= '9')
+			size = size * 10 + (unsigned long long)(p[k++] - '0');
+		if (k >= n || p[k] != ' ' || n - k - 1 >= sizeof(path) || n - k - 1 == 0)
+			goto bad;
+		memcpy(path, p + k + 1, n - k - 1);
+		path[n - k - 1] = '\0';
+		if (tlpress_path_check(path))
+			goto bad;
+		if (tlpress_manifest_add(m, path, size, sha))
+			return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+		continue;
+bad:
+		return tlpress_error_set(err, TLPRESS_EINVAL, "%s:%u: malformed manifest line; "
+					 "remove the file to rebuild the whole tree", name, line);
+	}
+	tlpress_manifest_sort(m);
+	return 0;
+}
+
+int tlpress_manifest_load(struct tlpress_manifest *m, const char *path,
+			  struct tlpress_error *err)
+{
+	struct tlpress_buf b = TLPRESS_BUF_INIT;
+	int errnum, r;
+
+	r = tlpress_read_file(path, (size_t)256 << 20, &b, &errnum, err);
+	if (r) {
+		tlpress_buf_release(&b);
+		return errnum == ENOENT ? 0 : r;
+	}
+	r = tlpress_manifest_parse(m, b.ptr, b.len, path, err);
+	tlpress_buf_release(&b);
+	return r;
+}
+
+void tlpress_manifest_release(struct tlpress_manifest *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		free(m->v[i].path);
+	free(m->v);
+	m->v = NULL;
+	m->n = m->cap = 0;
+	m->sorted = 1;
+	m->clearance[0] = '\0';
+}

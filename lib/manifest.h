@@ -1,0 +1,62 @@
+/*
+ * manifest.h - the list of every file in a published tree, with its size
+ * and SHA-256
+ *
+ * The manifest lets a build write only what changed (and say how many
+ * files), lets signing sign only those, lets upload push only those, and
+ * lets a subscriber check a whole tree at once. In the tree it is the file
+ * `manifest.txt`:
+ *
+ *     # tlpress manifest 1
+ *     # clearance: TLP:CLEAR
+ *     <sha256 hex> <size> <path>
+ *
+ * one line per file, sorted by path (bytewise).
+ */
+#ifndef TLPRESS_MANIFEST_H
+#define TLPRESS_MANIFEST_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "error.h"
+#include "hash.h"
+
+#define TLPRESS_MANIFEST_NAME "manifest.txt"
+
+struct tlpress_mentry {
+	char *path;
+	unsigned long long size;
+	unsigned char sha256[TLPRESS_SHA256_LEN];
+	int mark;                   /* free for the caller (e.g. "seen") */
+};
+
+struct tlpress_manifest {
+	struct tlpress_mentry *v;
+	size_t n, cap;
+	int sorted;
+	char clearance[24];         /* "TLP:CLEAR", or "" when unknown */
+};
+
+#define TLPRESS_MANIFEST_INIT { NULL, 0, 0, 1, "" }
+
+/* Read a manifest from path; a missing file gives an empty manifest.
+ * A malformed line is TLPRESS_EINVAL naming the line. */
+int tlpress_manifest_load(struct tlpress_manifest *m, const char *path,
+			  struct tlpress_error *err);
+/* Parse manifest text. */
+int tlpress_manifest_parse(struct tlpress_manifest *m, const char *text, size_t len,
+			   const char *name, struct tlpress_error *err);
+/* Add an entry (the path is copied); replaces one with the same path once
+ * sorted. */
+int tlpress_manifest_add(struct tlpress_manifest *m, const char *path,
+			 unsigned long long size, const unsigned char sha256[TLPRESS_SHA256_LEN]);
+/* Sort by path and drop earlier duplicates (the last added wins). */
+void tlpress_manifest_sort(struct tlpress_manifest *m);
+/* The entry for path, or NULL (sorts first when needed). */
+struct tlpress_mentry *tlpress_manifest_find(struct tlpress_manifest *m, const char *path);
+/* The manifest as text, appended to out (sorts first). */
+int tlpress_manifest_format(struct tlpress_manifest *m, struct tlpress_buf *out);
+void tlpress_manifest_release(struct tlpress_manifest *m);
+
+#endif

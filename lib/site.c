@@ -1,0 +1,459 @@
+/* site.c - build a published tree; see site.h */
+#include "site.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "advisory.h"
+#include "buf.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "manifest.h"
+#include "policy.h"
+#include "render.h"
+#include "rendition.h"
+#include "scan.h"
+#include "template.h"
+
+/* what pass 1 learns of each file */
+struct item {
+	char *path;
+	char *id;
+	char slug[64];
+	enum tlpress_verdict verdict;
+	int dup;                     /* its id is claimed by another file */
+};
+
+struct build {
+	const struct tlpress_build_opts *o;
+	struct tlpress_build_stats *st;
+	struct tlpress_diags *d;
+	struct tlpress_error *err;
+	struct tlpress_tmplset *tmpl;
+	struct tlpress_manifest old, new;
+	struct item *items;
+	size_t nitems;
+	struct tlpress_pubmeta *metas;
+	size_t nmetas;
+	char **expected;             /* paths of publishable advisories' files */
+	size_t nexpected;
+};
+
+/* Files of advisories live under these folders of the tree. */
+static int advisory_owned(const char *path)
+{
+	return !strncmp(path, "advisories/", 11);
+}
+
+/* Write rel unless the manifest says its bytes are already there. */
+static int emit(struct build *b, const char *rel, const void *data, size_t len)
+{
+	unsigned char sha[TLPRESS_SHA256_LEN];
+	struct tlpress_mentry *e;
+	struct tlpress_buf full = TLPRESS_BUF_INIT;
+	struct stat st;
+	int r;
+
+	tlpress_sha256(data, len, sha);
+	e = tlpress_manifest_find(&b->old, rel);
+	if (e && e->size == len && !memcmp(e->sha256, sha, sizeof(sha))) {
+		tlpress_path_join(&full, b->o->output, rel);
+		if (lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (unsigned long long)st.st_size == len) {
+			tlpress_buf_release(&full);
+			b->st->unchanged++;
+			return tlpress_manifest_add(&b->new, rel, len, sha);
+		}
+		tlpress_buf_release(&full);
+	}
+	r = tlpress_write_atomic(b->o->output, rel, data, len, b->err);
+	if (r)
+		return r;
+	b->st->written++;
+	return tlpress_manifest_add(&b->new, rel, len, sha);
+}
+
+static int remove_file(struct build *b, const char *rel)
+{
+	int r = tlpress_remove(b->o->output, rel, b->err);
+
+	if (!r)
+		b->st->removed++;
+	return r;
+}
+
+static int cmp_items(const void *pa, const void *pb)
+{
+	const struct item *a = pa, *b = pb;
+	int c = strcmp(a->id ? a->id : "", b->id ? b->id : "");
+
+	return c ? c : strcmp(a->path, b->path);
+}
+
+/* Pass 1: the front matter of every file decides what is publishable. */
+static int pass1(struct build *b, struct tlpress_pathlist *files)
+{
+	size_t i;
+
+	b->items = calloc(files->n ? files->n : 1, sizeof(*b->items));
+	if (!b->items)
+		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
+	for (i = 0; i < files->n; i++) {
+		struct tlpress_diags d = TLPRESS_DIAGS_INIT;
+		struct tlpress_advisory *a;
+		struct item *it = &b->items[b->nitems++];
+
+		it->path = strdup(files->v[i]);
+		a = tlpress_advisory_load_ex(files->v[i], TLPRESS_PARSE_FRONT_ONLY, &d);
+		it->verdict = a ? tlpress_policy_publishable(a, &b->o->now, b->o->clearance)
+			      : TLPRESS_REFUSE_INVALID;
+		if (a && a->id) {
+			it->id = strdup(a->id);
+			tlpress_advisory_slug(a, it->slug, sizeof(it->slug));
+		}
+		/* errors are reported once, by pass 2 or here when the
+		 * advisory goes no further */
+		if (it->verdict == TLPRESS_REFUSE_INVALID) {
+			size_t k;
+
+			for (k = 0; k < d.n; k++)
+				tlpress_diags_add(b->d, d.v[k].severity, d.v[k].file, d.v[k].line,
+						  d.v[k].col, d.v[k].key, d.v[k].hint, "%s", d.v[k].msg);
+		}
+		tlpress_diags_release(&d);
+		tlpress_advisory_free(a);
+	}
+	b->st->files = b->nitems;
+	/* an id claimed by two files: neither is published */
+	qsort(b->items, b->nitems, sizeof(*b->items), cmp_items);
+	for (i = 1; i < b->nitems; i++) {
+		struct item *x = &b->items[i - 1], *y = &b->items[i];
+
+		if (!x->id || !y->id || strcmp(x->id, y->id))
+			continue;
+		if (!y->dup)
+			tlpress_diags_add(b->d, TLPRESS_ERROR, y->path, 0, 0, "id",
+					  "every advisory has its own id",
+					  "duplicate 'id' %s, also used by %s: neither is published",
+					  y->id, x->path);
+		x->dup = y->dup = 1;
+	}
+	for (i = 0; i < b->nitems; i++) {
+		struct item *it = &b->items[i];
+
+		if (it->dup)
+			it->verdict = TLPRESS_REFUSE_INVALID;
+		switch (it->verdict) {
+		case TLPRESS_PUBLISH: break;
+		case TLPRESS_REFUSE_INVALID: b->st->invalid++; break;
+		case TLPRESS_REFUSE_DRAFT: b->st->drafts++; break;
+		case TLPRESS_REFUSE_EMBARGO: b->st->embargoed++; break;
+		case TLPRESS_REFUSE_LABEL: b->st->above++; break;
+		}
+	}
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sorted paths of the files of publishable advisories. */
+static int expected_paths(struct build *b)
+{
+	size_t i;
+
+	b->expected = calloc(b->nitems ? b->nitems : 1, sizeof(*b->expected));
+	if (!b->expected)
+		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
+	for (i = 0; i < b->nitems; i++) {
+		struct tlpress_buf p = TLPRESS_BUF_INIT;
+
+		if (b->items[i].verdict != TLPRESS_PUBLISH)
+			continue;
+		tlpress_buf_printf(&p, "advisories/%s.html", b->items[i].slug);
+		b->expected[b->nexpected++] = tlpress_buf_detach(&p, NULL);
+	}
+	qsort(b->expected, b->nexpected, sizeof(*b->expected), cmp_str);
+	return 0;
+}
+
+static int publishable_path(struct build *b, const char *rel)
+{
+	return bsearch(&rel, b->expected, b->nexpected, sizeof(*b->expected), cmp_str) != NULL;
+}
+
+/* Step 2: files of advisories that are no longer publishable go first. */
+static int remove_unpublishable(struct build *b)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < b->old.n; i++) {
+		struct tlpress_mentry *e = &b->old.v[i];
+
+		if (!advisory_owned(e->path) || publishable_path(b, e->path))
+			continue;
+		r = remove_file(b, e->path);
+		if (r)
+			return r;
+		e->mark = 1; /* handled */
+	}
+	return 0;
+}
+
+static char *joined_cves(const struct tlpress_advisory *a)
+{
+	struct tlpress_buf s = TLPRESS_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < a->ncves; i++)
+		tlpress_buf_printf(&s, "%s%s", i ? ", " : "", a->cves[i]);
+	return tlpress_buf_detach(&s, NULL);
+}
+
+/* Step 3: one advisory, parsed, cut and written. */
+static int publish_one(struct build *b, struct item *it)
+{
+	struct tlpress_diags d = TLPRESS_DIAGS_INIT;
+	struct tlpress_buf body = TLPRESS_BUF_INIT, out = TLPRESS_BUF_INIT;
+	struct tlpress_buf path = TLPRESS_BUF_INIT, sum = TLPRESS_BUF_INIT;
+	struct tlpress_rendition r;
+	struct tlpress_advisory *a;
+	struct tlpress_cut cut;
+	struct tlpress_pubmeta *m;
+	size_t k;
+	int rc = 0;
+
+	a = tlpress_advisory_load(it->path, &d);
+	if (!a || a->nerrors ||
+	    tlpress_policy_publishable(a, &b->o->now, b->o->clearance) != TLPRESS_PUBLISH) {
+		/* the body holds an error: refused, and gone from the tree */
+		char rel[128];
+
+		for (k = 0; k < d.n; k++)
+			tlpress_diags_add(b->d, d.v[k].severity, d.v[k].file, d.v[k].line,
+					  d.v[k].col, d.v[k].key, d.v[k].hint, "%s", d.v[k].msg);
+		it->verdict = TLPRESS_REFUSE_INVALID;
+		b->st->invalid++;
+		snprintf(rel, sizeof(rel), "advisories/%s.html", it->slug);
+		if (tlpress_manifest_find(&b->old, rel))
+			rc = remove_file(b, rel);
+		goto done;
+	}
+	memset(&r, 0, sizeof(r));
+	r.adv = a;
+	r.cfg = b->o->cfg;
+	r.tmpl = b->tmpl;
+	r.clearance = b->o->clearance;
+	r.base = tlpress_policy_base_label(a, &b->o->now);
+	memcpy(r.slug, it->slug, sizeof(r.slug));
+	rc = tlpress_body_render(a, r.base, r.clearance, TLPRESS_BODY_HTML, &body, &cut);
+	if (rc) {
+		tlpress_error_set(b->err, rc, "%s: cannot render the body", it->path);
+		goto done;
+	}
+	r.label = cut.label;
+	r.body_html = body.ptr;
+	tlpress_summary_render(a, &sum);
+	r.summary = sum.ptr;
+
+	tlpress_render_html.path(&r, &path);
+	rc = tlpress_render_html.render(&r, &out, b->err);
+	if (!rc)
+		rc = emit(b, path.ptr, out.ptr, out.len);
+	if (rc)
+		goto done;
+
+	m = &b->metas[b->nmetas++];
+	m->id = strdup(a->id);
+	m->slug = strdup(it->slug);
+	m->title = strdup(a->title);
+	m->lang = strdup(a->lang);
+	m->summary = tlpress_buf_detach(&sum, NULL);
+	m->cves_text = joined_cves(a);
+	m->label = r.label;
+	m->has_severity = a->has_severity;
+	m->severity = a->severity;
+	m->has_cvss = a->has_cvss;
+	m->score10 = a->cvss.score10;
+	m->version = tlpress_advisory_current(a)->version;
+	m->initial = a->revisions[0].date;
+	m->current = tlpress_advisory_current(a)->date;
+	b->st->published++;
+done:
+	for (k = 0; k < d.n && !rc; k++)
+		if (d.v[k].severity == TLPRESS_WARNING && a && !a->nerrors)
+			tlpress_diags_add(b->d, d.v[k].severity, d.v[k].file, d.v[k].line,
+					  d.v[k].col, d.v[k].key, d.v[k].hint, "%s", d.v[k].msg);
+	tlpress_diags_release(&d);
+	tlpress_buf_release(&body);
+	tlpress_buf_release(&out);
+	tlpress_buf_release(&path);
+	tlpress_buf_release(&sum);
+	tlpress_advisory_free(a);
+	return rc;
+}
+
+/* Copy the stylesheets of the templates folder into the tree. */
+static int static_files(struct build *b)
+{
+	const char *dir = b->o->cfg->templates;
+	struct tlpress_buf full = TLPRESS_BUF_INIT, data = TLPRESS_BUF_INIT;
+	struct dirent **names;
+	int n, i, rc = 0;
+
+	n = scandir(dir, &names, NULL, alphasort);
+	if (n < 0)
+		return tlpress_error_set(b->err, TLPRESS_EIO, "cannot read templates folder '%s': %s",
+					 dir, strerror(errno));
+	for (i = 0; i < n; i++) {
+		const char *nm = names[i]->d_name;
+		size_t l = strlen(nm);
+
+		if (!rc && nm[0] != '.' && l > 4 && !strcmp(nm + l - 4, ".css")) {
+			tlpress_path_join(&full, dir, nm);
+			tlpress_buf_reset(&data);
+			rc = tlpress_read_file(full.ptr, 1 << 20, &data, NULL, b->err);
+			if (!rc)
+				rc = emit(b, nm, data.ptr, data.len);
+		}
+		free(names[i]);
+	}
+	free(names);
+	tlpress_buf_release(&full);
+	tlpress_buf_release(&data);
+	return rc;
+}
+
+int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats *st,
+		  struct tlpress_diags *diags, struct tlpress_error *err)
+{
+	struct build b = { o, st, diags, err, NULL, TLPRESS_MANIFEST_INIT,
+			   TLPRESS_MANIFEST_INIT, NULL, 0, NULL, 0, NULL, 0 };
+	struct tlpress_pathlist files = TLPRESS_PATHLIST_INIT;
+	struct tlpress_buf buf = TLPRESS_BUF_INIT, mpath = TLPRESS_BUF_INIT;
+	size_t i;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	if (tlpress_policy_tree_clearance_ok(o->clearance))
+		return tlpress_error_set(err, TLPRESS_EPOLICY,
+					 "a tree cannot be cleared for %s: AMBER and above reach "
+					 "people by mail alone; build CLEAR (the public site) or "
+					 "GREEN (a protected portal)", tlpress_tlp_label(o->clearance));
+	/* the templates first: nothing is touched when they are broken */
+	b.tmpl = tlpress_tmplset_new();
+	if (!b.tmpl)
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	rc = tlpress_tmplset_load_dir(b.tmpl, o->cfg->templates, err);
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	for (i = 0; i < 3; i++) {
+		static const char *const need[] = { "page", "index", "feed" };
+
+		if (!tlpress_tmplset_has(b.tmpl, need[i])) {
+			rc = tlpress_error_set(err, TLPRESS_EIO, "templates folder '%s' has no "
+					       "%s.mustache; point 'templates' in tlpress.yml at a "
+					       "complete set", o->cfg->templates, need[i]);
+			goto out;
+		}
+	}
+	/* the advisories */
+	if (o->npaths == 0)
+		rc = tlpress_scan(o->cfg->advisories, &files, err);
+	for (i = 0; i < o->npaths && !rc; i++)
+		rc = tlpress_scan(o->paths[i], &files, err);
+	if (rc)
+		goto out;
+	/* the tree */
+	rc = tlpress_mkroot(o->output, err);
+	if (rc)
+		goto out;
+	tlpress_path_join(&mpath, o->output, TLPRESS_MANIFEST_NAME);
+	rc = tlpress_manifest_load(&b.old, mpath.ptr, err);
+	if (rc)
+		goto out;
+	if (b.old.clearance[0] && strcmp(b.old.clearance, tlpress_tlp_label(o->clearance))) {
+		rc = tlpress_error_set(err, TLPRESS_EPOLICY,
+				       "'%s' holds a tree cleared for %s; build the %s tree into "
+				       "another folder (-o DIR)", o->output, b.old.clearance,
+				       tlpress_tlp_label(o->clearance));
+		goto out;
+	}
+	snprintf(b.new.clearance, sizeof(b.new.clearance), "%s", tlpress_tlp_label(o->clearance));
+
+	rc = pass1(&b, &files);
+	if (!rc)
+		rc = expected_paths(&b);
+	if (rc)
+		goto out;
+	rc = remove_unpublishable(&b);
+	if (rc)
+		goto out;
+	b.metas = calloc(b.nitems ? b.nitems : 1, sizeof(*b.metas));
+	if (!b.metas) {
+		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < b.nitems && !rc; i++)
+		if (b.items[i].verdict == TLPRESS_PUBLISH)
+			rc = publish_one(&b, &b.items[i]);
+	if (rc)
+		goto out;
+
+	/* step 4: the index and the feed */
+	tlpress_pubmeta_sort(b.metas, b.nmetas);
+	rc = tlpress_render_index(o->cfg, b.tmpl, o->clearance, b.metas, b.nmetas, &buf, err);
+	if (!rc)
+		rc = emit(&b, "index.html", buf.ptr, buf.len);
+	tlpress_buf_reset(&buf);
+	if (!rc)
+		rc = tlpress_render_rss(o->cfg, b.tmpl, o->clearance, b.metas, b.nmetas, &buf, err);
+	if (!rc)
+		rc = emit(&b, "feed.xml", buf.ptr, buf.len);
+	if (!rc)
+		rc = static_files(&b);
+	if (rc)
+		goto out;
+
+	/* step 5: the manifest, once the data is on disk */
+	rc = tlpress_sync(o->output, err);
+	tlpress_buf_reset(&buf);
+	if (!rc)
+		rc = tlpress_manifest_format(&b.new, &buf);
+	if (!rc)
+		rc = tlpress_write_atomic(o->output, TLPRESS_MANIFEST_NAME, buf.ptr, buf.len, err);
+	if (rc)
+		goto out;
+
+	/* step 6: whatever else the last build made and this one did not */
+	for (i = 0; i < b.old.n && !rc; i++)
+		if (!b.old.v[i].mark && !tlpress_manifest_find(&b.new, b.old.v[i].path))
+			rc = remove_file(&b, b.old.v[i].path);
+out:
+	for (i = 0; i < b.nitems; i++) {
+		free(b.items[i].path);
+		free(b.items[i].id);
+	}
+	free(b.items);
+	for (i = 0; i < b.nexpected; i++)
+		free(b.expected[i]);
+	free(b.expected);
+	for (i = 0; i < b.nmetas; i++)
+		tlpress_pubmeta_release(&b.metas[i]);
+	free(b.metas);
+	tlpress_manifest_release(&b.old);
+	tlpress_manifest_release(&b.new);
+	tlpress_tmplset_free(b.tmpl);
+	tlpress_pathlist_release(&files);
+	tlpress_buf_release(&buf);
+	tlpress_buf_release(&mpath);
+	return rc < 0 ? rc : 0;
+}
