@@ -35,7 +35,8 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BUILD_DEBS = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libyaml-dev libjansson-dev libxml2-dev libgpgme-dev libgmime-3.0-dev \
 	libcurl4-openssl-dev libsqlite3-dev libgcrypt20-dev
-TEST_DEBS = perl libxml2-utils cmark-gfm valgrind
+TEST_DEBS = perl libxml2-utils cmark-gfm valgrind python3 python3-feedparser \
+	openjdk-17-jre-headless nodejs npm=npm
 
 B = build
 LIB_SRC := $(sort $(wildcard lib/*.c))

@@ -188,23 +188,93 @@ static int publishable_path(struct build *b, const char *rel)
 	return bsearch(&rel, b->expected, b->nexpected, sizeof(*b->expected), cmp_str) != NULL;
 }
 
-/* Step 2: files of advisories that are no longer publishable go first. */
+/*
+ * Step 2: files of advisories that are no longer publishable go first.
+ * The index and the feed of the last build name them too, so when anything
+ * goes they go as well (the build writes them anew in step 4), and the
+ * manifest is rewritten without them all: at no moment does the tree hold
+ * a byte of an advisory that is no longer publishable, even when the build
+ * fails half-way. (A metadata cache would let this step write an interim
+ * index instead; see the note in docs/build.md.)
+ */
 static int remove_unpublishable(struct build *b)
 {
-	size_t i;
-	int r;
+	static const char *const listings[] = { "index.html", "feed.xml" };
+	struct tlpress_manifest keep = TLPRESS_MANIFEST_INIT;
+	struct tlpress_buf text = TLPRESS_BUF_INIT;
+	size_t i, gone = 0;
+	int r = 0;
 
-	for (i = 0; i < b->old.n; i++) {
+	for (i = 0; i < b->old.n && !r; i++) {
 		struct tlpress_mentry *e = &b->old.v[i];
 
 		if (!advisory_owned(e->path) || publishable_path(b, e->path))
 			continue;
 		r = remove_file(b, e->path);
-		if (r)
-			return r;
 		e->mark = 1; /* handled */
+		gone++;
 	}
-	return 0;
+	if (!gone || r)
+		return r;
+	for (i = 0; i < sizeof(listings) / sizeof(listings[0]) && !r; i++) {
+		struct tlpress_mentry *e = tlpress_manifest_find(&b->old, listings[i]);
+
+		if (!e)
+			continue;
+		r = remove_file(b, listings[i]);
+		e->mark = 1;
+	}
+	/* the manifest, without what is gone */
+	memcpy(keep.clearance, b->old.clearance, sizeof(keep.clearance));
+	for (i = 0; i < b->old.n && !r; i++)
+		if (!b->old.v[i].mark)
+			r = tlpress_manifest_add(&keep, b->old.v[i].path, b->old.v[i].size,
+						 b->old.v[i].sha256);
+	if (!r)
+		r = tlpress_manifest_format(&keep, &text);
+	if (!r)
+		r = tlpress_write_atomic(b->o->output, TLPRESS_MANIFEST_NAME, text.ptr, text.len,
+					 b->err);
+	if (r) {
+		/* better no manifest than one that names what is gone */
+		struct tlpress_error e2 = TLPRESS_ERROR_INIT;
+
+		tlpress_remove(b->o->output, TLPRESS_MANIFEST_NAME, &e2);
+	}
+	tlpress_manifest_release(&keep);
+	tlpress_buf_release(&text);
+	return r;
+}
+
+/*
+ * After a failure in steps 3 to 5: a manifest that lists what is really
+ * there (what this build wrote, and what it left of the last one), so that
+ * the tree can still be checked and the next build knows what to redo.
+ */
+static void salvage_manifest(struct build *b)
+{
+	struct tlpress_manifest m = TLPRESS_MANIFEST_INIT;
+	struct tlpress_error e2 = TLPRESS_ERROR_INIT;
+	struct tlpress_buf text = TLPRESS_BUF_INIT;
+	size_t i;
+	int r = 0;
+
+	memcpy(m.clearance, b->old.clearance[0] ? b->old.clearance : b->new.clearance,
+	       sizeof(m.clearance));
+	for (i = 0; i < b->new.n && !r; i++)
+		r = tlpress_manifest_add(&m, b->new.v[i].path, b->new.v[i].size, b->new.v[i].sha256);
+	for (i = 0; i < b->old.n && !r; i++)
+		if (!b->old.v[i].mark && !tlpress_manifest_find(&b->new, b->old.v[i].path))
+			r = tlpress_manifest_add(&m, b->old.v[i].path, b->old.v[i].size,
+						 b->old.v[i].sha256);
+	if (!r)
+		r = tlpress_manifest_format(&m, &text);
+	if (!r)
+		r = tlpress_write_atomic(b->o->output, TLPRESS_MANIFEST_NAME, text.ptr, text.len, &e2);
+	if (r)
+		tlpress_remove(b->o->output, TLPRESS_MANIFEST_NAME, &e2);
+	tlpress_manifest_release(&m);
+	tlpress_buf_release(&text);
 }
 
 static char *joined_cves(const struct tlpress_advisory *a)
@@ -406,7 +476,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		if (b.items[i].verdict == TLPRESS_PUBLISH)
 			rc = publish_one(&b, &b.items[i]);
 	if (rc)
-		goto out;
+		goto salvage;
 
 	/* step 4: the index and the feed */
 	tlpress_pubmeta_sort(b.metas, b.nmetas);
@@ -421,7 +491,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	if (!rc)
 		rc = static_files(&b);
 	if (rc)
-		goto out;
+		goto salvage;
 
 	/* step 5: the manifest, once the data is on disk */
 	rc = tlpress_sync(o->output, err);
@@ -431,12 +501,15 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	if (!rc)
 		rc = tlpress_write_atomic(o->output, TLPRESS_MANIFEST_NAME, buf.ptr, buf.len, err);
 	if (rc)
-		goto out;
+		goto salvage;
 
 	/* step 6: whatever else the last build made and this one did not */
 	for (i = 0; i < b.old.n && !rc; i++)
 		if (!b.old.v[i].mark && !tlpress_manifest_find(&b.new, b.old.v[i].path))
 			rc = remove_file(&b, b.old.v[i].path);
+	goto out;
+salvage:
+	salvage_manifest(&b);
 out:
 	for (i = 0; i < b.nitems; i++) {
 		free(b.items[i].path);

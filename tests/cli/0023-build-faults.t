@@ -1,0 +1,56 @@
+#!/bin/sh
+# A build that fails half-way (a write error, injected with
+# TLPRESS_FAULT_WRITES=N) leaves only whole files, old or new, and never a
+# byte that is no longer publishable; the next build completes the tree.
+. "$(dirname "$0")/lib.sh"
+cd "$TOP" || exit 1
+export TLPRESS_NOW=2026-11-28T12:00:00Z
+
+cp -r tests/leak "$TMP/src1"
+cp -r tests/leak "$TMP/src2"
+# the second state: one public advisory re-labelled AMBER, others edited
+sed -i 's/^tlp: CLEAR$/tlp: AMBER/' "$TMP/src2/CCB-2026-0901.md"
+sed -i 's/^title: "Kwetsbaarheid PUBCANARY-D-T/title: "Gewijzigd PUBCANARY-D-T/' "$TMP/src2/CCBR-2026-0909.md"
+cp advisories/CCB-2026-0442.md advisories/CCB-2026-0450.md "$TMP/src2/"
+
+"$TLPRESS" build -q -o "$TMP/old" "$TMP/src1" || exit 1
+"$TLPRESS" build -q -o "$TMP/new" "$TMP/src2" || exit 1
+grep -rq PUBCANARY-A "$TMP/old" && ! grep -rq PUBCANARY-A "$TMP/new"
+ok $? "the re-labelled advisory is in the old tree and not in the new one"
+
+for n in 0 1 2 3 4 5 6; do
+	rm -rf "$TMP/t"
+	cp -r "$TMP/old" "$TMP/t"
+	TLPRESS_FAULT_WRITES=$n run "$TLPRESS" build -q -o "$TMP/t" "$TMP/src2"
+	check 3 "fault after $n writes: the build fails with exit 3"
+	check_grep "cannot write" "and says which file"
+	# nothing of the re-labelled advisory, at any point
+	! grep -rq 'PUBCANARY-A\|ccb-2026-0901' "$TMP/t"
+	ok $? "fault after $n writes: nothing of the re-labelled advisory is left"
+	# every file is whole: the old bytes or the new ones; the manifest
+	# (rewritten at once when something is withdrawn) lists exactly what
+	# is there
+	bad=0
+	for f in $(cd "$TMP/t" && find . -type f ! -name manifest.txt | sed 's|^\./||'); do
+		cmp -s "$TMP/t/$f" "$TMP/old/$f" 2>/dev/null && continue
+		cmp -s "$TMP/t/$f" "$TMP/new/$f" 2>/dev/null && continue
+		bad=$((bad + 1)); diag "not whole: $f"
+	done
+	[ $bad -eq 0 ]
+	ok $? "fault after $n writes: every file is either old or new"
+	if [ -f "$TMP/t/manifest.txt" ]; then
+		grep -v '^#' "$TMP/t/manifest.txt" | awk '{ print $1 "  " $3 }' > "$TMP/sums"
+		(cd "$TMP/t" && sha256sum --quiet -c "$TMP/sums" > /dev/null 2>&1)
+		ok $? "fault after $n writes: the manifest matches every file it lists"
+	else
+		ok 0 "fault after $n writes: no manifest (the next build writes every file)"
+	fi
+	[ -z "$(find "$TMP/t" -name '.tlpress-*')" ]
+	ok $? "fault after $n writes: no temporary file left"
+	run "$TLPRESS" build -q -o "$TMP/t" "$TMP/src2"
+	check 0 "fault after $n writes: the next build succeeds"
+	diff -r "$TMP/new" "$TMP/t" > "$TMP/d"
+	ok $? "fault after $n writes: and completes the tree"
+done
+
+done_testing
