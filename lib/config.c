@@ -212,6 +212,30 @@ static void site(struct cctx *c, const struct tlpress_ynode *p)
 		set(&cfg->site.security_txt, s);
 }
 
+static void signing(struct cctx *c, const struct tlpress_ynode *p)
+{
+	static const char *const keys[] = { "key", "gnupghome", "warn_days", NULL };
+	struct tlpress_config *cfg = c->cfg;
+	const struct tlpress_ynode *v;
+	const char *s;
+
+	known(c, "signing", p, keys);
+	if ((v = tlpress_ymap_get(p, "key", NULL)) && (s = str(c, "signing.key", v)))
+		set(&cfg->signing.key, s);
+	if ((v = tlpress_ymap_get(p, "gnupghome", NULL)))
+		path(c, "signing.gnupghome", v, &cfg->signing.gnupghome);
+	if ((v = tlpress_ymap_get(p, "warn_days", NULL)) && (s = str(c, "signing.warn_days", v))) {
+		char *end;
+		long n = strtol(s, &end, 10);
+
+		if (*end || end == s || n < 0 || n > 3650)
+			cerr(c, v, "signing.warn_days", "a whole number of days, 0 to 3650",
+			     "'signing.warn_days': '%.20s' is not a number of days", s);
+		else
+			cfg->signing.warn_days = (int)n;
+	}
+}
+
 static int defaults(struct tlpress_config *cfg)
 {
 	struct stat st;
@@ -227,6 +251,8 @@ static int defaults(struct tlpress_config *cfg)
 	cfg->site.lang = strdup("en");
 	cfg->site.feed_items = 50;
 	cfg->site.output = strdup("public");
+	cfg->signing.warn_days = 30;
+	cfg->state = strdup("state");
 	/* the templates of the source tree when run from it, else installed */
 	if (stat("templates/page.mustache", &st) == 0)
 		cfg->templates = strdup("templates");
@@ -236,6 +262,7 @@ static int defaults(struct tlpress_config *cfg)
 	if (!cfg->dir || !cfg->publisher.name || !cfg->publisher.namespace_url ||
 	    !cfg->publisher.category || !cfg->publisher.contact_details || !cfg->site.url ||
 	    !cfg->site.title || !cfg->site.lang || !cfg->site.output || !cfg->templates ||
+	    !cfg->state ||
 	    !cfg->advisories)
 		return TLPRESS_ENOMEM;
 	return 0;
@@ -244,7 +271,8 @@ static int defaults(struct tlpress_config *cfg)
 int tlpress_config_load(struct tlpress_config *cfg, const char *file,
 			struct tlpress_diags *diags)
 {
-	static const char *const keys[] = { "publisher", "site", "templates", "advisories", NULL };
+	static const char *const keys[] = { "publisher", "site", "signing", "state", "templates",
+		"advisories", NULL };
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
 	struct tlpress_buf b = TLPRESS_BUF_INIT;
 	struct tlpress_ynode *root;
@@ -296,6 +324,10 @@ int tlpress_config_load(struct tlpress_config *cfg, const char *file,
 		publisher(&c, v);
 	if ((v = section(&c, root, "site")))
 		site(&c, v);
+	if ((v = section(&c, root, "signing")))
+		signing(&c, v);
+	if ((v = tlpress_ymap_get(root, "state", NULL)))
+		path(&c, "state", v, &cfg->state);
 	if ((v = tlpress_ymap_get(root, "templates", NULL)))
 		path(&c, "templates", v, &cfg->templates);
 	if ((v = tlpress_ymap_get(root, "advisories", NULL)))
@@ -318,6 +350,9 @@ void tlpress_config_release(struct tlpress_config *cfg)
 	free(cfg->site.lang);
 	free(cfg->site.output);
 	free(cfg->site.security_txt);
+	free(cfg->signing.key);
+	free(cfg->signing.gnupghome);
+	free(cfg->state);
 	free(cfg->templates);
 	free(cfg->advisories);
 	memset(cfg, 0, sizeof(*cfg));

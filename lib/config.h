@@ -32,6 +32,12 @@ struct tlpress_config {
 		char *output;           /* folder of the public tree */
 		char *security_txt;     /* contact for .well-known/security.txt, or NULL */
 	} site;
+	struct {
+		char *key;              /* fingerprint or user id, or NULL */
+		char *gnupghome;        /* or NULL: $GNUPGHOME or ~/.gnupg */
+		int warn_days;          /* warn when the key expires this soon */
+	} signing;
+	char *state;                /* the state folder (journal, caches) */
 	char *templates;            /* folder of the templates */
 	char *advisories;           /* folder of the advisories */
 };
