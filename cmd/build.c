@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "config.h"
@@ -13,7 +14,7 @@
 #include "tlp.h"
 
 static const char usage[] =
-	"usage: tlpress build [-C FILE] [-o DIR] [--clearance LABEL] [-q] [PATH...]\n"
+	"usage: tlpress build [-C FILE] [-o DIR] [--clearance LABEL] [-j N] [-q] [PATH...]\n"
 	"\n"
 	"Render every advisory that is publishable now into a site tree: HTML pages,\n"
 	"an index and an RSS feed. Each page holds what its clearance may see.\n"
@@ -23,6 +24,8 @@ static const char usage[] =
 	"  -o, --output DIR     the tree (default: site.output, public/)\n"
 	"      --clearance L    CLEAR (the public site, default) or GREEN (a portal\n"
 	"                       behind authentication); AMBER and above go by mail only\n"
+	"  -j, --jobs N         render on N worker threads (default: the number of\n"
+	"                       cores); the output does not depend on N\n"
 	"  -q, --quiet          print nothing but problems\n"
 	"  -h, --help           show this help\n"
 	"\n"
@@ -38,6 +41,7 @@ int cmd_build(int argc, char **argv)
 		{ "config", required_argument, NULL, 'C' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "clearance", required_argument, NULL, 'L' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -52,8 +56,23 @@ int cmd_build(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "C:o:qh", opts, NULL)) != -1) {
+	memset(&st, 0, sizeof(st));
+	o.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (o.jobs < 1)
+		o.jobs = 1;
+	while ((c = getopt_long(argc, argv, "C:o:j:qh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'j': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || n < 1 || n > 64) {
+				cmd_error("build", "-j: '%s' is not a number of jobs from 1 to 64", optarg);
+				return EXIT_USAGE;
+			}
+			o.jobs = (int)n;
+			break;
+		}
 		case 'C': cfile = optarg; break;
 		case 'o': out = optarg; break;
 		case 'L': clear = optarg; break;

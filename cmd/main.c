@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 #include "cmd.h"
 
@@ -88,6 +90,8 @@ int main(int argc, char **argv)
 	const char *name;
 	size_t i;
 
+	/* jansson's hash seed, once, before any thread could make one */
+	json_object_seed(0);
 	if (argc < 2) {
 		help(stderr);
 		return EXIT_USAGE;

@@ -2,6 +2,9 @@
 #include "site.h"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,14 +22,38 @@
 #include "scan.h"
 #include "template.h"
 
-/* what pass 1 learns of each file */
+/* one file of the tree, as a worker made it */
+struct out {
+	char *path;
+	unsigned long long size;
+	unsigned char sha256[TLPRESS_SHA256_LEN];
+};
+
+#define MAX_OUTS 8
+
+/* what pass 1 learns of each file, and what pass 2 makes of it */
 struct item {
 	char *path;
 	char *id;
 	char slug[64];
 	enum tlpress_verdict verdict;
 	int dup;                     /* its id is claimed by another file */
+	/* pass 2, filled by the worker that took it */
+	int refused;                 /* the full parse found an error */
+	struct tlpress_diags diags;
+	struct out outs[MAX_OUTS];
+	size_t nouts, written, unchanged, removed;
+	int has_meta;
+	struct tlpress_pubmeta meta;
+	int rc;
+	struct tlpress_error err;
 };
+
+/* The renditions written for every published advisory. */
+static const struct tlpress_renderer *const renderers[] = {
+	&tlpress_render_html,
+};
+#define NRENDERERS (sizeof(renderers) / sizeof(renderers[0]))
 
 struct build {
 	const struct tlpress_build_opts *o;
@@ -39,42 +66,98 @@ struct build {
 	size_t nitems;
 	struct tlpress_pubmeta *metas;
 	size_t nmetas;
-	char **expected;             /* paths of publishable advisories' files */
+	char **expected;             /* slugs of publishable advisories */
 	size_t nexpected;
+	/* pass 2 */
+	atomic_size_t next;
+	atomic_int stop;
 };
 
-/* Files of advisories live under these folders of the tree. */
-static int advisory_owned(const char *path)
+/*
+ * Files of advisories live under these folders of the tree, named after the
+ * advisory's slug (its lower-case id) with one or more extensions:
+ * advisories/ccb-2026-0042.html, cvrf/ccb-2026-0042.xml,
+ * .well-known/csaf/white/2026/ccb-2026-0042.json.asc ... Into `slug`, the
+ * slug of an advisory's file; 0, or -1 for a file that is not an
+ * advisory's.
+ */
+static int advisory_slug(const char *path, char *slug, size_t size)
 {
-	return !strncmp(path, "advisories/", 11);
+	static const char *const dirs[] = { "advisories/", "cvrf/", ".well-known/csaf/", NULL };
+	const char *base, *dot;
+	size_t i, n;
+
+	for (i = 0; dirs[i]; i++)
+		if (!strncmp(path, dirs[i], strlen(dirs[i])))
+			break;
+	if (!dirs[i])
+		return -1;
+	base = strrchr(path, '/') + 1;
+	dot = strchr(base, '.');
+	n = dot ? (size_t)(dot - base) : strlen(base);
+	if (!n || n >= size || !strncmp(base, "index", n) || !strncmp(base, "changes", n) ||
+	    !strncmp(base, "provider-metadata", n) || !strncmp(base, "csaf-feed", 9))
+		return -1;
+	memcpy(slug, base, n);
+	slug[n] = '\0';
+	return 0;
 }
 
-/* Write rel unless the manifest says its bytes are already there. */
-static int emit(struct build *b, const char *rel, const void *data, size_t len)
+/* Write rel unless the last manifest says its bytes are already there;
+ * record it among the item's files. Safe to call from several workers. */
+static int emit_item(struct build *b, struct item *it, const char *rel, const void *data,
+		     size_t len)
 {
-	unsigned char sha[TLPRESS_SHA256_LEN];
+	struct out *o;
 	struct tlpress_mentry *e;
 	struct tlpress_buf full = TLPRESS_BUF_INIT;
 	struct stat st;
-	int r;
+	int r, same = 0;
 
-	tlpress_sha256(data, len, sha);
+	if (it->nouts == MAX_OUTS)
+		return tlpress_error_set(&it->err, TLPRESS_ELIMIT, "too many files for %s", it->path);
+	o = &it->outs[it->nouts];
+	tlpress_sha256(data, len, o->sha256);
 	e = tlpress_manifest_find(&b->old, rel);
-	if (e && e->size == len && !memcmp(e->sha256, sha, sizeof(sha))) {
+	if (e && e->size == len && !memcmp(e->sha256, o->sha256, sizeof(o->sha256))) {
 		tlpress_path_join(&full, b->o->output, rel);
-		if (lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
-		    (unsigned long long)st.st_size == len) {
-			tlpress_buf_release(&full);
-			b->st->unchanged++;
-			return tlpress_manifest_add(&b->new, rel, len, sha);
-		}
+		same = lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
+		       (unsigned long long)st.st_size == len;
 		tlpress_buf_release(&full);
 	}
-	r = tlpress_write_atomic(b->o->output, rel, data, len, b->err);
-	if (r)
+	if (!same) {
+		r = tlpress_write_atomic(b->o->output, rel, data, len, &it->err);
+		if (r)
+			return r;
+		it->written++;
+	} else {
+		it->unchanged++;
+	}
+	o->path = strdup(rel);
+	o->size = len;
+	if (!o->path)
+		return tlpress_error_set(&it->err, TLPRESS_ENOMEM, "out of memory");
+	it->nouts++;
+	return 0;
+}
+
+/* The same for the files of the tree as a whole (one thread). */
+static int emit(struct build *b, const char *rel, const void *data, size_t len)
+{
+	struct item tmp;
+	int r;
+
+	memset(&tmp, 0, sizeof(tmp));
+	r = emit_item(b, &tmp, rel, data, len);
+	if (r) {
+		*b->err = tmp.err;
 		return r;
-	b->st->written++;
-	return tlpress_manifest_add(&b->new, rel, len, sha);
+	}
+	b->st->written += tmp.written;
+	b->st->unchanged += tmp.unchanged;
+	r = tlpress_manifest_add(&b->new, rel, tmp.outs[0].size, tmp.outs[0].sha256);
+	free(tmp.outs[0].path);
+	return r;
 }
 
 static int remove_file(struct build *b, const char *rel)
@@ -163,29 +246,30 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The sorted paths of the files of publishable advisories. */
-static int expected_paths(struct build *b)
+/* The sorted slugs of publishable advisories. */
+static int expected_slugs(struct build *b)
 {
 	size_t i;
 
 	b->expected = calloc(b->nitems ? b->nitems : 1, sizeof(*b->expected));
 	if (!b->expected)
 		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
-	for (i = 0; i < b->nitems; i++) {
-		struct tlpress_buf p = TLPRESS_BUF_INIT;
-
-		if (b->items[i].verdict != TLPRESS_PUBLISH)
-			continue;
-		tlpress_buf_printf(&p, "advisories/%s.html", b->items[i].slug);
-		b->expected[b->nexpected++] = tlpress_buf_detach(&p, NULL);
-	}
+	for (i = 0; i < b->nitems; i++)
+		if (b->items[i].verdict == TLPRESS_PUBLISH)
+			b->expected[b->nexpected++] = b->items[i].slug;
 	qsort(b->expected, b->nexpected, sizeof(*b->expected), cmp_str);
 	return 0;
 }
 
-static int publishable_path(struct build *b, const char *rel)
+/* Is path the file of an advisory that is not publishable now? */
+static int unpublishable_file(struct build *b, const char *path)
 {
-	return bsearch(&rel, b->expected, b->nexpected, sizeof(*b->expected), cmp_str) != NULL;
+	char slug[64];
+	const char *key = slug;
+
+	if (advisory_slug(path, slug, sizeof(slug)))
+		return 0;
+	return !bsearch(&key, b->expected, b->nexpected, sizeof(*b->expected), cmp_str);
 }
 
 /*
@@ -208,7 +292,7 @@ static int remove_unpublishable(struct build *b)
 	for (i = 0; i < b->old.n && !r; i++) {
 		struct tlpress_mentry *e = &b->old.v[i];
 
-		if (!advisory_owned(e->path) || publishable_path(b, e->path))
+		if (!unpublishable_file(b, e->path))
 			continue;
 		r = remove_file(b, e->path);
 		e->mark = 1; /* handled */
@@ -287,33 +371,34 @@ static char *joined_cves(const struct tlpress_advisory *a)
 	return tlpress_buf_detach(&s, NULL);
 }
 
-/* Step 3: one advisory, parsed, cut and written. */
+/* Step 3: one advisory, parsed, cut and written (in a worker thread:
+ * everything it makes goes into the item). */
 static int publish_one(struct build *b, struct item *it)
 {
-	struct tlpress_diags d = TLPRESS_DIAGS_INIT;
 	struct tlpress_buf body = TLPRESS_BUF_INIT, out = TLPRESS_BUF_INIT;
 	struct tlpress_buf path = TLPRESS_BUF_INIT, sum = TLPRESS_BUF_INIT;
 	struct tlpress_rendition r;
 	struct tlpress_advisory *a;
 	struct tlpress_cut cut;
-	struct tlpress_pubmeta *m;
+	struct tlpress_pubmeta *m = &it->meta;
 	size_t k;
 	int rc = 0;
 
-	a = tlpress_advisory_load(it->path, &d);
+	a = tlpress_advisory_load(it->path, &it->diags);
 	if (!a || a->nerrors ||
 	    tlpress_policy_publishable(a, &b->o->now, b->o->clearance) != TLPRESS_PUBLISH) {
 		/* the body holds an error: refused, and gone from the tree */
-		char rel[128];
+		it->refused = 1;
+		for (k = 0; k < b->old.n && !rc; k++) {
+			char slug[64];
 
-		for (k = 0; k < d.n; k++)
-			tlpress_diags_add(b->d, d.v[k].severity, d.v[k].file, d.v[k].line,
-					  d.v[k].col, d.v[k].key, d.v[k].hint, "%s", d.v[k].msg);
-		it->verdict = TLPRESS_REFUSE_INVALID;
-		b->st->invalid++;
-		snprintf(rel, sizeof(rel), "advisories/%s.html", it->slug);
-		if (tlpress_manifest_find(&b->old, rel))
-			rc = remove_file(b, rel);
+			if (!advisory_slug(b->old.v[k].path, slug, sizeof(slug)) &&
+			    !strcmp(slug, it->slug)) {
+				rc = tlpress_remove(b->o->output, b->old.v[k].path, &it->err);
+				if (!rc)
+					it->removed++;
+			}
+		}
 		goto done;
 	}
 	memset(&r, 0, sizeof(r));
@@ -325,7 +410,7 @@ static int publish_one(struct build *b, struct item *it)
 	memcpy(r.slug, it->slug, sizeof(r.slug));
 	rc = tlpress_body_render(a, r.base, r.clearance, TLPRESS_BODY_HTML, &body, &cut);
 	if (rc) {
-		tlpress_error_set(b->err, rc, "%s: cannot render the body", it->path);
+		tlpress_error_set(&it->err, rc, "%s: cannot render the body", it->path);
 		goto done;
 	}
 	r.label = cut.label;
@@ -333,14 +418,19 @@ static int publish_one(struct build *b, struct item *it)
 	tlpress_summary_render(a, &sum);
 	r.summary = sum.ptr;
 
-	tlpress_render_html.path(&r, &path);
-	rc = tlpress_render_html.render(&r, &out, b->err);
-	if (!rc)
-		rc = emit(b, path.ptr, out.ptr, out.len);
+	for (k = 0; k < NRENDERERS && !rc; k++) {
+		tlpress_buf_reset(&path);
+		tlpress_buf_reset(&out);
+		renderers[k]->path(&r, &path);
+		rc = renderers[k]->render(&r, &out, &it->err);
+		if (!rc && (path.failed || out.failed))
+			rc = tlpress_error_set(&it->err, TLPRESS_ENOMEM, "out of memory");
+		if (!rc)
+			rc = emit_item(b, it, path.ptr, out.ptr, out.len);
+	}
 	if (rc)
 		goto done;
 
-	m = &b->metas[b->nmetas++];
 	m->id = strdup(a->id);
 	m->slug = strdup(it->slug);
 	m->title = strdup(a->title);
@@ -355,18 +445,88 @@ static int publish_one(struct build *b, struct item *it)
 	m->version = tlpress_advisory_current(a)->version;
 	m->initial = a->revisions[0].date;
 	m->current = tlpress_advisory_current(a)->date;
-	b->st->published++;
+	it->has_meta = 1;
 done:
-	for (k = 0; k < d.n && !rc; k++)
-		if (d.v[k].severity == TLPRESS_WARNING && a && !a->nerrors)
-			tlpress_diags_add(b->d, d.v[k].severity, d.v[k].file, d.v[k].line,
-					  d.v[k].col, d.v[k].key, d.v[k].hint, "%s", d.v[k].msg);
-	tlpress_diags_release(&d);
 	tlpress_buf_release(&body);
 	tlpress_buf_release(&out);
 	tlpress_buf_release(&path);
 	tlpress_buf_release(&sum);
 	tlpress_advisory_free(a);
+	it->rc = rc;
+	return rc;
+}
+
+static void *worker(void *arg)
+{
+	struct build *b = arg;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&b->next, 1);
+
+		if (i >= b->nitems || atomic_load(&b->stop))
+			break;
+		if (b->items[i].verdict != TLPRESS_PUBLISH)
+			continue;
+		if (publish_one(b, &b->items[i]))
+			atomic_store(&b->stop, 1);
+	}
+	return NULL;
+}
+
+/* Step 3 on a pool of workers; then the results, merged in the items'
+ * order so that nothing depends on which thread did what. */
+static int pass2(struct build *b)
+{
+	pthread_t threads[64];
+	size_t i, k, n = b->o->jobs > 0 ? (size_t)b->o->jobs : 1, started = 0;
+	int rc = 0;
+
+	if (n > sizeof(threads) / sizeof(threads[0]))
+		n = sizeof(threads) / sizeof(threads[0]);
+	tlpress_manifest_sort(&b->old); /* read by every worker */
+	atomic_store(&b->next, 0);
+	atomic_store(&b->stop, 0);
+	if (n > 1) {
+		for (i = 0; i < n; i++)
+			if (pthread_create(&threads[i], NULL, worker, b) == 0)
+				started++;
+		if (!started)
+			worker(b);
+		for (i = 0; i < started; i++)
+			pthread_join(threads[i], NULL);
+	} else {
+		worker(b);
+	}
+	for (i = 0; i < b->nitems; i++) {
+		struct item *it = &b->items[i];
+
+		if (it->verdict != TLPRESS_PUBLISH)
+			continue;
+		for (k = 0; k < it->diags.n; k++) {
+			const struct tlpress_diag *g = &it->diags.v[k];
+
+			if (g->severity == TLPRESS_ERROR || !it->refused)
+				tlpress_diags_add(b->d, g->severity, g->file, g->line, g->col,
+						  g->key, g->hint, "%s", g->msg);
+		}
+		b->st->written += it->written;
+		b->st->unchanged += it->unchanged;
+		b->st->removed += it->removed;
+		for (k = 0; k < it->nouts && !rc; k++)
+			rc = tlpress_manifest_add(&b->new, it->outs[k].path, it->outs[k].size,
+						  it->outs[k].sha256);
+		if (it->refused)
+			b->st->invalid++;
+		if (it->has_meta) {
+			b->metas[b->nmetas++] = it->meta;
+			memset(&it->meta, 0, sizeof(it->meta));
+			b->st->published++;
+		}
+		if (it->rc && !rc) {
+			*b->err = it->err;
+			rc = it->rc;
+		}
+	}
 	return rc;
 }
 
@@ -461,7 +621,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 
 	rc = pass1(&b, &files);
 	if (!rc)
-		rc = expected_paths(&b);
+		rc = expected_slugs(&b);
 	if (rc)
 		goto out;
 	rc = remove_unpublishable(&b);
@@ -472,9 +632,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < b.nitems && !rc; i++)
-		if (b.items[i].verdict == TLPRESS_PUBLISH)
-			rc = publish_one(&b, &b.items[i]);
+	rc = pass2(&b);
 	if (rc)
 		goto salvage;
 
@@ -512,12 +670,17 @@ salvage:
 	salvage_manifest(&b);
 out:
 	for (i = 0; i < b.nitems; i++) {
-		free(b.items[i].path);
-		free(b.items[i].id);
+		struct item *it = &b.items[i];
+		size_t k;
+
+		free(it->path);
+		free(it->id);
+		tlpress_diags_release(&it->diags);
+		for (k = 0; k < it->nouts; k++)
+			free(it->outs[k].path);
+		tlpress_pubmeta_release(&it->meta);
 	}
 	free(b.items);
-	for (i = 0; i < b.nexpected; i++)
-		free(b.expected[i]);
 	free(b.expected);
 	for (i = 0; i < b.nmetas; i++)
 		tlpress_pubmeta_release(&b.metas[i]);

@@ -35,6 +35,7 @@ struct tlpress_build_opts {
 	char *const *paths;          /* advisory files and folders; when
 					npaths is 0, cfg->advisories */
 	size_t npaths;
+	int jobs;                    /* worker threads (1 or more) */
 };
 
 struct tlpress_build_stats {

@@ -36,4 +36,12 @@ for f in "$h"/*.md; do
 	clean "$f" "hostile $(basename "$f")"
 done
 
+# the build, on two workers, over everything
+TLPRESS_NOW=2026-11-28T12:00:00Z "$TLPRESS_ASAN" build -q -j2 -o "$TMP/site" advisories tests/leak \
+	tests/hostile > "$TMP/out" 2> "$TMP/err"
+rc=$?
+[ "$rc" -le 1 ] && ! grep -q 'Sanitizer\|runtime error' "$TMP/err"
+ok $? "build -j2 of samples, leak fixtures and hostile text (exit $rc)"
+[ $? -eq 0 ] || sed -n '1,30p' "$TMP/err" | sed 's/^/#   /'
+
 done_testing
