@@ -87,7 +87,9 @@ static int html_render(const struct tlpress_rendition *r, struct tlpress_buf *ou
 	put(adv, "url", b.ptr);
 	put(adv, "title", a->title);
 	put(adv, "lang", a->lang);
-	if (r->summary && *r->summary)
+	/* a summary taken from the body's first paragraph is not repeated
+	 * above the body; one the analyst wrote is shown as the lead */
+	if (a->summary && r->summary && *r->summary)
 		put(adv, "summary", r->summary);
 	labels(adv, r->label);
 	put(adv, "status", a->status == TLPRESS_STATUS_INTERIM ? "interim" : "final");
@@ -162,6 +164,7 @@ static int html_render(const struct tlpress_rendition *r, struct tlpress_buf *ou
 	tlpress_buf_reset(&b);
 	tlpress_text_clean(r->body_html, strlen(r->body_html), &b);
 	json_object_set_new(adv, "body_html", json_stringn(b.ptr, b.len));
+	putb(adv, "has_body", b.len > 0);
 	putb(adv, "has_references", a->nrefs > 0);
 	list = json_array();
 	for (i = 0; i < a->nrefs; i++) {
