@@ -40,8 +40,9 @@
  *    and one per fixed version (`product_version`; a fixed "version" that
  *    reads like a range is a `product_version_range`). A product without
  *    `affected` is taken as affected below its fix ("<9.4.7"), one with
- *    neither as "vers:generic/*". Product ids CSAFPID-0001 ... in tree
- *    order; the same vendor, product and string share one id;
+ *    neither as affected in all versions (vers "*"). Product ids
+ *    CSAFPID-0001 ... in tree order; the same vendor, product and string
+ *    share one id;
  *  - vulnerabilities: one per distinct CVE, or one without `cve` when there
  *    are none: cwe = the first CWE (CSAF 2.0 holds one; with several, a
  *    note of category `other` lists them all), notes {description: the

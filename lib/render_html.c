@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csaf.h"
 #include "strutil.h"
 
 json_t *tlpress_json_text(const char *s)
@@ -189,8 +190,20 @@ static int html_render(const struct tlpress_rendition *r, struct tlpress_buf *ou
 		json_array_append_new(list, c);
 	}
 	json_object_set_new(adv, "revisions", list);
-	putb(adv, "has_renditions", 0);
-	json_object_set_new(adv, "renditions", json_array());
+	/* the machine-readable renditions of the same advisory */
+	list = json_array();
+	{
+		json_t *c = json_object();
+
+		tlpress_buf_reset(&b);
+		tlpress_buf_adds(&b, "../");
+		tlpress_csaf_path(r, &b);
+		put(c, "name", "CSAF 2.0 (JSON)");
+		put(c, "url", b.ptr);
+		json_array_append_new(list, c);
+	}
+	putb(adv, "has_renditions", json_array_size(list) > 0);
+	json_object_set_new(adv, "renditions", list);
 	json_object_set_new(ctx, "advisory", adv);
 
 	rc = tlpress_tmplset_render(r->tmpl, "page", ctx, TLPRESS_ESCAPE_HTML, out, err);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "advisory.h"
+#include "csaf.h"
 #include "buf.h"
 #include "fsutil.h"
 #include "hash.h"
@@ -45,6 +46,8 @@ struct item {
 	size_t nouts, written, unchanged, removed;
 	int has_meta;
 	struct tlpress_pubmeta meta;
+	int csaf;                    /* outs[csaf - 1] is its CSAF document */
+	unsigned char csaf_sha512[TLPRESS_SHA512_LEN];
 	int rc;
 	struct tlpress_error err;
 };
@@ -52,6 +55,7 @@ struct item {
 /* The renditions written for every published advisory. */
 static const struct tlpress_renderer *const renderers[] = {
 	&tlpress_render_html,
+	&tlpress_render_csaf,
 };
 #define NRENDERERS (sizeof(renderers) / sizeof(renderers[0]))
 
@@ -68,6 +72,8 @@ struct build {
 	size_t nmetas;
 	char **expected;             /* slugs of publishable advisories */
 	size_t nexpected;
+	struct tlpress_csaf_entry *csaf; /* the CSAF documents written */
+	size_t ncsaf;
 	/* pass 2 */
 	atomic_size_t next;
 	atomic_int stop;
@@ -272,10 +278,23 @@ static int unpublishable_file(struct build *b, const char *path)
 	return !bsearch(&key, b->expected, b->nexpected, sizeof(*b->expected), cmp_str);
 }
 
+/* Files that list advisories: the index, the feed, and the CSAF
+ * provider's index.txt, changes.csv, ROLIE feeds and metadata. */
+static int listing_file(const char *path)
+{
+	char slug[64];
+
+	if (!strcmp(path, "index.html") || !strcmp(path, "feed.xml"))
+		return 1;
+	return !strncmp(path, TLPRESS_CSAF_ROOT, strlen(TLPRESS_CSAF_ROOT)) &&
+	       advisory_slug(path, slug, sizeof(slug)) != 0;
+}
+
 /*
  * Step 2: files of advisories that are no longer publishable go first.
- * The index and the feed of the last build name them too, so when anything
- * goes they go as well (the build writes them anew in step 4), and the
+ * The index, the feeds and the CSAF listings of the last build name them
+ * too, so when anything goes they go as well (the build writes them anew
+ * in step 4), and the
  * manifest is rewritten without them all: at no moment does the tree hold
  * a byte of an advisory that is no longer publishable, even when the build
  * fails half-way. (A metadata cache would let this step write an interim
@@ -283,7 +302,6 @@ static int unpublishable_file(struct build *b, const char *path)
  */
 static int remove_unpublishable(struct build *b)
 {
-	static const char *const listings[] = { "index.html", "feed.xml" };
 	struct tlpress_manifest keep = TLPRESS_MANIFEST_INIT;
 	struct tlpress_buf text = TLPRESS_BUF_INIT;
 	size_t i, gone = 0;
@@ -300,12 +318,12 @@ static int remove_unpublishable(struct build *b)
 	}
 	if (!gone || r)
 		return r;
-	for (i = 0; i < sizeof(listings) / sizeof(listings[0]) && !r; i++) {
-		struct tlpress_mentry *e = tlpress_manifest_find(&b->old, listings[i]);
+	for (i = 0; i < b->old.n && !r; i++) {
+		struct tlpress_mentry *e = &b->old.v[i];
 
-		if (!e)
+		if (e->mark || !listing_file(e->path))
 			continue;
-		r = remove_file(b, listings[i]);
+		r = remove_file(b, e->path);
 		e->mark = 1;
 	}
 	/* the manifest, without what is gone */
@@ -427,6 +445,10 @@ static int publish_one(struct build *b, struct item *it)
 			rc = tlpress_error_set(&it->err, TLPRESS_ENOMEM, "out of memory");
 		if (!rc)
 			rc = emit_item(b, it, path.ptr, out.ptr, out.len);
+		if (!rc && renderers[k] == &tlpress_render_csaf) {
+			it->csaf = (int)it->nouts;
+			tlpress_sha512(out.ptr, out.len, it->csaf_sha512);
+		}
 	}
 	if (rc)
 		goto done;
@@ -518,9 +540,26 @@ static int pass2(struct build *b)
 		if (it->refused)
 			b->st->invalid++;
 		if (it->has_meta) {
-			b->metas[b->nmetas++] = it->meta;
+			struct tlpress_pubmeta *m = &b->metas[b->nmetas++];
+
+			*m = it->meta;
 			memset(&it->meta, 0, sizeof(it->meta));
 			b->st->published++;
+			if (it->csaf) {
+				struct tlpress_csaf_entry *e = &b->csaf[b->ncsaf++];
+				const struct out *o = &it->outs[it->csaf - 1];
+
+				/* the strings belong to the item and the meta,
+				 * which outlive the entry */
+				e->path = o->path;
+				e->id = m->id;
+				e->title = m->title;
+				e->label = m->label;
+				e->initial = m->initial;
+				e->current = m->current;
+				memcpy(e->sha256, o->sha256, sizeof(e->sha256));
+				memcpy(e->sha512, it->csaf_sha512, sizeof(e->sha512));
+			}
 		}
 		if (it->rc && !rc) {
 			*b->err = it->err;
@@ -528,6 +567,19 @@ static int pass2(struct build *b)
 		}
 	}
 	return rc;
+}
+
+static int emit_cb(void *ctx, const char *rel, const void *data, size_t len)
+{
+	return emit(ctx, rel, data, len);
+}
+
+/* The CSAF provider's files: per TLP folder the hashes, index.txt,
+ * changes.csv and ROLIE feed, then provider-metadata.json. */
+static int csaf_files(struct build *b)
+{
+	return tlpress_csaf_provider_files(b->o->cfg, b->o->clearance, b->csaf, b->ncsaf, 0,
+					   emit_cb, b, b->err);
 }
 
 /* Copy the stylesheets of the templates folder into the tree. */
@@ -565,7 +617,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		  struct tlpress_diags *diags, struct tlpress_error *err)
 {
 	struct build b = { o, st, diags, err, NULL, TLPRESS_MANIFEST_INIT,
-			   TLPRESS_MANIFEST_INIT, NULL, 0, NULL, 0, NULL, 0 };
+			   TLPRESS_MANIFEST_INIT, NULL, 0, NULL, 0, NULL, 0, NULL, 0 };
 	struct tlpress_pathlist files = TLPRESS_PATHLIST_INIT;
 	struct tlpress_buf buf = TLPRESS_BUF_INIT, mpath = TLPRESS_BUF_INIT;
 	size_t i;
@@ -628,7 +680,8 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	if (rc)
 		goto out;
 	b.metas = calloc(b.nitems ? b.nitems : 1, sizeof(*b.metas));
-	if (!b.metas) {
+	b.csaf = calloc(b.nitems ? b.nitems : 1, sizeof(*b.csaf));
+	if (!b.metas || !b.csaf) {
 		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -646,6 +699,8 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		rc = tlpress_render_rss(o->cfg, b.tmpl, o->clearance, b.metas, b.nmetas, &buf, err);
 	if (!rc)
 		rc = emit(&b, "feed.xml", buf.ptr, buf.len);
+	if (!rc)
+		rc = csaf_files(&b);
 	if (!rc)
 		rc = static_files(&b);
 	if (rc)
@@ -682,6 +737,7 @@ out:
 	}
 	free(b.items);
 	free(b.expected);
+	free(b.csaf);
 	for (i = 0; i < b.nmetas; i++)
 		tlpress_pubmeta_release(&b.metas[i]);
 	free(b.metas);

@@ -70,7 +70,8 @@ run "$TLPRESS" build -o "$TMP/b"
 diff -r "$TMP/a" "$TMP/b" > "$TMP/d"
 ok $? "two builds of the same input are byte-identical"
 run "$TLPRESS" build -o "$TMP/a"
-check_grep "0 files written, 10 unchanged, 0 removed" "a rebuild writes nothing"
+check_grep " 0 files written, " "a rebuild writes nothing"
+check_grep " 0 removed" "and removes nothing"
 
 # an advisory that stops being publishable leaves no trace
 cp -r advisories "$TMP/src"
