@@ -25,6 +25,7 @@
 
 int cmd_build(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
 
 /* Print "tlpress CMD: message" on stderr. */
 void cmd_error(const char *cmd, const char *fmt, ...)

@@ -22,6 +22,7 @@ struct cmd_struct {
 static const struct cmd_struct commands[] = {
 	{ "build", cmd_build, "render the website and its feed, cut to a clearance" },
 	{ "check", cmd_check, "parse and validate advisories" },
+	{ "keys", cmd_keys, "show the signing key and its health" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,175 @@
+/*
+ * keys.c - tlpress keys: the signing key and its health
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "sign.h"
+#include "timefmt.h"
+
+static const char usage[] =
+	"usage: tlpress keys [-C FILE] [--check] [-q]\n"
+	"\n"
+	"Show the key that signs every published file (signing.key in the GnuPG\n"
+	"home signing.gnupghome): fingerprint, user id, algorithm, expiry, days\n"
+	"left, and its state: ok, expires soon (within signing.warn_days), expired,\n"
+	"revoked, disabled, cannot sign, not found or ambiguous.\n"
+	"\n"
+	"  -C, --config FILE    the configuration (default: ./tlpress.yml if there,\n"
+	"                       else the embedded defaults)\n"
+	"      --check          exit 1 when the key needs action (any state but ok,\n"
+	"                       or no key configured): for a weekly cron job\n"
+	"  -q, --quiet          print nothing but problems (on standard error)\n"
+	"  -h, --help           show this help\n"
+	"\n"
+	"TLPRESS_NOW (RFC 3339) replaces the clock.\n"
+	"\n"
+	"Exit status: 0 shown (with --check: the key is ok); 1 with --check, the key\n"
+	"needs action; 2 usage; 3 configuration, I/O or GnuPG cannot run.\n";
+
+static const char *home_shown(const struct tlpress_config *cfg)
+{
+	const char *g = getenv("GNUPGHOME");
+
+	if (cfg->signing.gnupghome)
+		return cfg->signing.gnupghome;
+	return g && *g ? g : "~/.gnupg (the default)";
+}
+
+static void print_key(const struct tlpress_keyinfo *ki, const char *home, const char *state)
+{
+	struct tlpress_time tm = { ki->expires, 0, 1 };
+	char date[32];
+
+	printf("signing key: %s\n", ki->fpr);
+	printf("user id:     %s%s\n", ki->uid, ki->is_demo ? "  (a demo key: never publish with it)" : "");
+	printf("algorithm:   %s\n", ki->algo[0] ? ki->algo : "?");
+	if (ki->expires) {
+		tlpress_time_rfc3339_utc(&tm, date, sizeof(date));
+		printf("expires:     %s\n", date);
+		if (ki->days_left >= 0)
+			printf("days left:   %d\n", ki->days_left);
+		else
+			printf("days left:   0 (expired %d day%s ago)\n", -ki->days_left,
+			       ki->days_left == -1 ? "" : "s");
+	} else {
+		printf("expires:     never\n");
+	}
+	printf("gnupghome:   %s\n", home);
+	printf("state:       %s\n", state);
+}
+
+int cmd_keys(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'C' },
+		{ "check", no_argument, NULL, 'K' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct tlpress_config cfg;
+	struct tlpress_diags d = TLPRESS_DIAGS_INIT;
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct tlpress_signer *s = NULL;
+	struct tlpress_keyinfo ki;
+	struct tlpress_time now;
+	const char *cfile = NULL, *state;
+	int check = 0, quiet = 0, c, rc, warn = 0, status;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "C:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'C': cfile = optarg; break;
+		case 'K': check = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': return cmd_usage(usage, 1);
+		default: return cmd_usage(usage, 0);
+		}
+	}
+	if (optind < argc) {
+		cmd_error("keys", "unexpected argument '%s'", argv[optind]);
+		return cmd_usage(usage, 0);
+	}
+	if (tlpress_time_now(&now) < 0) {
+		cmd_error("keys", "TLPRESS_NOW='%s' is not an RFC 3339 time such as "
+			  "2026-11-28T12:00:00+01:00", getenv("TLPRESS_NOW"));
+		return EXIT_USAGE;
+	}
+	rc = tlpress_config_load(&cfg, cfile, &d);
+	if (rc) {
+		cmd_print_diags(stderr, &d);
+		tlpress_diags_release(&d);
+		tlpress_config_release(&cfg);
+		return rc == TLPRESS_EINVAL ? EXIT_FAIL : EXIT_ENV;
+	}
+	tlpress_diags_release(&d);
+
+	if (!cfg.signing.key) {
+		if (check)
+			cmd_error("keys", "no signing key configured: set signing.key in %s",
+				  cfg.path ? cfg.path : TLPRESS_CONFIG_NAME);
+		else if (!quiet)
+			printf("signing key: none configured (set signing.key in %s)\n"
+			       "state:       not configured\n",
+			       cfg.path ? cfg.path : TLPRESS_CONFIG_NAME);
+		tlpress_config_release(&cfg);
+		return check ? EXIT_FAIL : EXIT_OK;
+	}
+
+	rc = tlpress_signer_open(&s, cfg.signing.key, cfg.signing.gnupghome, 1,
+				 cfg.signing.warn_days, (long long)now.t, &ki, &warn, &err);
+	tlpress_signer_close(s);
+	if (rc == TLPRESS_EINVAL) {
+		/* no secret key matches, or several do */
+		state = strstr(err.msg, "ambiguous") ? "ambiguous" : "not found";
+		if (!quiet)
+			printf("signing key: %s\ngnupghome:   %s\nstate:       %s\n",
+			       cfg.signing.key, home_shown(&cfg), state);
+		cmd_error("keys", "%s", err.msg);
+		tlpress_config_release(&cfg);
+		return check ? EXIT_FAIL : EXIT_OK;
+	}
+	if (rc && !ki.fpr[0]) {
+		/* GnuPG cannot run, the home is missing or unusable */
+		cmd_error("keys", "%s", err.msg);
+		tlpress_config_release(&cfg);
+		return EXIT_ENV;
+	}
+	if (ki.revoked)
+		state = "revoked";
+	else if (ki.disabled)
+		state = "disabled";
+	else if (ki.expired)
+		state = "expired";
+	else if (rc || !ki.can_sign)
+		state = "cannot sign";
+	else if (warn)
+		state = "expires soon";
+	else
+		state = "ok";
+	status = EXIT_OK;
+	if (!quiet)
+		print_key(&ki, home_shown(&cfg), state);
+	if (rc) {
+		cmd_error("keys", "%s", err.msg);
+		status = check ? EXIT_FAIL : EXIT_OK;
+	} else if (warn) {
+		char date[32];
+		struct tlpress_time tm = { ki.expires, 0, 1 };
+
+		tlpress_time_date(&tm, date, sizeof(date));
+		cmd_error("keys", "signing key %s (%s) expires on %s, in %d day%s "
+			  "(signing.warn_days: %d): extend it (gpg --quick-set-expire %s 1y, and "
+			  "gpg --quick-set-expire %s 1y '*' for its subkeys), then publish the "
+			  "public key again", ki.fpr, ki.uid, date, ki.days_left,
+			  ki.days_left == 1 ? "" : "s", cfg.signing.warn_days, ki.fpr, ki.fpr);
+		status = check ? EXIT_FAIL : EXIT_OK;
+	}
+	tlpress_config_release(&cfg);
+	return status;
+}

@@ -1,0 +1,1038 @@
+/* sign.c - OpenPGP signatures of published files (GPGME); see sign.h */
+#include "sign.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <locale.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gpgme.h>
+
+#include "fsutil.h"
+#include "timefmt.h"
+
+extern char **environ;
+
+/* the largest key file tlpress_verify_detached reads */
+#define KEYFILE_LIMIT ((size_t)16 << 20)
+/* the longest of gpg-agent's socket names, after S.gpg-agent */
+#define SOCKET_SUFFIX ".browser"
+
+struct tlpress_signer {
+	char *home;              /* or NULL: the default */
+	char fpr[41];
+	char uid[256];
+	int workers;
+	gpgme_key_t key;
+	gpgme_ctx_t ctx[];       /* one per worker */
+};
+
+/* ---- initialisation and helpers ---- */
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static gpgme_error_t init_err;
+static const char *init_version;
+
+static void init(void)
+{
+	init_version = gpgme_check_version(NULL);
+	if (!init_version) {
+		init_err = gpg_error(GPG_ERR_NOT_SUPPORTED);
+		return;
+	}
+	gpgme_set_locale(NULL, LC_CTYPE, setlocale(LC_CTYPE, NULL));
+#ifdef LC_MESSAGES
+	gpgme_set_locale(NULL, LC_MESSAGES, setlocale(LC_MESSAGES, NULL));
+#endif
+	init_err = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP);
+}
+
+static int start(struct tlpress_error *err)
+{
+	char m[256];
+
+	pthread_once(&init_once, init);
+	if (init_err) {
+		gpgme_strerror_r(init_err, m, sizeof(m));
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot use GnuPG: %s; is gnupg "
+					 "(gpg 2.2 or later) installed?", m);
+	}
+	return 0;
+}
+
+static const char *gerr(gpgme_error_t e, char *buf, size_t size)
+{
+	gpgme_strerror_r(e, buf, size);
+	return buf;
+}
+
+static const char *home_name(const char *home)
+{
+	return home ? home : "the default GnuPG home ($GNUPGHOME or ~/.gnupg)";
+}
+
+/* Loopback pinentry asks the application: tlpress runs unattended and has
+ * no passphrase to give. A passphrase cached in gpg-agent is used without
+ * asking. */
+static gpgme_error_t no_passphrase(void *hook, const char *uid_hint,
+				   const char *info, int prev_was_bad, int fd)
+{
+	(void)hook;
+	(void)uid_hint;
+	(void)info;
+	(void)prev_was_bad;
+	(void)fd;
+	return gpg_error(GPG_ERR_NO_PASSPHRASE);
+}
+
+/* A context for OpenPGP in home (NULL: the default), armoured, offline,
+ * never asking for a passphrase. */
+static int new_ctx(const char *home, gpgme_ctx_t *out, struct tlpress_error *err)
+{
+	gpgme_ctx_t ctx;
+	gpgme_error_t e;
+	char m[256];
+
+	*out = NULL;
+	e = gpgme_new(&ctx);
+	if (e)
+		return tlpress_error_set(err, gpg_err_code(e) == GPG_ERR_ENOMEM ? TLPRESS_ENOMEM :
+					 TLPRESS_ECRYPTO, "cannot start GPGME: %s", gerr(e, m, sizeof(m)));
+	e = gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP);
+	if (!e)
+		e = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, NULL, home);
+	if (!e)
+		e = gpgme_set_pinentry_mode(ctx, GPGME_PINENTRY_MODE_LOOPBACK);
+	if (e) {
+		gpgme_release(ctx);
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot set up GnuPG for %s: %s",
+					 home_name(home), gerr(e, m, sizeof(m)));
+	}
+	gpgme_set_passphrase_cb(ctx, no_passphrase, NULL);
+	gpgme_set_armor(ctx, 1);
+	gpgme_set_offline(ctx, 1);
+	gpgme_set_keylist_mode(ctx, GPGME_KEYLIST_MODE_LOCAL);
+	*out = ctx;
+	return 0;
+}
+
+/* The home must be a folder, and the agent's socket paths must fit in a
+ * sockaddr_un: with no /run/user/UID, the sockets are made inside the home. */
+static int check_home(const char *home, struct tlpress_error *err)
+{
+	struct sockaddr_un sun;
+	struct stat st;
+	gpgme_ctx_t ctx;
+	char *sock = NULL;
+	size_t n;
+
+	if (home && (stat(home, &st) < 0 || !S_ISDIR(st.st_mode)))
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "GnuPG home '%s' %s: set "
+					 "signing.gnupghome to the folder that holds the signing key",
+					 home, stat(home, &st) < 0 ? "does not exist" : "is not a folder");
+	if (gpgme_new(&ctx))
+		return 0; /* the operation itself will say */
+	if (!gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_GPGCONF, NULL, home) &&
+	    !gpgme_op_conf_dir(ctx, "agent-socket", &sock) && sock) {
+		n = strlen(sock) + strlen(SOCKET_SUFFIX);
+		if (n >= sizeof(sun.sun_path)) {
+			tlpress_error_set(err, TLPRESS_ECRYPTO, "GnuPG home '%.300s' is too long for "
+					  "gpg-agent: its socket '%.300s%s' would be %zu bytes, more than "
+					  "the %zu a Unix socket path may have. Use a home of 87 characters "
+					  "at most, or have the sockets made under /run/user: "
+					  "mkdir -p -m 700 /run/user/$(id -u) && gpgconf --homedir '%.300s' "
+					  "--create-socketdir", home_name(home), sock, SOCKET_SUFFIX, n,
+					  sizeof(sun.sun_path) - 1, home ? home : "$GNUPGHOME");
+			gpgme_free(sock);
+			gpgme_release(ctx);
+			return TLPRESS_ECRYPTO;
+		}
+	}
+	gpgme_free(sock);
+	gpgme_release(ctx);
+	return 0;
+}
+
+/* A hint for a failed signature. */
+static const char *sign_hint(gpgme_error_t e)
+{
+	switch (gpg_err_code(e)) {
+	case GPG_ERR_BAD_PASSPHRASE:
+	case GPG_ERR_NO_PASSPHRASE:
+	case GPG_ERR_CANCELED:
+	case GPG_ERR_FULLY_CANCELED:
+	case GPG_ERR_NO_PIN:
+	case GPG_ERR_BAD_PIN:
+	case GPG_ERR_NO_PIN_ENTRY:
+	case GPG_ERR_PIN_ENTRY:
+		return "; the key needs a passphrase, and tlpress signs unattended and never asks: "
+		       "preset it in gpg-agent (gpg-preset-passphrase, with allow-preset-passphrase "
+		       "in gpg-agent.conf) or use a key without one, kept only on the publishing host";
+	case GPG_ERR_NO_AGENT:
+	case GPG_ERR_ASS_CONNECT_FAILED:
+	case GPG_ERR_GENERAL:
+		return "; gpg-agent could not be started or reached: check the GnuPG home (its "
+		       "permissions, 700, and a path short enough for the agent's sockets, 87 "
+		       "characters at most, or run 'gpgconf --create-socketdir')";
+	case GPG_ERR_NO_SECKEY:
+	case GPG_ERR_UNUSABLE_SECKEY:
+		return "; the secret key is not in the GnuPG home";
+	default:
+		return "";
+	}
+}
+
+/* Copy src into dst (size bytes), cut at a UTF-8 character boundary. */
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+
+	if (n >= size) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+			n--;
+	}
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void fmt_date(long long t, char *buf, size_t size)
+{
+	struct tlpress_time tm;
+
+	tm.t = t;
+	tm.offset = 0;
+	tm.valid = 1;
+	tlpress_time_date(&tm, buf, size);
+}
+
+static int days_between(long long from, long long to)
+{
+	long long d = to - from, q = d / 86400;
+
+	if (d % 86400 != 0 && d < 0)
+		q--; /* floor */
+	if (q > INT_MAX)
+		return INT_MAX;
+	if (q < INT_MIN)
+		return INT_MIN;
+	return (int)q;
+}
+
+static int expired_at(long long expires, long long now)
+{
+	return expires != 0 && expires <= now;
+}
+
+/* The key's expiry through a subkey: the earlier of the primary's and the
+ * subkey's; 0 when neither expires. */
+static long long eff_expiry(gpgme_key_t k, gpgme_subkey_t sk)
+{
+	long long p = k->subkeys ? k->subkeys->expires : 0, s = sk ? sk->expires : 0;
+
+	if (!p)
+		return s;
+	if (!s)
+		return p;
+	return p < s ? p : s;
+}
+
+/* Describe key k at `now` into info. Returns the signing subkey gpg would
+ * use (the newest usable one, with its secret part when need_secret), or
+ * NULL. *nsign gets the number of signing-capable subkeys, *nsecret how
+ * many of those are otherwise usable but lack the secret part. */
+static gpgme_subkey_t describe(gpgme_key_t k, long long now, int need_secret,
+			       struct tlpress_keyinfo *info, int *nsign, int *nsecret)
+{
+	gpgme_subkey_t sk, best = NULL, shown = NULL, primary = k->subkeys;
+	gpgme_user_id_t u, pu = NULL;
+	char *algo;
+	int pexp;
+
+	memset(info, 0, sizeof(*info));
+	*nsign = *nsecret = 0;
+	copy_str(info->fpr, sizeof(info->fpr), k->fpr ? k->fpr : primary ? primary->fpr : "");
+	for (u = k->uids; u; u = u->next)
+		if (!u->revoked && !u->invalid) {
+			pu = u;
+			break;
+		}
+	if (!pu)
+		pu = k->uids;
+	copy_str(info->uid, sizeof(info->uid), pu ? pu->uid : "");
+	info->is_demo = strcasestr(info->uid, "(demo") || strcasestr(info->uid, "demo key");
+	info->revoked = k->revoked || (primary && primary->revoked);
+	info->disabled = k->disabled || (primary && primary->disabled);
+	info->invalid = k->invalid || (primary && primary->invalid);
+	pexp = k->expired || (primary && (primary->expired || expired_at(primary->expires, now)));
+
+	for (sk = primary; sk; sk = sk->next) {
+		if (!sk->can_sign)
+			continue;
+		(*nsign)++;
+		if (!shown || sk->timestamp > shown->timestamp)
+			shown = sk;
+		if (sk->revoked || sk->disabled || sk->invalid || sk->expired ||
+		    expired_at(sk->expires, now))
+			continue;
+		if (need_secret && !sk->secret) {
+			(*nsecret)++;
+			continue;
+		}
+		if (!best || sk->timestamp > best->timestamp)
+			best = sk;
+	}
+	if (best)
+		shown = best;
+	if (!shown)
+		shown = primary;
+	if (shown && (algo = gpgme_pubkey_algo_string(shown))) {
+		copy_str(info->algo, sizeof(info->algo), algo);
+		gpgme_free(algo);
+	}
+	info->expires = shown ? eff_expiry(k, shown) : 0;
+	info->expired = pexp || (!best && shown && shown->can_sign &&
+				 (shown->expired || expired_at(info->expires, now)));
+	if (info->expires)
+		info->days_left = days_between(now, info->expires);
+	if (info->revoked || info->disabled || info->invalid || pexp)
+		best = NULL;
+	info->can_sign = best != NULL;
+	return best;
+}
+
+/* List the keys matching pattern (secret ones when secret): the first into
+ * *first (to release), their number into *count (stops at 3). */
+static gpgme_error_t list_keys(gpgme_ctx_t ctx, const char *pattern, int secret,
+			       gpgme_key_t *first, int *count)
+{
+	gpgme_key_t k;
+	gpgme_error_t e;
+
+	*first = NULL;
+	*count = 0;
+	e = gpgme_op_keylist_start(ctx, pattern, secret);
+	while (!e && !(e = gpgme_op_keylist_next(ctx, &k))) {
+		if (!*first)
+			*first = k;
+		else
+			gpgme_key_unref(k);
+		if (++*count >= 3)
+			break;
+	}
+	gpgme_op_keylist_end(ctx);
+	if (gpg_err_code(e) == GPG_ERR_EOF || *count >= 3)
+		e = 0;
+	if (e && *first) {
+		gpgme_key_unref(*first);
+		*first = NULL;
+	}
+	return e;
+}
+
+/* ---- the signer ---- */
+
+/* Why the key cannot sign; 0 when it can. */
+static int refuse(const struct tlpress_keyinfo *in, int nsign, int nsecret, const char *home,
+		  struct tlpress_error *err)
+{
+	char date[32];
+	const char *f = in->fpr;
+
+	fmt_date(in->expires, date, sizeof(date));
+	if (in->revoked)
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "signing key %s (%s) is revoked: "
+					 "subscribers will reject its signatures; make a new key, "
+					 "publish its public key and set signing.key to it", f, in->uid);
+	if (in->disabled)
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "signing key %s (%s) is disabled in "
+					 "%s: enable it (gpg --edit-key %s enable) or set signing.key to "
+					 "another key", f, in->uid, home_name(home), f);
+	if (in->invalid)
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "signing key %s (%s) is invalid: "
+					 "GnuPG cannot use it (see gpg --list-keys %s); set signing.key "
+					 "to a valid key", f, in->uid, f);
+	if (in->expired)
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "signing key %s (%s) expired on %s: "
+					 "extend it (gpg --quick-set-expire %s 1y, and gpg "
+					 "--quick-set-expire %s 1y '*' for its subkeys), then publish "
+					 "the public key again", f, in->uid, in->expires ? date : "?", f, f);
+	if (!in->can_sign) {
+		if (nsign == 0)
+			return tlpress_error_set(err, TLPRESS_ECRYPTO, "key %s (%s) cannot sign: it "
+						 "has no signing (sub)key; add one (gpg --quick-add-key "
+						 "%s ed25519 sign 1y) or set signing.key to a signing key",
+						 f, in->uid, f);
+		if (nsecret)
+			return tlpress_error_set(err, TLPRESS_ECRYPTO, "key %s (%s) cannot sign: the "
+						 "secret part of its signing subkey is not in %s; import "
+						 "it there (gpg --export-secret-subkeys on the machine that "
+						 "holds it)", f, in->uid, home_name(home));
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "key %s (%s) cannot sign: its "
+					 "signing subkeys are expired, revoked or unusable; add a new one "
+					 "(gpg --quick-add-key %s ed25519 sign 1y) and publish the public "
+					 "key again", f, in->uid, f);
+	}
+	return 0;
+}
+
+static int find_signing_key(gpgme_ctx_t ctx, const char *pattern, const char *home,
+			    gpgme_key_t *out, struct tlpress_error *err)
+{
+	gpgme_key_t k = NULL, pk = NULL;
+	gpgme_error_t e;
+	char m[256];
+	int n, np = 0;
+
+	*out = NULL;
+	e = list_keys(ctx, pattern, 1, &k, &n);
+	if (e)
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot list the secret keys of %s: "
+					 "%s%s", home_name(home), gerr(e, m, sizeof(m)), sign_hint(e));
+	if (n == 0) {
+		if (!list_keys(ctx, pattern, 0, &pk, &np) && pk)
+			gpgme_key_unref(pk);
+		if (np > 0)
+			return tlpress_error_set(err, TLPRESS_EINVAL, "signing key '%s' not found: %s "
+						 "holds its public key but not its secret key; import "
+						 "the secret key or set signing.gnupghome to the home that "
+						 "holds it", pattern, home_name(home));
+		return tlpress_error_set(err, TLPRESS_EINVAL, "signing key '%s' not found: no "
+					 "secret key in %s matches it; check signing.key and "
+					 "signing.gnupghome (gpg --list-secret-keys)", pattern,
+					 home_name(home));
+	}
+	if (n > 1) {
+		gpgme_key_unref(k);
+		return tlpress_error_set(err, TLPRESS_EINVAL, "signing key '%s' is ambiguous: %s "
+					 "secret keys in %s match it; set signing.key to the "
+					 "fingerprint of one", pattern, n >= 3 ? "three or more" : "two",
+					 home_name(home));
+	}
+	/* the public view, with validity and the secret flags of subkeys */
+	gpgme_set_keylist_mode(ctx, GPGME_KEYLIST_MODE_LOCAL | GPGME_KEYLIST_MODE_WITH_SECRET);
+	e = gpgme_get_key(ctx, k->fpr ? k->fpr : k->subkeys->fpr, &pk, 0);
+	gpgme_set_keylist_mode(ctx, GPGME_KEYLIST_MODE_LOCAL);
+	gpgme_key_unref(k);
+	if (e)
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot read signing key '%s' in %s: "
+					 "%s", pattern, home_name(home), gerr(e, m, sizeof(m)));
+	*out = pk;
+	return 0;
+}
+
+void tlpress_signer_close(struct tlpress_signer *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->workers; i++)
+		if (s->ctx[i])
+			gpgme_release(s->ctx[i]);
+	if (s->key)
+		gpgme_key_unref(s->key);
+	free(s->home);
+	free(s);
+}
+
+int tlpress_signer_open(struct tlpress_signer **out, const char *key, const char *gnupghome,
+			int workers, int warn_days, long long now, struct tlpress_keyinfo *info,
+			int *warn, struct tlpress_error *err)
+{
+	struct tlpress_signer *s;
+	struct tlpress_keyinfo ki;
+	struct tlpress_buf probe = TLPRESS_BUF_INIT;
+	gpgme_key_t k = NULL;
+	gpgme_error_t e;
+	char m[256];
+	int i, rc, nsign, nsecret;
+
+	if (out)
+		*out = NULL;
+	if (warn)
+		*warn = 0;
+	memset(&ki, 0, sizeof(ki));
+	if (info)
+		*info = ki;
+	if (!out || !key || !*key || workers < 1 || workers > TLPRESS_SIGN_MAX_WORKERS)
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "tlpress_signer_open: %s",
+					 !key || !*key ? "no key given" : "bad arguments");
+	if ((rc = start(err)) || (rc = check_home(gnupghome, err)))
+		return rc;
+	s = calloc(1, sizeof(*s) + (size_t)workers * sizeof(s->ctx[0]));
+	if (!s || (gnupghome && !(s->home = strdup(gnupghome)))) {
+		free(s);
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	}
+	s->workers = workers;
+	if ((rc = new_ctx(s->home, &s->ctx[0], err)))
+		goto fail;
+	if ((rc = find_signing_key(s->ctx[0], key, s->home, &k, err)))
+		goto fail;
+	s->key = k;
+	describe(k, now, 1, &ki, &nsign, &nsecret);
+	if (info)
+		*info = ki;
+	if ((rc = refuse(&ki, nsign, nsecret, s->home, err)))
+		goto fail;
+	copy_str(s->fpr, sizeof(s->fpr), ki.fpr);
+	copy_str(s->uid, sizeof(s->uid), ki.uid);
+	for (i = 0; i < workers; i++) {
+		if (i > 0 && (rc = new_ctx(s->home, &s->ctx[i], err)))
+			goto fail;
+		if ((e = gpgme_signers_add(s->ctx[i], k))) {
+			rc = tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot use key %s: %s", s->fpr,
+					       gerr(e, m, sizeof(m)));
+			goto fail;
+		}
+	}
+	/* one signature now, so that a passphrase or an agent that cannot
+	 * start is reported here rather than at the first file */
+	rc = tlpress_sign_detached(s, 0, "tlpress\n", 8, &probe, err);
+	tlpress_buf_release(&probe);
+	if (rc)
+		goto fail;
+	if (warn && ki.expires && (long long)warn_days * 86400 >= ki.expires - now)
+		*warn = 1;
+	*out = s;
+	return 0;
+fail:
+	tlpress_signer_close(s);
+	return rc;
+}
+
+static int sign_data(struct tlpress_signer *s, int w, gpgme_data_t in, struct tlpress_buf *asc,
+		     struct tlpress_error *err)
+{
+	gpgme_ctx_t ctx = s->ctx[w];
+	gpgme_data_t sig = NULL;
+	gpgme_sign_result_t res;
+	gpgme_error_t e;
+	char m[256], *mem;
+	size_t n = 0;
+	int rc = 0;
+
+	e = gpgme_data_new(&sig);
+	if (e)
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	e = gpgme_op_sign(ctx, in, sig, GPGME_SIG_MODE_DETACH);
+	if (!e) {
+		res = gpgme_op_sign_result(ctx);
+		if (!res || !res->signatures || res->invalid_signers)
+			e = res && res->invalid_signers && res->invalid_signers->reason ?
+				res->invalid_signers->reason : gpg_error(GPG_ERR_GENERAL);
+	}
+	if (e) {
+		gpgme_data_release(sig);
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot sign with key %s (%s): %s%s",
+					 s->fpr, s->uid, gerr(e, m, sizeof(m)), sign_hint(e));
+	}
+	mem = gpgme_data_release_and_get_mem(sig, &n);
+	if (!mem || n == 0)
+		rc = tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot sign with key %s: gpg gave "
+				       "no signature", s->fpr);
+	else if (tlpress_buf_add(asc, mem, n))
+		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	gpgme_free(mem);
+	return rc;
+}
+
+int tlpress_sign_detached(struct tlpress_signer *s, int w, const void *data, size_t len,
+			  struct tlpress_buf *asc, struct tlpress_error *err)
+{
+	gpgme_data_t in;
+	int rc;
+
+	if (!s || w < 0 || w >= s->workers || (!data && len))
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "tlpress_sign_detached: bad arguments");
+	if (gpgme_data_new_from_mem(&in, len ? data : "", len, 0))
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	rc = sign_data(s, w, in, asc, err);
+	gpgme_data_release(in);
+	return rc;
+}
+
+int tlpress_signer_export(struct tlpress_signer *s, struct tlpress_buf *out,
+			  struct tlpress_error *err)
+{
+	gpgme_ctx_t ctx;
+	gpgme_data_t d;
+	gpgme_error_t e;
+	char m[256], *mem;
+	size_t n = 0;
+	int rc;
+
+	if (!s)
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "tlpress_signer_export: no signer");
+	if ((rc = new_ctx(s->home, &ctx, err)))
+		return rc;
+	if (gpgme_data_new(&d)) {
+		gpgme_release(ctx);
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	}
+	e = gpgme_op_export(ctx, s->fpr, 0, d);
+	gpgme_release(ctx);
+	mem = gpgme_data_release_and_get_mem(d, &n);
+	if (e)
+		rc = tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot export key %s: %s", s->fpr,
+				       gerr(e, m, sizeof(m)));
+	else if (!mem || n == 0)
+		rc = tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot export key %s: gpg gave "
+				       "nothing", s->fpr);
+	else if (tlpress_buf_add(out, mem, n))
+		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	gpgme_free(mem);
+	return rc;
+}
+
+/* ---- signing files on threads ---- */
+
+struct job {
+	struct tlpress_signer *s;
+	const char *root;
+	char *const *paths;
+	size_t n;
+	atomic_size_t next, done;
+	atomic_int stop;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int running;
+	size_t fail_at;          /* the first failing index, or n */
+	struct tlpress_error ferr;
+	int frc;
+};
+
+struct worker {
+	struct job *j;
+	int w;
+};
+
+static int sign_one(struct job *j, int w, const char *rel, struct tlpress_buf *path,
+		    struct tlpress_buf *asc, struct tlpress_error *err)
+{
+	gpgme_data_t in;
+	int fd, rc;
+
+	if (tlpress_path_check(rel))
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "refusing to sign '%s': not a clean "
+					 "relative path", rel);
+	tlpress_path_join(path, j->root, rel);
+	if (path->failed)
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	fd = open(path->ptr, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ELOOP)
+		return tlpress_error_set(err, TLPRESS_EIO, "refusing to sign '%s': a symbolic "
+					 "link", path->ptr);
+	if (fd < 0)
+		return tlpress_error_set(err, TLPRESS_EIO, "cannot read '%s': %s", path->ptr,
+					 strerror(errno));
+	if (gpgme_data_new_from_fd(&in, fd)) {
+		close(fd);
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	}
+	tlpress_buf_reset(asc);
+	rc = sign_data(j->s, w, in, asc, err);
+	gpgme_data_release(in);
+	close(fd);
+	if (rc) {
+		/* name the file too */
+		if (err) {
+			char m[TLPRESS_ERRMSG_SIZE];
+
+			memcpy(m, err->msg, sizeof(m));
+			tlpress_error_set(err, rc, "%s: %s", rel, m);
+		}
+		return rc;
+	}
+	tlpress_buf_reset(path);
+	tlpress_buf_adds(path, rel);
+	tlpress_buf_adds(path, ".asc");
+	if (path->failed)
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	return tlpress_write_atomic(j->root, path->ptr, asc->ptr, asc->len, err);
+}
+
+static void *work(void *arg)
+{
+	struct worker *wk = arg;
+	struct job *j = wk->j;
+	struct tlpress_buf path = TLPRESS_BUF_INIT, asc = TLPRESS_BUF_INIT;
+	struct tlpress_error e = TLPRESS_ERROR_INIT;
+	size_t i;
+	int rc;
+
+	while (!atomic_load(&j->stop)) {
+		i = atomic_fetch_add(&j->next, 1);
+		if (i >= j->n)
+			break;
+		rc = sign_one(j, wk->w, j->paths[i], &path, &asc, &e);
+		if (rc) {
+			/* every index below i was handed out before i: keeping the
+			 * smallest failing one reports what a sequential run would */
+			pthread_mutex_lock(&j->mu);
+			if (i < j->fail_at) {
+				j->fail_at = i;
+				j->ferr = e;
+				j->frc = rc;
+			}
+			pthread_mutex_unlock(&j->mu);
+			atomic_store(&j->stop, 1);
+			break;
+		}
+		atomic_fetch_add(&j->done, 1);
+	}
+	tlpress_buf_release(&path);
+	tlpress_buf_release(&asc);
+	pthread_mutex_lock(&j->mu);
+	j->running--;
+	pthread_cond_signal(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+	return NULL;
+}
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int tlpress_sign_files(struct tlpress_signer *s, const char *root, char *const *paths, size_t n,
+		       void (*progress)(void *ctx, size_t done, size_t total), void *pctx,
+		       struct tlpress_error *err)
+{
+	struct worker wk[TLPRESS_SIGN_MAX_WORKERS];
+	pthread_t th[TLPRESS_SIGN_MAX_WORKERS];
+	pthread_condattr_t ca;
+	struct job j;
+	double last;
+	int i, nth, started = 0;
+
+	if (!s || !root || (!paths && n))
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "tlpress_sign_files: bad arguments");
+	memset(&j, 0, sizeof(j));
+	j.s = s;
+	j.root = root;
+	j.paths = paths;
+	j.n = n;
+	j.fail_at = n;
+	atomic_init(&j.next, 0);
+	atomic_init(&j.done, 0);
+	atomic_init(&j.stop, 0);
+	pthread_mutex_init(&j.mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&j.cv, &ca);
+	pthread_condattr_destroy(&ca);
+
+	nth = (size_t)s->workers < n ? s->workers : (int)n;
+	pthread_mutex_lock(&j.mu);
+	for (i = 0; i < nth; i++) {
+		wk[i].j = &j;
+		wk[i].w = i;
+		j.running++;
+		if (pthread_create(&th[i], NULL, work, &wk[i]) != 0) {
+			j.running--;
+			break;
+		}
+		started++;
+	}
+	pthread_mutex_unlock(&j.mu);
+	if (started == 0 && nth > 0) {
+		/* no thread at all: do the work here */
+		j.running = 1;
+		wk[0].j = &j;
+		wk[0].w = 0;
+		work(&wk[0]);
+	}
+	last = mono_now();
+	pthread_mutex_lock(&j.mu);
+	while (j.running > 0) {
+		struct timespec ts;
+		double t;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += 100 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&j.cv, &j.mu, &ts);
+		t = mono_now();
+		if (progress && j.running > 0 && t - last >= 0.1) {
+			last = t;
+			pthread_mutex_unlock(&j.mu);
+			progress(pctx, atomic_load(&j.done), n);
+			pthread_mutex_lock(&j.mu);
+		}
+	}
+	pthread_mutex_unlock(&j.mu);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	if (progress)
+		progress(pctx, atomic_load(&j.done), n);
+	pthread_cond_destroy(&j.cv);
+	pthread_mutex_destroy(&j.mu);
+	if (j.fail_at < n) {
+		if (err)
+			*err = j.ferr;
+		return j.frc;
+	}
+	return 0;
+}
+
+/* ---- verification ---- */
+
+static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)f;
+	if (flag == FTW_DP)
+		rmdir(p);
+	else
+		unlink(p);
+	return 0;
+}
+
+/* Stop an agent that may have started in a temporary home, then remove it. */
+static void remove_home(const char *dir)
+{
+	char sock[PATH_MAX];
+	struct stat st;
+
+	snprintf(sock, sizeof(sock), "%s/S.gpg-agent", dir);
+	if (lstat(sock, &st) == 0) {
+		const char *gpgconf = gpgme_get_dirinfo("gpgconf-name");
+		char *argv[] = { (char *)"gpgconf", (char *)"--homedir", (char *)dir,
+				 (char *)"--kill", (char *)"all", NULL };
+		pid_t pid;
+		int status;
+
+		if (gpgconf && posix_spawn(&pid, gpgconf, NULL, NULL, argv, environ) == 0)
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+	}
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A temporary GnuPG home (short, for the agent's sockets) that never goes
+ * to the network. */
+static int make_home(char *dir, size_t size, struct tlpress_error *err)
+{
+	static const char conf[] = "no-auto-key-retrieve\ndisable-dirmngr\n"
+				   "auto-key-locate local\n";
+	const char *tmp = getenv("TMPDIR");
+
+	if (!tmp || !*tmp || strlen(tmp) > 40)
+		tmp = "/tmp";
+	snprintf(dir, size, "%s/tlpress-gpg.XXXXXX", tmp);
+	if (!mkdtemp(dir))
+		return tlpress_error_set(err, TLPRESS_EIO, "cannot make a temporary GnuPG home in "
+					 "%s: %s", tmp, strerror(errno));
+	if (tlpress_write_atomic(dir, "gpg.conf", conf, sizeof(conf) - 1, err)) {
+		remove_home(dir);
+		return err ? err->code : TLPRESS_EIO;
+	}
+	return 0;
+}
+
+static int import_keys(gpgme_ctx_t ctx, const char *keyfile, struct tlpress_error *err)
+{
+	struct tlpress_buf b = TLPRESS_BUF_INIT;
+	gpgme_import_result_t r;
+	gpgme_data_t d;
+	gpgme_error_t e;
+	char m[256];
+	int rc;
+
+	if ((rc = tlpress_read_file(keyfile, KEYFILE_LIMIT, &b, NULL, err)))
+		return rc;
+	if (gpgme_data_new_from_mem(&d, b.ptr, b.len, 0)) {
+		tlpress_buf_release(&b);
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	}
+	e = gpgme_op_import(ctx, d);
+	gpgme_data_release(d);
+	tlpress_buf_release(&b);
+	r = e ? NULL : gpgme_op_import_result(ctx);
+	if (e)
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot import the keys of '%s': %s",
+					 keyfile, gerr(e, m, sizeof(m)));
+	if (!r || r->imported + r->unchanged == 0)
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "'%s' holds no usable OpenPGP public "
+					 "key", keyfile);
+	return 0;
+}
+
+/* The reason a signature is not good, or NULL when it is. */
+static const char *sig_problem(gpgme_signature_t sg)
+{
+	switch (gpg_err_code(sg->status)) {
+	case GPG_ERR_NO_ERROR:
+		if (sg->summary & GPGME_SIGSUM_RED)
+			return "bad signature";
+		if (sg->summary & GPGME_SIGSUM_KEY_REVOKED)
+			return "the signing key is revoked";
+		if (sg->summary & GPGME_SIGSUM_KEY_EXPIRED)
+			return "the signing key has expired";
+		return NULL;
+	case GPG_ERR_BAD_SIGNATURE:
+		return "bad signature: the data or the signature was altered, or it is "
+		       "not the signature of this data";
+	case GPG_ERR_NO_PUBKEY:
+		return "signed by an unknown key: its public key is not there (import the "
+		       "publisher's key)";
+	case GPG_ERR_KEY_EXPIRED:
+		return "the signature is correct but the signing key has expired";
+	case GPG_ERR_SIG_EXPIRED:
+		return "the signature has expired";
+	case GPG_ERR_CERT_REVOKED:
+		return "the signature is correct but the signing key is revoked";
+	default:
+		return NULL;
+	}
+}
+
+int tlpress_verify_detached(const char *gnupghome, const char *keyfile, const void *data,
+			    size_t len, const void *sig, size_t siglen, char *fpr_out,
+			    struct tlpress_error *err)
+{
+	char tmp[PATH_MAX], m[256];
+	const char *home = gnupghome;
+	gpgme_ctx_t ctx = NULL;
+	gpgme_data_t dd = NULL, sd = NULL;
+	gpgme_verify_result_t res;
+	gpgme_signature_t sg;
+	gpgme_key_t k;
+	gpgme_error_t e;
+	int rc, made = 0;
+
+	if (fpr_out)
+		fpr_out[0] = '\0';
+	if ((!data && len) || !sig || siglen == 0)
+		return tlpress_error_set(err, !sig || siglen == 0 ? TLPRESS_ECRYPTO : TLPRESS_EUSAGE,
+					 "%s", !sig || siglen == 0 ? "no signature" :
+					 "tlpress_verify_detached: bad arguments");
+	if ((rc = start(err)))
+		return rc;
+	if (keyfile) {
+		if ((rc = make_home(tmp, sizeof(tmp), err)))
+			return rc;
+		made = 1;
+		home = tmp;
+	}
+	if ((rc = new_ctx(home, &ctx, err)))
+		goto out;
+	if (keyfile && (rc = import_keys(ctx, keyfile, err)))
+		goto out;
+	if (gpgme_data_new_from_mem(&dd, len ? data : "", len, 0) ||
+	    gpgme_data_new_from_mem(&sd, sig, siglen, 0)) {
+		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+		goto out;
+	}
+	e = gpgme_op_verify(ctx, sd, dd, NULL);
+	res = gpgme_op_verify_result(ctx);
+	if (e || !res || !res->signatures) {
+		rc = tlpress_error_set(err, TLPRESS_ECRYPTO, "no valid OpenPGP signature: %s",
+				       e ? gerr(e, m, sizeof(m)) : "the signature holds none");
+		goto out;
+	}
+	for (sg = res->signatures; sg; sg = sg->next) {
+		const char *why = sig_problem(sg);
+
+		if (fpr_out && sg == res->signatures) {
+			copy_str(fpr_out, 41, sg->fpr);
+			if (sg->fpr && !gpgme_get_key(ctx, sg->fpr, &k, 0)) {
+				if (k->subkeys && k->subkeys->fpr)
+					copy_str(fpr_out, 41, k->subkeys->fpr);
+				gpgme_key_unref(k);
+			}
+		}
+		if (!why && sg->status)
+			why = gerr(sg->status, m, sizeof(m));
+		if (why) {
+			rc = tlpress_error_set(err, TLPRESS_ECRYPTO, "signature by %s%s%s: %s",
+					       sg->fpr ? sg->fpr : "an unknown key",
+					       keyfile ? " checked against " : "",
+					       keyfile ? keyfile : "", why);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	gpgme_data_release(dd);
+	gpgme_data_release(sd);
+	if (ctx)
+		gpgme_release(ctx);
+	if (made)
+		remove_home(tmp);
+	return rc;
+}
+
+/* ---- any key ---- */
+
+int tlpress_key_lookup(const char *gnupghome, const char *pattern, long long now,
+		       struct tlpress_keyinfo *info, struct tlpress_error *err)
+{
+	struct tlpress_buf pat = TLPRESS_BUF_INIT;
+	struct tlpress_keyinfo ki;
+	gpgme_ctx_t ctx;
+	gpgme_key_t k = NULL;
+	gpgme_error_t e;
+	char m[256];
+	int rc, n, nsign, nsecret;
+
+	memset(&ki, 0, sizeof(ki));
+	if (info)
+		*info = ki;
+	if (!pattern || !*pattern)
+		return tlpress_error_set(err, TLPRESS_EINVAL, "no key given");
+	if ((rc = start(err)) || (rc = new_ctx(gnupghome, &ctx, err)))
+		return rc;
+	/* an address matches exactly, not as a part of another address */
+	if (strchr(pattern, '@') && !strchr(pattern, '<'))
+		tlpress_buf_printf(&pat, "<%s>", pattern);
+	else
+		tlpress_buf_adds(&pat, pattern);
+	if (pat.failed) {
+		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+		goto out;
+	}
+	e = list_keys(ctx, pat.ptr, 0, &k, &n);
+	if (e) {
+		rc = tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot list the keys of %s: %s",
+				       home_name(gnupghome), gerr(e, m, sizeof(m)));
+		goto out;
+	}
+	if (n != 1) {
+		rc = tlpress_error_set(err, TLPRESS_EINVAL, n == 0 ? "no key for '%s' in %s" :
+				       "'%s' matches several keys in %s; use a fingerprint",
+				       pattern, home_name(gnupghome));
+		goto out;
+	}
+	describe(k, now, 0, &ki, &nsign, &nsecret);
+	if (info)
+		*info = ki;
+	rc = 0;
+out:
+	if (k)
+		gpgme_key_unref(k);
+	gpgme_release(ctx);
+	tlpress_buf_release(&pat);
+	return rc;
+}
