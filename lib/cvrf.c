@@ -29,8 +29,17 @@ struct cw {
 	const struct tlpress_advisory *a;
 	const char *lang;            /* xml:lang of the advisory's text, or NULL */
 	int failed;                  /* libxml2 or memory failed */
+	int over;                    /* the document passes `room` */
+	size_t room;                 /* bytes the output may still take */
+	xmlBufferPtr xb;
 	/* ProductIDs (CVRFPID-%04d) per model product; 0 for none */
 	int *aff, *fix;
+	/* the same for every Vulnerability: the distinct affected and fixed
+	 * ids, ascending, and the products whose remediation is written (one
+	 * per distinct pair of affected product and fix) */
+	int *aff_ids, *fix_ids;
+	size_t naff, nfix;
+	size_t *remedy, nremedy;
 };
 
 static void chk(struct cw *c, int rc)
@@ -145,11 +154,16 @@ static void plain(struct cw *c, const char *name, const char *value)
 	chk(c, xmlTextWriterWriteElement(c->w, BAD_CAST name, BAD_CAST value));
 }
 
+/* RFC 3339 in the time's own zone; in UTC for an offset beyond the
+ * +-14:00 that xs:dateTime allows (RFC 3339 and the model go to 23:59). */
 static void date(struct cw *c, const char *name, const struct tlpress_time *t)
 {
 	char s[48];
 
-	tlpress_time_rfc3339(t, s, sizeof(s));
+	if (t->offset >= -14 * 60 && t->offset <= 14 * 60)
+		tlpress_time_rfc3339(t, s, sizeof(s));
+	else
+		tlpress_time_rfc3339_utc(t, s, sizeof(s));
 	plain(c, name, s);
 }
 
@@ -336,12 +350,19 @@ static void notes(struct cw *c, const char *summary, const char *body)
 	tlpress_buf_release(&aud);
 }
 
-static void reference(struct cw *c, const char *type, const char *url, const char *desc)
+/* A Reference of DocumentReferences (ns "") or of a Vulnerability ("vuln:"). */
+static void reference(struct cw *c, const char *ns, const char *type, const char *url,
+		      const char *desc)
 {
-	start(c, "Reference");
+	char name[32];
+
+	snprintf(name, sizeof(name), "%sReference", ns);
+	start(c, name);
 	attr(c, "Type", type);
-	plain(c, "URL", url);
-	text(c, "Description", NULL, desc, url);
+	snprintf(name, sizeof(name), "%sURL", ns);
+	plain(c, name, url);
+	snprintf(name, sizeof(name), "%sDescription", ns);
+	text(c, name, NULL, desc, url);
 	end(c);
 }
 
@@ -351,20 +372,33 @@ static void references(struct cw *c)
 	struct tlpress_buf self = TLPRESS_BUF_INIT, u = TLPRESS_BUF_INIT;
 	struct tlpress_buf desc = TLPRESS_BUF_INIT;
 	size_t i;
+	int self_ok, any;
 
+	/* the advisory's page, on an absolute site.url */
+	if (c->r->cfg->site.url && strstr(c->r->cfg->site.url, "://"))
+		tlpress_buf_printf(&self, "%sadvisories/%s.html", c->r->cfg->site.url, c->r->slug);
+	self_ok = self.len && !uri_clean(self.ptr, &u);
+	any = self_ok;
+	for (i = 0; i < a->nrefs && !any; i++) {
+		tlpress_buf_reset(&u);
+		any = a->refs[i].url && !uri_clean(a->refs[i].url, &u);
+	}
+	if (!any)
+		goto out;  /* DocumentReferences holds at least one Reference */
 	start(c, "DocumentReferences");
-	tlpress_buf_printf(&self, "%sadvisories/%s.html",
-			   c->r->cfg->site.url ? c->r->cfg->site.url : "", c->r->slug);
-	if (!uri_clean(self.ptr, &u)) {
+	if (self_ok) {
+		tlpress_buf_reset(&u);
+		uri_clean(self.ptr, &u);
 		tlpress_buf_printf(&desc, "%s on the website of its publisher", a->id);
-		reference(c, "Self", u.ptr, desc.ptr);
+		reference(c, "", "Self", u.ptr, desc.ptr);
 	}
 	for (i = 0; i < a->nrefs; i++) {
 		tlpress_buf_reset(&u);
 		if (a->refs[i].url && !uri_clean(a->refs[i].url, &u))
-			reference(c, "External", u.ptr, a->refs[i].title);
+			reference(c, "", "External", u.ptr, a->refs[i].title);
 	}
 	end(c);
+out:
 	if (self.failed || u.failed || desc.failed)
 		c->failed = 1;
 	tlpress_buf_release(&self);
@@ -604,30 +638,53 @@ static int cve_ok(const char *s)
 	return 1;
 }
 
+/* What the vulnerabilities share, computed once: the distinct ids and
+ * the remediations. */
+static int shared_lists(struct cw *c)
+{
+	const struct tlpress_advisory *a = c->a;
+	size_t n = a->nproducts, i, k;
+
+	c->aff_ids = calloc(n ? n : 1, sizeof(*c->aff_ids));
+	c->fix_ids = calloc(n ? n : 1, sizeof(*c->fix_ids));
+	c->remedy = calloc(n ? n : 1, sizeof(*c->remedy));
+	if (!c->aff_ids || !c->fix_ids || !c->remedy)
+		return -1;
+	if (!n)
+		return 0;
+	c->naff = distinct(c->aff, n, c->aff_ids);
+	c->nfix = distinct(c->fix, n, c->fix_ids);
+	/* once per (affected product, fix); ids are given in order, so a pair
+	 * seen before has a smaller affected id, or the same one */
+	for (i = 0; i < n; i++) {
+		if (!c->aff[i] && !c->fix[i])
+			continue;
+		for (k = 0; k < c->nremedy; k++) {
+			size_t j = c->remedy[k];
+
+			if (c->aff[j] == c->aff[i] && c->fix[j] == c->fix[i])
+				break;
+		}
+		if (k == c->nremedy)
+			c->remedy[c->nremedy++] = i;
+	}
+	return 0;
+}
+
 static void remediations(struct cw *c)
 {
 	const struct tlpress_advisory *a = c->a;
 	struct tlpress_buf d = TLPRESS_BUF_INIT;
-	size_t i, k, n = 0;
+	size_t k;
 
-	for (i = 0; i < a->nproducts; i++)
-		if (c->aff[i] || c->fix[i])
-			n++;
-	if (!n)
+	if (!c->nremedy)
 		return;
 	start(c, "vuln:Remediations");
-	for (i = 0; i < a->nproducts; i++) {
+	for (k = 0; k < c->nremedy; k++) {
+		size_t i = c->remedy[k];
 		const struct tlpress_product *p = &a->products[i];
 		char id[32];
 
-		if (!c->aff[i] && !c->fix[i])
-			continue;
-		/* once per (affected product, fix) */
-		for (k = 0; k < i; k++)
-			if (c->aff[k] == c->aff[i] && c->fix[k] == c->fix[i])
-				break;
-		if (k < i)
-			continue;
 		tlpress_buf_reset(&d);
 		if (p->fixed)
 			tlpress_buf_printf(&d, "Update %s %s to version %s or later.",
@@ -654,19 +711,9 @@ static void remediations(struct cw *c)
 static void vulnerability(struct cw *c, int ordinal, const char *cve)
 {
 	const struct tlpress_advisory *a = c->a;
-	size_t n = a->nproducts, i, naff = 0, nfix = 0;
-	int *aff = NULL, *fix = NULL;
+	const int *aff = c->aff_ids, *fix = c->fix_ids;
+	size_t naff = c->naff, nfix = c->nfix, i;
 
-	if (n) {
-		aff = calloc(n, sizeof(*aff));
-		fix = calloc(n, sizeof(*fix));
-		if (!aff || !fix) {
-			c->failed = 1;
-			goto out;
-		}
-		naff = distinct(c->aff, n, aff);
-		nfix = distinct(c->fix, n, fix);
-	}
 	start(c, "vuln:Vulnerability");
 	attrf(c, "Ordinal", "%d", ordinal);
 	if (!cve || !cve_ok(cve))
@@ -719,15 +766,14 @@ static void vulnerability(struct cw *c, int ordinal, const char *cve)
 		end(c);
 		end(c);
 	}
-	if (n)
-		remediations(c);
+	remediations(c);
 	if (cve && cve_ok(cve)) {
 		struct tlpress_buf u = TLPRESS_BUF_INIT, d = TLPRESS_BUF_INIT;
 
 		tlpress_buf_printf(&u, "https://www.cve.org/CVERecord?id=%s", cve);
 		tlpress_buf_printf(&d, "%s in the CVE List", cve);
 		start(c, "vuln:References");
-		reference(c, "External", u.ptr, d.ptr);
+		reference(c, "vuln:", "External", u.ptr, d.ptr);
 		end(c);
 		if (u.failed || d.failed)
 			c->failed = 1;
@@ -735,9 +781,15 @@ static void vulnerability(struct cw *c, int ordinal, const char *cve)
 		tlpress_buf_release(&d);
 	}
 	end(c);
-out:
-	free(aff);
-	free(fix);
+}
+
+/* 1 (and c->over set) when what was written passes c->room. */
+static int room_left(struct cw *c)
+{
+	chk(c, xmlTextWriterFlush(c->w));
+	if ((size_t)xmlBufferLength(c->xb) > c->room)
+		c->over = 1;
+	return c->over;
 }
 
 static int document(struct cw *c, const char *body, enum tlpress_tlp label)
@@ -772,14 +824,16 @@ static int document(struct cw *c, const char *body, enum tlpress_tlp label)
 		end(c);
 	}
 	references(c);
-	if (product_tree(c))
+	if (product_tree(c) || shared_lists(c))
 		c->failed = 1;
-	if (c->failed)
-		return -1;
-	for (i = 0; i < a->ncves; i++)
+	/* each Vulnerability repeats the statuses of every product: stop as
+	 * soon as the document passes what the output may take */
+	for (i = 0; i < a->ncves && !c->failed && !room_left(c); i++)
 		vulnerability(c, (int)i + 1, a->cves[i]);
-	if (!a->ncves && (a->nproducts || a->has_cvss))
+	if (!a->ncves && (a->nproducts || a->has_cvss) && !c->failed)
 		vulnerability(c, 1, NULL);
+	if (c->failed || room_left(c))
+		return -1;
 	chk(c, xmlTextWriterEndDocument(c->w));
 	chk(c, xmlTextWriterFlush(c->w));
 	return c->failed ? -1 : 0;
@@ -832,8 +886,15 @@ int tlpress_cvrf_render(const struct tlpress_rendition *r, struct tlpress_buf *o
 	c.a = a;
 	clean(a->lang, &lang);
 	c.lang = lang.len && !tlpress_lang_valid(lang.ptr) ? lang.ptr : NULL;
+	c.room = out->len < out->limit ? out->limit - out->len : 0;
+	if (c.room > TLPRESS_CVRF_MAX_SIZE)
+		c.room = TLPRESS_CVRF_MAX_SIZE;
 	xmlInitParser();
 	xb = xmlBufferCreate();
+	/* the default scheme grows to the exact size: quadratic copying */
+	if (xb)
+		xmlBufferSetAllocationScheme(xb, XML_BUFFER_ALLOC_DOUBLEIT);
+	c.xb = xb;
 	c.w = xb ? xmlNewTextWriterMemory(xb, 0) : NULL;
 	if (!c.w)
 		c.failed = 1;
@@ -842,7 +903,10 @@ int tlpress_cvrf_render(const struct tlpress_rendition *r, struct tlpress_buf *o
 	if (c.w)
 		xmlFreeTextWriter(c.w);  /* flushes into xb */
 	rc = 0;
-	if (c.failed || !xb) {
+	if (c.over) {
+		rc = tlpress_error_set(err, TLPRESS_ELIMIT, "%s: the CVRF document passes the "
+				       "output limit (%zu bytes)", a->id, c.room);
+	} else if (c.failed || !xb) {
 		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "%s: libxml2 could not write the CVRF "
 				       "document (out of memory)", a->id);
 	} else {
@@ -860,6 +924,9 @@ int tlpress_cvrf_render(const struct tlpress_rendition *r, struct tlpress_buf *o
 		xmlBufferFree(xb);
 	free(c.aff);
 	free(c.fix);
+	free(c.aff_ids);
+	free(c.fix_ids);
+	free(c.remedy);
 	tlpress_buf_release(&body);
 	tlpress_buf_release(&lang);
 	return rc;

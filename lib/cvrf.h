@@ -17,16 +17,19 @@
  *    the policy never lets out), Version = the current revision ("3"), one
  *    Revision per revision, InitialReleaseDate / CurrentReleaseDate = the
  *    first / current revision's date, Generator (Engine "tlpress VERSION",
- *    Date = the current revision's date). RFC 3339 with the zone; no clock;
+ *    Date = the current revision's date). RFC 3339 with the zone (in UTC
+ *    for an offset beyond the +-14:00 xs:dateTime takes); no clock;
  *  - DocumentNotes: "Summary" (the rendition's summary) and "Details" (the
- *    body cut to r->clearance, as CommonMark), each only when not empty;
+ *    body cut to r->clearance, as CommonMark), each only when not empty,
+ *    with xml:lang and Audience (the audience keys);
  *  - DocumentDistribution: the TLP 1.0 name first ("TLP:WHITE" for CLEAR,
  *    "TLP:AMBER" for AMBER+STRICT), then the TLP 2.0 label and its rule;
  *  - AggregateSeverity: the advisory's severity, "Low" ... "Critical", in
  *    FIRST's qualitative scale (namespace attribute);
- *  - DocumentReferences: Self = the advisory's page on site.url, then the
- *    advisory's references (URLs percent-encoded where RFC 3986 needs it;
- *    a URL that still is not a URI is left out);
+ *  - DocumentReferences: Self = the advisory's page on site.url (when that
+ *    is absolute), then the advisory's references (URLs percent-encoded
+ *    where RFC 3986 needs it; one that still is not a URI is left out); no
+ *    DocumentReferences when none is left;
  *  - ProductTree: Branch Vendor > Product Name > Product Version, one
  *    FullProductName per affected range and one per fixed version,
  *    ProductIDs CVRFPID-0001 ... in document order (the same vendor,
@@ -42,6 +45,11 @@
  *    gets one Vulnerability without CVE, so that the score is not lost; one
  *    with neither gets none (and no ProductTree without products).
  *
+ * Every text comes from analysts or the configuration: invalid UTF-8 bytes
+ * become U+FFFD, tlpress_text_clean() drops what XML 1.0 cannot hold and
+ * the bidi controls, and libxml2 escapes the rest; a required text left
+ * empty gets a fallback (the id for the title, "Revision N." ...).
+ *
  * The body is rendered here from r->adv, r->base and r->clearance
  * (tlpress_body_render(), TLPRESS_BODY_MARKDOWN); r->body_html is not used.
  * The label written is the more restrictive of r->label and the label of
@@ -54,6 +62,15 @@
 #include "error.h"
 #include "render.h"
 
+/*
+ * The largest document made. Every Vulnerability repeats the status of
+ * every product (CVRF has no other way), so the size grows with CVEs times
+ * products: 1,800 of each would make 1.2 GB. A document that would pass
+ * this size, or the limit of the output buffer, is refused (TLPRESS_ELIMIT)
+ * as soon as it does, so memory stays bounded too.
+ */
+#define TLPRESS_CVRF_MAX_SIZE ((size_t)64 * 1024 * 1024)
+
 /* "cvrf/ccb-2026-0042.xml", appended to path. */
 void tlpress_cvrf_path(const struct tlpress_rendition *r, struct tlpress_buf *path);
 
@@ -64,7 +81,9 @@ void tlpress_cvrf_path(const struct tlpress_rendition *r, struct tlpress_buf *pa
  *  - TLPRESS_EINVAL for an advisory with errors or without revisions,
  *  - TLPRESS_EUSAGE for one parsed with TLPRESS_PARSE_FRONT_ONLY (no body),
  *  - TLPRESS_EPOLICY when the base label or r->label is above r->clearance,
- *  - TLPRESS_ENOMEM / TLPRESS_ELIMIT when memory or out's limit ran out
+ *  - TLPRESS_ELIMIT when the document passes TLPRESS_CVRF_MAX_SIZE or what
+ *    out's limit leaves,
+ *  - TLPRESS_ENOMEM when memory ran out,
  * with err filled; out is then left as it was.
  */
 int tlpress_cvrf_render(const struct tlpress_rendition *r, struct tlpress_buf *out,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csaf.h"
+#include "cvrf.h"
 #include "strutil.h"
 
 json_t *tlpress_json_text(const char *s)
@@ -192,13 +193,16 @@ static int html_render(const struct tlpress_rendition *r, struct tlpress_buf *ou
 	json_object_set_new(adv, "revisions", list);
 	/* the machine-readable renditions of the same advisory */
 	list = json_array();
-	{
+	for (i = 0; i < 2; i++) {
 		json_t *c = json_object();
 
 		tlpress_buf_reset(&b);
 		tlpress_buf_adds(&b, "../");
-		tlpress_csaf_path(r, &b);
-		put(c, "name", "CSAF 2.0 (JSON)");
+		if (i == 0)
+			tlpress_csaf_path(r, &b);
+		else
+			tlpress_cvrf_path(r, &b);
+		put(c, "name", i == 0 ? "CSAF 2.0 (JSON)" : "CVRF 1.2 (XML)");
 		put(c, "url", b.ptr);
 		json_array_append_new(list, c);
 	}

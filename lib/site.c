@@ -13,6 +13,7 @@
 
 #include "advisory.h"
 #include "csaf.h"
+#include "cvrf.h"
 #include "buf.h"
 #include "fsutil.h"
 #include "hash.h"
@@ -55,6 +56,7 @@ struct item {
 /* The renditions written for every published advisory. */
 static const struct tlpress_renderer *const renderers[] = {
 	&tlpress_render_html,
+	&tlpress_render_cvrf,
 	&tlpress_render_csaf,
 };
 #define NRENDERERS (sizeof(renderers) / sizeof(renderers[0]))
