@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "config.h"
+#include "sign.h"
 #include "site.h"
 #include "timefmt.h"
 #include "tlp.h"
@@ -52,6 +54,9 @@ int cmd_build(int argc, char **argv)
 	struct tlpress_build_opts o;
 	struct tlpress_build_stats st;
 	const char *cfile = NULL, *out = NULL, *clear = NULL;
+	struct tlpress_signer *signer = NULL;
+	struct timespec t0, t1;
+	char fpr[41] = "";
 	int quiet = 0, c, rc, status;
 
 	memset(&o, 0, sizeof(o));
@@ -103,7 +108,31 @@ int cmd_build(int argc, char **argv)
 	o.paths = argv + optind;
 	o.npaths = (size_t)(argc - optind);
 
+	/* the key first: nothing is written with a key that is not fit */
+	if (cfg.signing.key) {
+		struct tlpress_keyinfo info;
+		int warn = 0;
+
+		rc = tlpress_signer_open(&signer, cfg.signing.key, cfg.signing.gnupghome, o.jobs,
+					 cfg.signing.warn_days, (long long)o.now.t, &info, &warn, &err);
+		if (rc) {
+			cmd_error("build", "%s", err.msg);
+			cmd_error("build", "nothing was written");
+			tlpress_config_release(&cfg);
+			return EXIT_ENV;
+		}
+		if (warn)
+			fprintf(stderr, "tlpress build: warning: signing key %s expires in %d day%s; "
+				"extend it or roll over to a new key (tlpress keys)\n", info.fpr,
+				info.days_left, info.days_left == 1 ? "" : "s");
+		memcpy(fpr, info.fpr, sizeof(fpr));
+		o.signer = signer;
+		o.signer_fpr = fpr;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = tlpress_build(&o, &st, &d, &err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	tlpress_signer_close(signer);
 	tlpress_diags_sort(&d);
 	cmd_print_diags(stderr, &d);
 	if (rc) {
@@ -117,6 +146,20 @@ int cmd_build(int argc, char **argv)
 			       tlpress_tlp_label(o.clearance), st.published,
 			       st.published == 1 ? "y" : "ies", st.written,
 			       st.written == 1 ? "" : "s", st.unchanged, st.removed);
+		if (!quiet && o.signer) {
+			double secs = (double)(t1.tv_sec - t0.tv_sec) +
+				      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+
+			if (isatty(STDOUT_FILENO) && st.signatures && secs > 0)
+				printf("signed %zu file%s with %s (%.1f signatures/s on %d worker%s)\n",
+				       st.signatures, st.signatures == 1 ? "" : "s", fpr,
+				       (double)st.signatures / secs, o.jobs, o.jobs == 1 ? "" : "s");
+			else
+				printf("signed %zu file%s with %s\n", st.signatures,
+				       st.signatures == 1 ? "" : "s", fpr);
+		} else if (!quiet) {
+			printf("unsigned: no 'signing.key' in the configuration\n");
+		}
 		if (!quiet && (st.drafts || st.embargoed || st.above))
 			printf("not published: %zu draft%s, %zu under embargo, %zu labelled above %s\n",
 			       st.drafts, st.drafts == 1 ? "" : "s", st.embargoed, st.above,

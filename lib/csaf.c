@@ -1364,9 +1364,10 @@ static int security_txt(struct pv *p, const struct tlpress_time *latest)
 }
 
 int tlpress_csaf_provider_files(const struct tlpress_config *cfg, enum tlpress_tlp clearance,
-				const struct tlpress_csaf_entry *v, size_t n, int signed_tree,
+				const struct tlpress_csaf_entry *v, size_t n, const char *signer_fpr,
 				tlpress_emit_fn emit, void *ctx, struct tlpress_error *err)
 {
+	int signed_tree = signer_fpr != NULL;
 	static const enum tlpress_tlp order[] = { TLPRESS_TLP_CLEAR, TLPRESS_TLP_GREEN,
 						  TLPRESS_TLP_AMBER, TLPRESS_TLP_RED };
 	struct pv p = { cfg, emit, ctx, err, { 0, TLPRESS_BUF_INIT } };
@@ -1478,6 +1479,17 @@ int tlpress_csaf_provider_files(const struct tlpress_config *cfg, enum tlpress_t
 		set(&p.b, pub, "issuing_authority",
 		    jtext(&p.b, cfg->publisher.issuing_authority, NULL));
 		set(&p.b, root, "publisher", pub);
+		if (signed_tree) {
+			/* the key that signs every file, as openpgp/<FPR>.asc */
+			json_t *keys = jarr(&p.b), *k1 = jobj(&p.b);
+
+			set(&p.b, k1, "fingerprint", jlit(&p.b, signer_fpr));
+			tlpress_buf_reset(&s);
+			tlpress_buf_printf(&s, "%sopenpgp/%s.asc", site.ptr, signer_fpr);
+			set(&p.b, k1, "url", jurl(&p.b, s.ptr));
+			push(&p.b, keys, k1);
+			set(&p.b, root, "public_openpgp_keys", keys);
+		}
 		set(&p.b, root, "role", jlit(&p.b, signed_tree ? "csaf_trusted_provider"
 								: "csaf_provider"));
 		if (s.failed)

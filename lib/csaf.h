@@ -163,7 +163,7 @@ typedef int (*tlpress_emit_fn)(void *ctx, const char *rel, const void *data, siz
  * TLPRESS_ENOMEM; err is filled except for emit's own codes.
  */
 int tlpress_csaf_provider_files(const struct tlpress_config *cfg, enum tlpress_tlp clearance,
-				const struct tlpress_csaf_entry *v, size_t n, int signed_tree,
+				const struct tlpress_csaf_entry *v, size_t n, const char *signer_fpr,
 				tlpress_emit_fn emit, void *ctx, struct tlpress_error *err);
 
 #endif

@@ -91,6 +91,8 @@ int tlpress_manifest_format(struct tlpress_manifest *m, struct tlpress_buf *out)
 	tlpress_buf_adds(out, "# tlpress manifest 1\n");
 	if (m->clearance[0])
 		tlpress_buf_printf(out, "# clearance: %s\n", m->clearance);
+	if (m->signer[0])
+		tlpress_buf_printf(out, "# signer: %s\n", m->signer);
 	for (i = 0; i < m->n; i++) {
 		tlpress_hex(m->v[i].sha256, TLPRESS_SHA256_LEN, hex);
 		tlpress_buf_printf(out, "%s %llu %s\n", hex, m->v[i].size, m->v[i].path);
@@ -118,6 +120,10 @@ int tlpress_manifest_parse(struct tlpress_manifest *m, const char *s, size_t len
 		if (n == 0)
 			continue;
 		if (p[0] == '#') {
+			if (n > 10 && !strncmp(p, "# signer: ", 10) && n - 10 < sizeof(m->signer)) {
+				memcpy(m->signer, p + 10, n - 10);
+				m->signer[n - 10] = '\0';
+			}
 			if (n > 13 && !strncmp(p, "# clearance: ", 13) && n - 13 < sizeof(m->clearance)) {
 				memcpy(m->clearance, p + 13, n - 13);
 				m->clearance[n - 13] = '\0';
@@ -176,4 +182,5 @@ void tlpress_manifest_release(struct tlpress_manifest *m)
 	m->n = m->cap = 0;
 	m->sorted = 1;
 	m->clearance[0] = '\0';
+	m->signer[0] = '\0';
 }

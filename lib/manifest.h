@@ -9,6 +9,7 @@
  *
  *     # tlpress manifest 1
  *     # clearance: TLP:CLEAR
+ *     # signer: <fingerprint of the key that signed the files>
  *     <sha256 hex> <size> <path>
  *
  * one line per file, sorted by path (bytewise).
@@ -36,9 +37,10 @@ struct tlpress_manifest {
 	size_t n, cap;
 	int sorted;
 	char clearance[24];         /* "TLP:CLEAR", or "" when unknown */
+	char signer[48];            /* fingerprint, or "" for an unsigned tree */
 };
 
-#define TLPRESS_MANIFEST_INIT { NULL, 0, 0, 1, "" }
+#define TLPRESS_MANIFEST_INIT { NULL, 0, 0, 1, "", "" }
 
 /* Read a manifest from path; a missing file gives an empty manifest.
  * A malformed line is TLPRESS_EINVAL naming the line. */

@@ -34,6 +34,7 @@ struct tlpress_rendition {
 	enum tlpress_tlp label;      /* the label of this rendition */
 	const char *body_html;       /* the body cleared for clearance */
 	const char *summary;         /* the summary (plain text), or "" */
+	const char *signer_fpr;      /* the signing key, or NULL (unsigned) */
 	char slug[64];               /* lower-case id */
 };
 
@@ -69,18 +70,19 @@ void tlpress_pubmeta_sort(struct tlpress_pubmeta *v, size_t n);
 
 /* index.html of the tree, from metas sorted newest first. */
 int tlpress_render_index(const struct tlpress_config *cfg, const struct tlpress_tmplset *tmpl,
-			 enum tlpress_tlp clearance, const struct tlpress_pubmeta *v, size_t n,
+			 enum tlpress_tlp clearance, const char *signer_fpr, const struct tlpress_pubmeta *v, size_t n,
 			 struct tlpress_buf *out, struct tlpress_error *err);
 
 /* feed.xml (RSS 2.0): the first site.feed_items of metas sorted newest
  * first. */
 int tlpress_render_rss(const struct tlpress_config *cfg, const struct tlpress_tmplset *tmpl,
-		       enum tlpress_tlp clearance, const struct tlpress_pubmeta *v, size_t n,
+		       enum tlpress_tlp clearance, const char *signer_fpr, const struct tlpress_pubmeta *v, size_t n,
 		       struct tlpress_buf *out, struct tlpress_error *err);
 
-/* The "site" object every template receives, with `root` the way back to
- * the tree's top from the page ("" or "../"). The caller owns it. */
-json_t *tlpress_ctx_site(const struct tlpress_config *cfg, enum tlpress_tlp clearance);
+/* The "site" object every template receives; signer_fpr (or NULL) names
+ * the key that signs the tree. The caller owns it. */
+json_t *tlpress_ctx_site(const struct tlpress_config *cfg, enum tlpress_tlp clearance,
+			 const char *signer_fpr);
 
 /* json_string of cleaned text (see tlpress_text_clean()). */
 json_t *tlpress_json_text(const char *s);

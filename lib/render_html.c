@@ -30,7 +30,8 @@ static void putb(json_t *o, const char *key, int v)
 	json_object_set_new(o, key, json_boolean(v));
 }
 
-json_t *tlpress_ctx_site(const struct tlpress_config *cfg, enum tlpress_tlp clearance)
+json_t *tlpress_ctx_site(const struct tlpress_config *cfg, enum tlpress_tlp clearance,
+			 const char *signer_fpr)
 {
 	json_t *site = json_object(), *pub = json_object();
 	struct tlpress_buf b = TLPRESS_BUF_INIT;
@@ -51,6 +52,26 @@ json_t *tlpress_ctx_site(const struct tlpress_config *cfg, enum tlpress_tlp clea
 	put(site, "clearance", tlpress_tlp_label(clearance));
 	put(site, "clearance_slug", tlpress_tlp_slug(clearance));
 	putb(site, "portal", clearance != TLPRESS_TLP_CLEAR);
+	putb(site, "signed", signer_fpr != NULL);
+	if (signer_fpr) {
+		struct tlpress_buf g = TLPRESS_BUF_INIT;
+		size_t i;
+
+		/* the fingerprint in groups of four, as gpg shows it */
+		for (i = 0; signer_fpr[i]; i++) {
+			if (i && i % 4 == 0)
+				tlpress_buf_addch(&g, ' ');
+			if (i == 20)
+				tlpress_buf_addch(&g, ' ');
+			tlpress_buf_addch(&g, signer_fpr[i]);
+		}
+		put(site, "key_fpr", signer_fpr);
+		put(site, "key_fpr_spaced", g.ptr);
+		tlpress_buf_reset(&b);
+		tlpress_buf_printf(&b, "openpgp/%s.asc", signer_fpr);
+		put(site, "key_path", b.ptr);
+		tlpress_buf_release(&g);
+	}
 	tlpress_buf_release(&b);
 	return site;
 }
@@ -82,7 +103,7 @@ static int html_render(const struct tlpress_rendition *r, struct tlpress_buf *ou
 	int rc;
 
 	json_object_set_new(ctx, "root", json_string("../"));
-	json_object_set_new(ctx, "site", tlpress_ctx_site(r->cfg, r->clearance));
+	json_object_set_new(ctx, "site", tlpress_ctx_site(r->cfg, r->clearance, r->signer_fpr));
 	put(adv, "id", a->id);
 	put(adv, "slug", r->slug);
 	tlpress_buf_printf(&b, "%sadvisories/%s.html", r->cfg->site.url, r->slug);
@@ -248,7 +269,7 @@ void tlpress_pubmeta_sort(struct tlpress_pubmeta *v, size_t n)
 }
 
 int tlpress_render_index(const struct tlpress_config *cfg, const struct tlpress_tmplset *tmpl,
-			 enum tlpress_tlp clearance, const struct tlpress_pubmeta *v, size_t n,
+			 enum tlpress_tlp clearance, const char *signer_fpr, const struct tlpress_pubmeta *v, size_t n,
 			 struct tlpress_buf *out, struct tlpress_error *err)
 {
 	json_t *ctx = json_object(), *list = json_array();
@@ -258,7 +279,7 @@ int tlpress_render_index(const struct tlpress_config *cfg, const struct tlpress_
 	int rc;
 
 	json_object_set_new(ctx, "root", json_string(""));
-	json_object_set_new(ctx, "site", tlpress_ctx_site(cfg, clearance));
+	json_object_set_new(ctx, "site", tlpress_ctx_site(cfg, clearance, signer_fpr));
 	json_object_set_new(ctx, "count", json_integer((json_int_t)n));
 	putb(ctx, "has_advisories", n > 0);
 	for (i = 0; i < n; i++) {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 int tlpress_render_rss(const struct tlpress_config *cfg, const struct tlpress_tmplset *tmpl,
-		       enum tlpress_tlp clearance, const struct tlpress_pubmeta *v, size_t n,
+		       enum tlpress_tlp clearance, const char *signer_fpr, const struct tlpress_pubmeta *v, size_t n,
 		       struct tlpress_buf *out, struct tlpress_error *err)
 {
 	json_t *ctx = json_object(), *feed = json_object(), *items = json_array();
@@ -14,7 +14,7 @@ int tlpress_render_rss(const struct tlpress_config *cfg, const struct tlpress_tm
 	char when[48];
 	int rc;
 
-	json_object_set_new(ctx, "site", tlpress_ctx_site(cfg, clearance));
+	json_object_set_new(ctx, "site", tlpress_ctx_site(cfg, clearance, signer_fpr));
 	json_object_set_new(feed, "title", tlpress_json_text(cfg->site.title));
 	json_object_set_new(feed, "link", tlpress_json_text(cfg->site.url));
 	tlpress_buf_printf(&b, "%sfeed.xml", cfg->site.url);

@@ -22,6 +22,7 @@
 #include "render.h"
 #include "rendition.h"
 #include "scan.h"
+#include "sign.h"
 #include "template.h"
 
 /* one file of the tree, as a worker made it */
@@ -79,6 +80,10 @@ struct build {
 	/* pass 2 */
 	atomic_size_t next;
 	atomic_int stop;
+	/* signing */
+	const char *signer_fpr;      /* NULL for an unsigned tree */
+	int resign;                  /* the key changed: sign everything */
+	atomic_size_t signatures;
 };
 
 /*
@@ -111,60 +116,127 @@ static int advisory_slug(const char *path, char *slug, size_t size)
 	return 0;
 }
 
-/* Write rel unless the last manifest says its bytes are already there;
- * record it among the item's files. Safe to call from several workers. */
-static int emit_item(struct build *b, struct item *it, const char *rel, const void *data,
-		     size_t len)
+static _Thread_local int worker_id; /* which GPGME context this thread uses */
+
+/* Does the file at root/rel exist with this size? */
+static int on_disk(struct build *b, const char *rel, unsigned long long size)
 {
-	struct out *o;
-	struct tlpress_mentry *e;
 	struct tlpress_buf full = TLPRESS_BUF_INIT;
 	struct stat st;
-	int r, same = 0;
+	int r;
+
+	tlpress_path_join(&full, b->o->output, rel);
+	r = lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size == size;
+	tlpress_buf_release(&full);
+	return r;
+}
+
+static int add_out(struct item *it, const char *rel, unsigned long long size,
+		   const unsigned char *sha)
+{
+	struct out *o;
 
 	if (it->nouts == MAX_OUTS)
-		return tlpress_error_set(&it->err, TLPRESS_ELIMIT, "too many files for %s", it->path);
+		return tlpress_error_set(&it->err, TLPRESS_ELIMIT, "too many files for %s",
+					 it->path ? it->path : rel);
 	o = &it->outs[it->nouts];
-	tlpress_sha256(data, len, o->sha256);
-	e = tlpress_manifest_find(&b->old, rel);
-	if (e && e->size == len && !memcmp(e->sha256, o->sha256, sizeof(o->sha256))) {
-		tlpress_path_join(&full, b->o->output, rel);
-		same = lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
-		       (unsigned long long)st.st_size == len;
-		tlpress_buf_release(&full);
-	}
-	if (!same) {
-		r = tlpress_write_atomic(b->o->output, rel, data, len, &it->err);
-		if (r)
-			return r;
-		it->written++;
-	} else {
-		it->unchanged++;
-	}
 	o->path = strdup(rel);
-	o->size = len;
+	o->size = size;
+	memcpy(o->sha256, sha, TLPRESS_SHA256_LEN);
 	if (!o->path)
 		return tlpress_error_set(&it->err, TLPRESS_ENOMEM, "out of memory");
 	it->nouts++;
 	return 0;
 }
 
+static int is_asc(const char *rel)
+{
+	size_t n = strlen(rel);
+
+	return n > 4 && !strcmp(rel + n - 4, ".asc");
+}
+
+/*
+ * Write rel unless the last manifest says its bytes are already there;
+ * record it among the item's files. In a signed tree, rel.asc goes with
+ * it: made anew when the bytes changed, when the last build had none, or
+ * when the key changed; else the old signature stays. Safe to call from
+ * several workers (each signs with its own GPGME context).
+ */
+static int emit_item(struct build *b, struct item *it, const char *rel, const void *data,
+		     size_t len)
+{
+	unsigned char sha[TLPRESS_SHA256_LEN];
+	struct tlpress_mentry *e;
+	struct tlpress_buf asc = TLPRESS_BUF_INIT, arel = TLPRESS_BUF_INIT;
+	int r = 0, same = 0, sign;
+
+	tlpress_sha256(data, len, sha);
+	e = tlpress_manifest_find(&b->old, rel);
+	if (e && e->size == len && !memcmp(e->sha256, sha, sizeof(sha)))
+		same = on_disk(b, rel, len);
+	sign = b->o->signer && !is_asc(rel);
+	if (sign) {
+		tlpress_buf_printf(&arel, "%s.asc", rel);
+		e = tlpress_manifest_find(&b->old, arel.ptr);
+		if (same && e && b->resign == 0 && on_disk(b, arel.ptr, e->size)) {
+			/* unchanged, and signed by this key: keep the signature */
+			r = add_out(it, rel, len, sha);
+			if (!r)
+				r = add_out(it, arel.ptr, e->size, e->sha256);
+			it->unchanged += 2;
+			goto out;
+		}
+		r = tlpress_sign_detached(b->o->signer, worker_id, data, len, &asc, &it->err);
+		if (r)
+			goto out;
+		atomic_fetch_add(&b->signatures, 1);
+	}
+	if (!same) {
+		r = tlpress_write_atomic(b->o->output, rel, data, len, &it->err);
+		if (r)
+			goto out;
+		it->written++;
+	} else {
+		it->unchanged++;
+	}
+	r = add_out(it, rel, len, sha);
+	if (!r && sign) {
+		unsigned char asha[TLPRESS_SHA256_LEN];
+
+		r = tlpress_write_atomic(b->o->output, arel.ptr, asc.ptr, asc.len, &it->err);
+		if (!r) {
+			it->written++;
+			tlpress_sha256(asc.ptr, asc.len, asha);
+			r = add_out(it, arel.ptr, asc.len, asha);
+		}
+	}
+out:
+	tlpress_buf_release(&asc);
+	tlpress_buf_release(&arel);
+	return r;
+}
+
 /* The same for the files of the tree as a whole (one thread). */
 static int emit(struct build *b, const char *rel, const void *data, size_t len)
 {
 	struct item tmp;
+	size_t k;
 	int r;
 
 	memset(&tmp, 0, sizeof(tmp));
 	r = emit_item(b, &tmp, rel, data, len);
-	if (r) {
+	if (r)
 		*b->err = tmp.err;
-		return r;
-	}
 	b->st->written += tmp.written;
 	b->st->unchanged += tmp.unchanged;
-	r = tlpress_manifest_add(&b->new, rel, tmp.outs[0].size, tmp.outs[0].sha256);
-	free(tmp.outs[0].path);
+	for (k = 0; k < tmp.nouts; k++) {
+		if (!r)
+			r = tlpress_manifest_add(&b->new, tmp.outs[k].path, tmp.outs[k].size,
+						 tmp.outs[k].sha256);
+		free(tmp.outs[k].path);
+	}
 	return r;
 }
 
@@ -286,7 +358,8 @@ static int listing_file(const char *path)
 {
 	char slug[64];
 
-	if (!strcmp(path, "index.html") || !strcmp(path, "feed.xml"))
+	if (!strcmp(path, "index.html") || !strcmp(path, "feed.xml") ||
+	    !strcmp(path, "index.html.asc") || !strcmp(path, "feed.xml.asc"))
 		return 1;
 	return !strncmp(path, TLPRESS_CSAF_ROOT, strlen(TLPRESS_CSAF_ROOT)) &&
 	       advisory_slug(path, slug, sizeof(slug)) != 0;
@@ -328,8 +401,12 @@ static int remove_unpublishable(struct build *b)
 		r = remove_file(b, e->path);
 		e->mark = 1;
 	}
-	/* the manifest, without what is gone */
+	/* the manifest, without what is gone; its old signature goes first
+	 * (a signature that no longer matches is worse than none) */
+	if (!r)
+		r = tlpress_remove(b->o->output, TLPRESS_MANIFEST_NAME ".asc", b->err);
 	memcpy(keep.clearance, b->old.clearance, sizeof(keep.clearance));
+	memcpy(keep.signer, b->old.signer, sizeof(keep.signer));
 	for (i = 0; i < b->old.n && !r; i++)
 		if (!b->old.v[i].mark)
 			r = tlpress_manifest_add(&keep, b->old.v[i].path, b->old.v[i].size,
@@ -365,6 +442,8 @@ static void salvage_manifest(struct build *b)
 
 	memcpy(m.clearance, b->old.clearance[0] ? b->old.clearance : b->new.clearance,
 	       sizeof(m.clearance));
+	memcpy(m.signer, b->new.signer, sizeof(m.signer));
+	tlpress_remove(b->o->output, TLPRESS_MANIFEST_NAME ".asc", &e2);
 	for (i = 0; i < b->new.n && !r; i++)
 		r = tlpress_manifest_add(&m, b->new.v[i].path, b->new.v[i].size, b->new.v[i].sha256);
 	for (i = 0; i < b->old.n && !r; i++)
@@ -401,7 +480,7 @@ static int publish_one(struct build *b, struct item *it)
 	struct tlpress_advisory *a;
 	struct tlpress_cut cut;
 	struct tlpress_pubmeta *m = &it->meta;
-	size_t k;
+	size_t k, first;
 	int rc = 0;
 
 	a = tlpress_advisory_load(it->path, &it->diags);
@@ -437,6 +516,7 @@ static int publish_one(struct build *b, struct item *it)
 	r.body_html = body.ptr;
 	tlpress_summary_render(a, &sum);
 	r.summary = sum.ptr;
+	r.signer_fpr = b->signer_fpr;
 
 	for (k = 0; k < NRENDERERS && !rc; k++) {
 		tlpress_buf_reset(&path);
@@ -445,10 +525,11 @@ static int publish_one(struct build *b, struct item *it)
 		rc = renderers[k]->render(&r, &out, &it->err);
 		if (!rc && (path.failed || out.failed))
 			rc = tlpress_error_set(&it->err, TLPRESS_ENOMEM, "out of memory");
+		first = it->nouts;
 		if (!rc)
 			rc = emit_item(b, it, path.ptr, out.ptr, out.len);
 		if (!rc && renderers[k] == &tlpress_render_csaf) {
-			it->csaf = (int)it->nouts;
+			it->csaf = (int)first + 1; /* the document, not its signature */
 			tlpress_sha512(out.ptr, out.len, it->csaf_sha512);
 		}
 	}
@@ -480,10 +561,17 @@ done:
 	return rc;
 }
 
+struct worker_arg {
+	struct build *b;
+	int id;
+};
+
 static void *worker(void *arg)
 {
-	struct build *b = arg;
+	struct worker_arg *wa = arg;
+	struct build *b = wa->b;
 
+	worker_id = wa->id;
 	for (;;) {
 		size_t i = atomic_fetch_add(&b->next, 1);
 
@@ -502,6 +590,7 @@ static void *worker(void *arg)
 static int pass2(struct build *b)
 {
 	pthread_t threads[64];
+	struct worker_arg args[64];
 	size_t i, k, n = b->o->jobs > 0 ? (size_t)b->o->jobs : 1, started = 0;
 	int rc = 0;
 
@@ -510,17 +599,22 @@ static int pass2(struct build *b)
 	tlpress_manifest_sort(&b->old); /* read by every worker */
 	atomic_store(&b->next, 0);
 	atomic_store(&b->stop, 0);
+	for (i = 0; i < n; i++) {
+		args[i].b = b;
+		args[i].id = (int)i;
+	}
 	if (n > 1) {
 		for (i = 0; i < n; i++)
-			if (pthread_create(&threads[i], NULL, worker, b) == 0)
+			if (pthread_create(&threads[started], NULL, worker, &args[started]) == 0)
 				started++;
 		if (!started)
-			worker(b);
+			worker(&args[0]);
 		for (i = 0; i < started; i++)
 			pthread_join(threads[i], NULL);
 	} else {
-		worker(b);
+		worker(&args[0]);
 	}
+	worker_id = 0;
 	for (i = 0; i < b->nitems; i++) {
 		struct item *it = &b->items[i];
 
@@ -571,6 +665,27 @@ static int pass2(struct build *b)
 	return rc;
 }
 
+/* Is the manifest on disk already these bytes (and, in a signed tree,
+ * signed)? Then neither is written again. */
+static int same_manifest(struct build *b, const struct tlpress_buf *mpath,
+			 const struct tlpress_buf *text, int sign)
+{
+	struct tlpress_buf old = TLPRESS_BUF_INIT, asc = TLPRESS_BUF_INIT;
+	int same;
+
+	same = !tlpress_read_file(mpath->ptr, text->len + 1, &old, NULL, NULL) &&
+	       old.len == text->len && !memcmp(old.ptr, text->ptr, text->len);
+	if (same && sign) {
+		struct stat st;
+
+		tlpress_buf_printf(&asc, "%s.asc", mpath->ptr);
+		same = b->resign == 0 && lstat(asc.ptr, &st) == 0 && S_ISREG(st.st_mode);
+	}
+	tlpress_buf_release(&old);
+	tlpress_buf_release(&asc);
+	return same;
+}
+
 static int emit_cb(void *ctx, const char *rel, const void *data, size_t len)
 {
 	return emit(ctx, rel, data, len);
@@ -580,7 +695,7 @@ static int emit_cb(void *ctx, const char *rel, const void *data, size_t len)
  * changes.csv and ROLIE feed, then provider-metadata.json. */
 static int csaf_files(struct build *b)
 {
-	return tlpress_csaf_provider_files(b->o->cfg, b->o->clearance, b->csaf, b->ncsaf, 0,
+	return tlpress_csaf_provider_files(b->o->cfg, b->o->clearance, b->csaf, b->ncsaf, b->signer_fpr,
 					   emit_cb, b, b->err);
 }
 
@@ -672,6 +787,12 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		goto out;
 	}
 	snprintf(b.new.clearance, sizeof(b.new.clearance), "%s", tlpress_tlp_label(o->clearance));
+	if (o->signer) {
+		b.signer_fpr = o->signer_fpr;
+		snprintf(b.new.signer, sizeof(b.new.signer), "%s", o->signer_fpr);
+		/* another key than last time: every file is signed anew */
+		b.resign = strcmp(b.old.signer, o->signer_fpr) != 0;
+	}
 
 	rc = pass1(&b, &files);
 	if (!rc)
@@ -693,18 +814,31 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 
 	/* step 4: the index and the feed */
 	tlpress_pubmeta_sort(b.metas, b.nmetas);
-	rc = tlpress_render_index(o->cfg, b.tmpl, o->clearance, b.metas, b.nmetas, &buf, err);
+	rc = tlpress_render_index(o->cfg, b.tmpl, o->clearance, b.signer_fpr, b.metas, b.nmetas,
+				  &buf, err);
 	if (!rc)
 		rc = emit(&b, "index.html", buf.ptr, buf.len);
 	tlpress_buf_reset(&buf);
 	if (!rc)
-		rc = tlpress_render_rss(o->cfg, b.tmpl, o->clearance, b.metas, b.nmetas, &buf, err);
+		rc = tlpress_render_rss(o->cfg, b.tmpl, o->clearance, b.signer_fpr, b.metas,
+					b.nmetas, &buf, err);
 	if (!rc)
 		rc = emit(&b, "feed.xml", buf.ptr, buf.len);
 	if (!rc)
 		rc = csaf_files(&b);
 	if (!rc)
 		rc = static_files(&b);
+	if (!rc && o->signer) {
+		struct tlpress_buf key = TLPRESS_BUF_INIT, kp = TLPRESS_BUF_INIT;
+
+		/* the public key, for subscribers and CSAF's public_openpgp_keys */
+		rc = tlpress_signer_export(o->signer, &key, err);
+		tlpress_buf_printf(&kp, "openpgp/%s.asc", o->signer_fpr);
+		if (!rc)
+			rc = emit(&b, kp.ptr, key.ptr, key.len);
+		tlpress_buf_release(&key);
+		tlpress_buf_release(&kp);
+	}
 	if (rc)
 		goto salvage;
 
@@ -713,11 +847,29 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	tlpress_buf_reset(&buf);
 	if (!rc)
 		rc = tlpress_manifest_format(&b.new, &buf);
+	if (!rc && same_manifest(&b, &mpath, &buf, o->signer != NULL))
+		goto stale; /* nothing changed: the manifest and its signature stay */
 	if (!rc)
 		rc = tlpress_write_atomic(o->output, TLPRESS_MANIFEST_NAME, buf.ptr, buf.len, err);
+	if (!rc && o->signer) {
+		struct tlpress_buf asc = TLPRESS_BUF_INIT;
+
+		rc = tlpress_sign_detached(o->signer, 0, buf.ptr, buf.len, &asc, err);
+		if (!rc)
+			rc = tlpress_write_atomic(o->output, TLPRESS_MANIFEST_NAME ".asc", asc.ptr,
+						  asc.len, err);
+		if (!rc)
+			atomic_fetch_add(&b.signatures, 1);
+		tlpress_buf_release(&asc);
+	} else if (!rc) {
+		struct tlpress_error e2 = TLPRESS_ERROR_INIT;
+
+		tlpress_remove(o->output, TLPRESS_MANIFEST_NAME ".asc", &e2);
+	}
 	if (rc)
 		goto salvage;
 
+stale:
 	/* step 6: whatever else the last build made and this one did not */
 	for (i = 0; i < b.old.n && !rc; i++)
 		if (!b.old.v[i].mark && !tlpress_manifest_find(&b.new, b.old.v[i].path))
@@ -726,6 +878,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 salvage:
 	salvage_manifest(&b);
 out:
+	st->signatures = atomic_load(&b.signatures);
 	for (i = 0; i < b.nitems; i++) {
 		struct item *it = &b.items[i];
 		size_t k;

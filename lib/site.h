@@ -11,7 +11,7 @@
  *     and written (whole files: temporary name, then rename) when its bytes
  *     changed;
  *  4. then the index and the feed;
- *  5. then the manifest (after the data is on disk);
+ *  5. then the manifest (after the data is on disk) and its signature;
  *  6. then every other file the last manifest listed and this build did
  *     not produce is removed.
  * A build that fails half-way leaves whole files only (old or new), and
@@ -27,6 +27,8 @@
 #include "timefmt.h"
 #include "tlp.h"
 
+struct tlpress_signer;
+
 struct tlpress_build_opts {
 	const struct tlpress_config *cfg;
 	const char *output;          /* the tree's folder */
@@ -36,6 +38,9 @@ struct tlpress_build_opts {
 					npaths is 0, cfg->advisories */
 	size_t npaths;
 	int jobs;                    /* worker threads (1 or more) */
+	struct tlpress_signer *signer; /* opened with `jobs` contexts, or NULL
+					  for an unsigned tree */
+	const char *signer_fpr;      /* its fingerprint */
 };
 
 struct tlpress_build_stats {
@@ -48,6 +53,7 @@ struct tlpress_build_stats {
 	size_t written;              /* files of the tree written (changed) */
 	size_t unchanged;            /* files whose bytes were already there */
 	size_t removed;              /* files removed */
+	size_t signatures;           /* signatures made */
 };
 
 /*

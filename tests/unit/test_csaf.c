@@ -36,6 +36,8 @@
 
 #include "harness.h"
 
+#define TEST_FPR "0123456789ABCDEF0123456789ABCDEF01234567"
+
 #if defined(__SANITIZE_ADDRESS__)
 #define DEFAULT_OUT "build/asan/test-csaf"
 #else
@@ -460,13 +462,13 @@ static void check_provider(struct tree *t)
 	size_t i;
 	int rc;
 
-	rc = tlpress_csaf_provider_files(&cfg, t->clearance, t->v, t->n, 1, emit_tree, t, &err);
+	rc = tlpress_csaf_provider_files(&cfg, t->clearance, t->v, t->n, TEST_FPR, emit_tree, t, &err);
 	INT_EQ(rc, 0, "%s tree: provider files written", cs);
 	if (rc)
 		DIAG("%s", err.msg);
-	rc = tlpress_csaf_provider_files(&cfg, t->clearance, t->v, t->n, 1, emit_mem, &m, &err);
+	rc = tlpress_csaf_provider_files(&cfg, t->clearance, t->v, t->n, TEST_FPR, emit_mem, &m, &err);
 	INT_EQ(rc, 0, "%s tree: provider files in memory", cs);
-	rc = tlpress_csaf_provider_files(&cfg, t->clearance, t->v, t->n, 1, emit_mem, &m2, &err);
+	rc = tlpress_csaf_provider_files(&cfg, t->clearance, t->v, t->n, TEST_FPR, emit_mem, &m2, &err);
 	OK(!rc && m.n == m2.n, "%s tree: the same files twice", cs);
 	for (i = 0; i < m.n && i < m2.n; i++)
 		if (strcmp(m.rel[i], m2.rel[i]) || strcmp(m.data[i], m2.data[i]))
@@ -554,7 +556,7 @@ static void check_provider(struct tree *t)
 	mem_release(&m);
 
 	/* unsigned: csaf_provider, no signature links */
-	rc = tlpress_csaf_provider_files(&cfg, t->clearance, t->v, t->n, 0, emit_mem, &m, &err);
+	rc = tlpress_csaf_provider_files(&cfg, t->clearance, t->v, t->n, NULL, emit_mem, &m, &err);
 	pm = mem_find(&m, ".well-known/csaf/provider-metadata.json");
 	OK(!rc && pm && strstr(pm, "\"role\": \"csaf_provider\""),
 	   "%s tree: an unsigned tree is a csaf_provider", cs);
@@ -839,16 +841,16 @@ static void check_refusals(struct tree *t)
 		return;
 	e = t->v[0];
 	e.label = TLPRESS_TLP_AMBER;
-	rc = tlpress_csaf_provider_files(&cfg, TLPRESS_TLP_GREEN, &e, 1, 0, emit_mem, &m, &err);
+	rc = tlpress_csaf_provider_files(&cfg, TLPRESS_TLP_GREEN, &e, 1, NULL, emit_mem, &m, &err);
 	INT_EQ(rc, TLPRESS_EPOLICY, "an AMBER document in a GREEN tree is refused");
 	INT_EQ(m.n, 0, "and nothing is written");
 	mem_release(&m);
 	e = t->v[0];
 	e.label = TLPRESS_TLP_GREEN;
-	rc = tlpress_csaf_provider_files(&cfg, TLPRESS_TLP_GREEN, &e, 1, 0, emit_mem, &m, &err);
+	rc = tlpress_csaf_provider_files(&cfg, TLPRESS_TLP_GREEN, &e, 1, NULL, emit_mem, &m, &err);
 	INT_EQ(rc, TLPRESS_EINVAL, "a GREEN document in the white folder is refused");
 	mem_release(&m);
-	rc = tlpress_csaf_provider_files(&cfg, TLPRESS_TLP_GREEN, NULL, 0, 0, emit_mem, &m, &err);
+	rc = tlpress_csaf_provider_files(&cfg, TLPRESS_TLP_GREEN, NULL, 0, NULL, emit_mem, &m, &err);
 	INT_EQ(rc, 0, "a tree without documents still has its provider files");
 	OK(mem_find(&m, ".well-known/csaf/green/csaf-feed-tlp-green.json") &&
 	   mem_find(&m, ".well-known/csaf/white/index.txt") &&
