@@ -27,7 +27,7 @@ override CPPFLAGS := -D_GNU_SOURCE -DTLPRESS_VERSION='"$(VERSION)"' \
 	-DTLPRESS_DATADIR='"$(DATADIR)"' -Ilib $(CPPFLAGS)
 
 # pkg-config names of the libraries lib/ uses
-PKGS = libcmark-gfm yaml-0.1 jansson libxml-2.0 libgcrypt gpgme
+PKGS = libcmark-gfm yaml-0.1 jansson libxml-2.0 libgcrypt gpgme libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -36,7 +36,7 @@ BUILD_DEBS = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libyaml-dev libjansson-dev libxml2-dev libgpgme-dev libgmime-3.0-dev \
 	libcurl4-openssl-dev libsqlite3-dev libgcrypt20-dev gnupg
 TEST_DEBS = perl libxml2-utils cmark-gfm valgrind python3 python3-feedparser \
-	openjdk-17-jre-headless nodejs npm=npm
+	openjdk-17-jre-headless nodejs npm=npm nginx
 
 B = build
 LIB_SRC := $(sort $(wildcard lib/*.c))
@@ -117,15 +117,11 @@ check: check-deps
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	prove -j$(PROVE_JOBS) --exec '' $(UNIT_BIN) $(SAN_UNIT_BIN) $(sort $(wildcard tests/cli/*.t))
 
-# The whole pipeline on advisories/, with the embedded defaults. For now:
-# check every sample (later issues add the site, signatures and mail).
+# The whole pipeline on advisories/, with the embedded defaults: a local
+# public/ site signed with a demo key in a project-local GnuPG home.
 demo: deps
 	$(MAKE) all
-	@echo
-	./$(B)/tlpress check advisories/
-	@echo
-	@echo "demo: every advisory in advisories/ is valid; try"
-	@echo "      ./$(B)/tlpress check tests/invalid/ to see what an error looks like"
+	@sh tests/demo.sh
 
 bench: deps
 	$(MAKE) all

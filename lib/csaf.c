@@ -1203,13 +1203,13 @@ static int folder_files(struct pv *p, const char *folder, const char *tlp1,
 	int rc = 0;
 
 	tlpress_buf_printf(&base, "%s" TLPRESS_CSAF_ROOT "%s/", p->cfg->site.url, folder);
-	/* hash files */
+	/* hash files, unless the build wrote them with the documents */
 	qsort(e, n, sizeof(*e), cmp_path);
 	for (i = 0; i < n && !rc; i++) {
 		const char *name = strrchr(e[i]->path, '/') + 1;
 		int k;
 
-		for (k = 0; k < 2 && !rc; k++) {
+		for (k = 0; k < 2 && !rc && !e[i]->hashes_written; k++) {
 			tlpress_buf_reset(&rel);
 			tlpress_buf_reset(&data);
 			tlpress_buf_printf(&rel, "%s.%s", e[i]->path, k ? "sha512" : "sha256");
@@ -1361,6 +1361,16 @@ static int security_txt(struct pv *p, const struct tlpress_time *latest)
 	tlpress_buf_release(&d);
 	tlpress_buf_release(&u);
 	return rc;
+}
+
+void tlpress_csaf_hash_text(const char *path, const unsigned char *digest, size_t len,
+			    struct tlpress_buf *out)
+{
+	char hex[2 * TLPRESS_SHA512_LEN + 1];
+	const char *name = strrchr(path, '/');
+
+	tlpress_hex(digest, len > TLPRESS_SHA512_LEN ? TLPRESS_SHA512_LEN : len, hex);
+	tlpress_buf_printf(out, "%s  %s\n", hex, name ? name + 1 : path);
 }
 
 int tlpress_csaf_provider_files(const struct tlpress_config *cfg, enum tlpress_tlp clearance,

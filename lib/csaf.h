@@ -118,7 +118,14 @@ struct tlpress_csaf_entry {
 	struct tlpress_time initial, current;  /* first and current release */
 	unsigned char sha256[TLPRESS_SHA256_LEN];  /* of the document's bytes */
 	unsigned char sha512[TLPRESS_SHA512_LEN];
+	int hashes_written;          /* its .sha256 and .sha512 are written
+					already (by the build's workers) */
 };
+
+/* The text of a document's hash file, as sha256sum/sha512sum print it:
+ * "<hex>  <file name>\n", for a digest of len bytes (32 or 64). */
+void tlpress_csaf_hash_text(const char *path, const unsigned char *digest, size_t len,
+			    struct tlpress_buf *out);
 
 /* Called once per file: its path relative to the tree and its bytes.
  * A non-zero return stops tlpress_csaf_provider_files(), which returns it. */

@@ -32,7 +32,7 @@ struct out {
 	unsigned char sha256[TLPRESS_SHA256_LEN];
 };
 
-#define MAX_OUTS 8
+#define MAX_OUTS 12
 
 /* what pass 1 learns of each file, and what pass 2 makes of it */
 struct item {
@@ -529,8 +529,26 @@ static int publish_one(struct build *b, struct item *it)
 		if (!rc)
 			rc = emit_item(b, it, path.ptr, out.ptr, out.len);
 		if (!rc && renderers[k] == &tlpress_render_csaf) {
-			it->csaf = (int)first + 1; /* the document, not its signature */
+			/* the document (not its signature), and its hash files,
+			 * here on the worker so that they are signed in parallel */
+			struct tlpress_buf hp = TLPRESS_BUF_INIT, ht = TLPRESS_BUF_INIT;
+			const struct out *doc;
+
+			it->csaf = (int)first + 1;
+			doc = &it->outs[first];
 			tlpress_sha512(out.ptr, out.len, it->csaf_sha512);
+			tlpress_buf_printf(&hp, "%s.sha256", doc->path);
+			tlpress_csaf_hash_text(doc->path, doc->sha256, TLPRESS_SHA256_LEN, &ht);
+			rc = emit_item(b, it, hp.ptr, ht.ptr, ht.len);
+			tlpress_buf_reset(&hp);
+			tlpress_buf_reset(&ht);
+			tlpress_buf_printf(&hp, "%s.sha512", it->outs[first].path);
+			tlpress_csaf_hash_text(it->outs[first].path, it->csaf_sha512,
+					       TLPRESS_SHA512_LEN, &ht);
+			if (!rc)
+				rc = emit_item(b, it, hp.ptr, ht.ptr, ht.len);
+			tlpress_buf_release(&hp);
+			tlpress_buf_release(&ht);
 		}
 	}
 	if (rc)
@@ -655,6 +673,7 @@ static int pass2(struct build *b)
 				e->current = m->current;
 				memcpy(e->sha256, o->sha256, sizeof(e->sha256));
 				memcpy(e->sha512, it->csaf_sha512, sizeof(e->sha512));
+				e->hashes_written = 1;
 			}
 		}
 		if (it->rc && !rc) {
