@@ -37,6 +37,8 @@ BUILD_DEBS = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libcurl4-openssl-dev libsqlite3-dev libgcrypt20-dev gnupg
 TEST_DEBS = perl libxml2-utils cmark-gfm valgrind python3 python3-feedparser \
 	openjdk-17-jre-headless nodejs npm=npm nginx
+# and in addition to run the benchmarks (make bench)
+BENCH_DEBS = hugo time
 
 B = build
 LIB_SRC := $(sort $(wildcard lib/*.c))
@@ -123,7 +125,8 @@ demo: deps
 	$(MAKE) all
 	@sh tests/demo.sh
 
-bench: deps
+bench:
+	@sh .ci/deps $(BUILD_DEBS) $(BENCH_DEBS)
 	$(MAKE) all
 	@sh bench/run
 

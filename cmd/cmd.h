@@ -26,6 +26,7 @@
 int cmd_build(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /* Print "tlpress CMD: message" on stderr. */
 void cmd_error(const char *cmd, const char *fmt, ...)

@@ -23,6 +23,7 @@ static const struct cmd_struct commands[] = {
 	{ "build", cmd_build, "render the website and its feed, cut to a clearance" },
 	{ "check", cmd_check, "parse and validate advisories" },
 	{ "keys", cmd_keys, "show the signing key and its health" },
+	{ "verify", cmd_verify, "check the signatures and hashes of a published tree" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

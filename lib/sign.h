@@ -1,6 +1,7 @@
 /*
- * sign.h - OpenPGP signatures of published files (GPGME; this is the only
- * module that includes <gpgme.h>)
+ * sign.h - OpenPGP signatures of published files (GPGME; with verify.c,
+ * which keeps one GPGME context per thread for speed, the only module that
+ * includes <gpgme.h>)
  *
  * Every published file F gets a detached, ASCII-armoured signature F.asc
  * that a subscriber checks with nothing but stock gpg:

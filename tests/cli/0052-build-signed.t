@@ -53,6 +53,16 @@ ok $? "every page shows and links the key"
 grep -q "^# signer: $fpr" "$TMP/pub/manifest.txt"
 ok $? "the manifest names its signer"
 
+# what 'tlpress verify' says of a tree the build signed
+run "$TLPRESS" verify --key "$TMP/pub/openpgp/$fpr.asc" "$TMP/pub"
+check 0 "tlpress verify accepts the whole tree"
+cp -r "$TMP/pub" "$TMP/forged"
+printf 'X' | dd of="$TMP/forged/feed.xml" bs=1 seek=200 conv=notrunc 2>/dev/null
+run "$TLPRESS" verify --key "$TMP/pub/openpgp/$fpr.asc" "$TMP/forged"
+check 1 "and refuses it after one byte of the feed changed"
+check_grep "feed.xml" "naming the file"
+rm -rf "$TMP/forged"
+
 # a rebuild after one advisory changed signs only the files whose bytes changed
 cp "$TMP/pub/manifest.txt" "$TMP/m1"
 (cd "$TMP/pub" && find . -name '*.asc' -exec sha256sum {} + | sort) > "$TMP/asc1"
