@@ -7,15 +7,19 @@
 #include <string.h>
 
 #include "advisory.h"
+#include "config.h"
+#include "lists.h"
 #include "cmd.h"
 #include "scan.h"
 
 static const char usage[] =
-	"usage: tlpress check [-q] [PATH...]\n"
+	"usage: tlpress check [-C FILE] [-q] [PATH...]\n"
 	"\n"
 	"Parse and validate every advisory (*.md) in the given files and folders\n"
 	"(default: advisories/), and report problems as FILE:LINE:COL: error: ...\n"
 	"\n"
+	"  -C, --config FILE  the configuration (default: ./tlpress.yml if there):\n"
+	"                list names in 'recipients' must be among its 'lists'\n"
 	"  -q, --quiet   print nothing but the problems\n"
 	"  -h, --help    show this help\n"
 	"\n"
@@ -39,6 +43,7 @@ static int cmp_seen(const void *a, const void *b)
 int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -48,10 +53,15 @@ int cmd_check(int argc, char **argv)
 	struct seen *seen;
 	size_t i, nseen = 0, nerr = 0, nwarn = 0, nbad = 0;
 	int quiet = 0, c, status;
+	const char *cfile = NULL;
+	struct tlpress_config cfg;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:qh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'C':
+			cfile = optarg;
+			break;
 		case 'q':
 			quiet = 1;
 			break;
@@ -61,6 +71,16 @@ int cmd_check(int argc, char **argv)
 			return cmd_usage(usage, 0);
 		}
 	}
+	/* the configuration, for its lists; its own problems count too */
+	if (tlpress_config_load(&cfg, cfile, &all) == TLPRESS_EIO) {
+		cmd_print_diags(stderr, &all);
+		tlpress_diags_release(&all);
+		tlpress_config_release(&cfg);
+		return EXIT_ENV;
+	}
+	cmd_print_diags(stdout, &all);
+	nerr += all.nerrors;
+	tlpress_diags_release(&all);
 	if (optind == argc) {
 		struct tlpress_error err = TLPRESS_ERROR_INIT;
 
@@ -88,6 +108,8 @@ int cmd_check(int argc, char **argv)
 		struct tlpress_diags d = TLPRESS_DIAGS_INIT;
 		struct tlpress_advisory *adv = tlpress_advisory_load(files.v[i], &d);
 
+		if (adv)
+			tlpress_lists_check_recipients(&cfg.lists, adv, &d);
 		if (adv && adv->id) {
 			seen[nseen].id = strdup(adv->id);
 			seen[nseen].path = strdup(files.v[i]);
@@ -131,5 +153,6 @@ int cmd_check(int argc, char **argv)
 	(void)nbad;
 	tlpress_diags_release(&all);
 	tlpress_pathlist_release(&files);
+	tlpress_config_release(&cfg);
 	return status;
 }

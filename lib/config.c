@@ -271,8 +271,8 @@ static int defaults(struct tlpress_config *cfg)
 int tlpress_config_load(struct tlpress_config *cfg, const char *file,
 			struct tlpress_diags *diags)
 {
-	static const char *const keys[] = { "publisher", "site", "signing", "state", "templates",
-		"advisories", NULL };
+	static const char *const keys[] = { "publisher", "site", "signing", "lists", "state",
+		"templates", "advisories", NULL };
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
 	struct tlpress_buf b = TLPRESS_BUF_INIT;
 	struct tlpress_ynode *root;
@@ -332,7 +332,13 @@ int tlpress_config_load(struct tlpress_config *cfg, const char *file,
 		path(&c, "templates", v, &cfg->templates);
 	if ((v = tlpress_ymap_get(root, "advisories", NULL)))
 		path(&c, "advisories", v, &cfg->advisories);
+	r = tlpress_lists_parse(tlpress_ymap_get(root, "lists", NULL), file, cfg->dir,
+				&cfg->lists, diags);
 	tlpress_ynode_free(root);
+	if (r == TLPRESS_ENOMEM)
+		return r;
+	if (r)
+		c.errors++;
 	return c.errors ? TLPRESS_EINVAL : 0;
 }
 
@@ -352,6 +358,7 @@ void tlpress_config_release(struct tlpress_config *cfg)
 	free(cfg->site.security_txt);
 	free(cfg->signing.key);
 	free(cfg->signing.gnupghome);
+	tlpress_lists_release(&cfg->lists);
 	free(cfg->state);
 	free(cfg->templates);
 	free(cfg->advisories);

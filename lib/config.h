@@ -11,6 +11,7 @@
 #define TLPRESS_CONFIG_H
 
 #include "error.h"
+#include "lists.h"
 
 #define TLPRESS_CONFIG_NAME "tlpress.yml"
 
@@ -37,6 +38,7 @@ struct tlpress_config {
 		char *gnupghome;        /* or NULL: $GNUPGHOME or ~/.gnupg */
 		int warn_days;          /* warn when the key expires this soon */
 	} signing;
+	struct tlpress_lists lists;  /* private mailing lists (lists.h) */
 	char *state;                /* the state folder (journal, caches) */
 	char *templates;            /* folder of the templates */
 	char *advisories;           /* folder of the advisories */

@@ -69,4 +69,161 @@ enum tlpress_tlp tlpress_policy_rendition_label(const struct tlpress_advisory *a
  * above reach people by mail alone. */
 int tlpress_policy_tree_clearance_ok(enum tlpress_tlp clearance);
 
+/* ---- mail: who receives what (lib/policy_mail.c) ---- */
+/*
+ * tlpress_policy_mail() resolves one advisory revision to a set of
+ * addresses, each with one clearance and one encryption decision. Pure: no
+ * I/O, no clock; the state of each key comes from a callback (the caller
+ * asks the keyring). The caller has already decided that the advisory may
+ * go out now (tlpress_policy_publishable(), embargo) and passes its base
+ * label (tlpress_policy_base_label()).
+ *
+ * Labels present. The advisory's parts carry the base label (unmarked
+ * blocks, the front matter) and the label of each marked block
+ * (tlpress_policy_block_label()). The *full label* is the most
+ * restrictive of them (the document label after any downgrade).
+ *
+ * Routes, each giving one address a clearance:
+ *  1. Audience. Every list whose `audience` intersects the advisory's (a
+ *     list without `audience` takes all) gets the CLEAR and GREEN parts up
+ *     to its own clearance: min(list tlp, GREEN). A list cleared for AMBER
+ *     that is not named in `recipients` still gets only CLEAR and GREEN.
+ *  2. A list named in `recipients` (by name, or by its own address: naming
+ *     a list's address is naming the list) gets min(list tlp, full label),
+ *     capped by tlpress_policy_list_cap(): never RED; AMBER+STRICT only for
+ *     an expand list whose members all belong to one organization
+ *     (tlpress_list_organizations() == 1; a member without organization
+ *     counts as one of its own, and a list-key list's subscribers are
+ *     unknown, so a list-key list gets AMBER at most). `audience` plays no
+ *     part here: the list was named for this advisory.
+ *  3. An address named in `recipients` gets the full label, RED included.
+ *     Its key is looked up by address (key_state(ctx, address, NULL)).
+ * A list-key list is one address (its own, encrypted to `key`); an expand
+ * list is its members (each encrypted to the fingerprint of its line).
+ * A route whose clearance is below the base label carries nothing (there
+ * is no rendition below the base label) and is dropped.
+ *
+ * Clearance. An address reached by several routes (ASCII case ignored)
+ * gets one delivery, cleared for the highest clearance of its routes, and
+ * normalised to the label of the rendition it gets: the most restrictive
+ * label present at or below it (tlpress_policy_rendition_label()), so a
+ * GREEN list that receives only CLEAR parts has clearance CLEAR. Render the
+ * body with tlpress_body_render(adv, base, clearance, ...): it is the same
+ * body as at the un-normalised clearance, and it carries that label.
+ *
+ * Encryption. A delivery is encrypted when its clearance is above CLEAR,
+ * when any of its routes is a list with `encrypt: true`, or when any of its
+ * routes is an address named in `recipients` (named recipients always get
+ * encrypted mail). The key: the fingerprint its routes name (members-file
+ * line, list `key`); when they name none (a single address), the key the
+ * keyring has for the address (key_fpr NULL: the transport looks it up the
+ * same way the callback did). When routes name two different
+ * fingerprints for one address, the state is TLPRESS_KEY_CONFLICT. A
+ * delivery that must be encrypted and whose key state is not
+ * TLPRESS_KEY_OK becomes a notice: notice_only 1, encrypt 0 (the notice
+ * is plaintext and holds nothing but the advisory's id and a request to
+ * fix the key), counted in nnotices. Nothing falls back to plaintext: not
+ * even a lower rendition that would not have needed encryption. Keys are
+ * not asked about for deliveries that are not encrypted.
+ *
+ * Refused routes, reported in `refused` (the run must show them): a list
+ * named in `recipients` that does not exist; each label present that a
+ * named list does not get (RED: never to a list; AMBER+STRICT: the list
+ * spans organizations or its members are unknown; otherwise: above its
+ * clearance); and any list, member or recipient whose name, address or
+ * fingerprint is malformed (CR, LF, ',', '<', ... : a header injection;
+ * hand-built or corrupted configuration), which is left out entirely.
+ * Audience routes that carry nothing are normal and not reported.
+ *
+ * Output: deliveries sorted by address (ASCII case ignored), one per
+ * address; every string is owned by the plan.
+ */
+struct tlpress_lists;
+struct tlpress_list;
+
+enum tlpress_key_state {
+	TLPRESS_KEY_OK = 0,         /* usable for encryption */
+	TLPRESS_KEY_MISSING,        /* not in the keyring */
+	TLPRESS_KEY_EXPIRED,
+	TLPRESS_KEY_REVOKED,
+	TLPRESS_KEY_NO_ENCRYPT,     /* no encryption-capable (sub)key */
+	TLPRESS_KEY_MISMATCH,       /* the fingerprint's key does not carry
+				       that address */
+	TLPRESS_KEY_CONFLICT        /* set by the policy, never returned by a
+				       callback: routes name different keys */
+};
+
+/* "key expired", ... (static); "key state unknown" for other values. */
+const char *tlpress_key_state_text(int state);
+
+/* The state of the key for address: fpr is the fingerprint to use, or
+ * NULL to look the key up by address. Returns an enum tlpress_key_state;
+ * any other value counts as unusable. */
+typedef int (*tlpress_key_state_fn)(void *ctx, const char *address, const char *fpr);
+
+struct tlpress_delivery {
+	char *address;
+	enum tlpress_tlp clearance; /* the rendition to send, and its label */
+	int encrypt;                /* 1: encrypted to key_fpr */
+	int notice_only;            /* 1: a content-free "you missed" notice */
+	int key_state;              /* enum tlpress_key_state; OK when the
+				       delivery needs no key */
+	char *key_fpr;              /* the key (also named for a notice), or
+				       NULL: by address, or no key needed */
+	char *via;                  /* the list name, or "recipients", of the
+				       route that gave the clearance */
+	char *reason;               /* every route, and the key problem */
+};
+
+enum tlpress_refusal_kind {
+	TLPRESS_REFUSED_UNKNOWN_LIST,   /* `recipients` names no configured list */
+	TLPRESS_REFUSED_CLEARANCE,      /* parts above the list's clearance */
+	TLPRESS_REFUSED_RED_LIST,       /* RED never goes to a list */
+	TLPRESS_REFUSED_STRICT_ORGS,    /* AMBER+STRICT to a list that spans
+					   organizations (or whose are unknown) */
+	TLPRESS_REFUSED_BAD_INPUT       /* malformed name, address, fingerprint,
+					   mode or label: left out */
+};
+
+struct tlpress_mail_refusal {
+	int kind;                   /* enum tlpress_refusal_kind */
+	char *route;                /* the list or address (made printable) */
+	int label;                  /* the label not sent, or -1 */
+	char *reason;               /* "TLP:AMBER+STRICT not sent to list
+				       ccb-partners: members from 3
+				       organizations" */
+};
+
+struct tlpress_mail_plan {
+	struct tlpress_delivery *v; /* sorted by address, one per address */
+	size_t n;
+	struct tlpress_mail_refusal *refused;
+	size_t nrefused;
+	size_t nnotices;            /* deliveries with notice_only */
+};
+
+#define TLPRESS_MAIL_PLAN_INIT { NULL, 0, NULL, 0, 0 }
+
+/*
+ * Fill out (which the caller releases in every case) with the deliveries
+ * of adv at base label `base`, given the configured lists (NULL for none)
+ * and key_state (required). Returns 0; TLPRESS_EPOLICY for an advisory
+ * with errors or a draft; TLPRESS_EUSAGE for missing arguments, a base
+ * that is not a label, or an advisory parsed with TLPRESS_PARSE_FRONT_ONLY
+ * (its marked sections are unknown, so nothing could be cut);
+ * TLPRESS_ENOMEM.
+ */
+int tlpress_policy_mail(const struct tlpress_advisory *adv, enum tlpress_tlp base,
+			const struct tlpress_lists *lists, tlpress_key_state_fn key_state,
+			void *ctx, struct tlpress_mail_plan *out);
+
+void tlpress_mail_plan_release(struct tlpress_mail_plan *plan);
+
+/* The highest label list l may receive when it is named in `recipients`:
+ * its `tlp`, never above AMBER+STRICT, and AMBER at most unless it is an
+ * expand list whose members belong to one organization. -1 for a list
+ * whose `tlp` or `mode` is not valid. */
+int tlpress_policy_list_cap(const struct tlpress_list *l);
+
+
 #endif
