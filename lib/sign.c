@@ -97,9 +97,10 @@ static gpgme_error_t no_passphrase(void *hook, const char *uid_hint,
 	return gpg_error(GPG_ERR_NO_PASSPHRASE);
 }
 
-/* A context for OpenPGP in home (NULL: the default), armoured, offline,
- * never asking for a passphrase. */
-static int new_ctx(const char *home, gpgme_ctx_t *out, struct tlpress_error *err)
+/* A context for OpenPGP in home (NULL: the default), offline, listing local
+ * keys only; unless bare, also armoured and never asking for a passphrase
+ * (a verifier's contexts, which only verify, are bare). */
+static int new_ctx(const char *home, int bare, gpgme_ctx_t *out, struct tlpress_error *err)
 {
 	gpgme_ctx_t ctx;
 	gpgme_error_t e;
@@ -113,15 +114,17 @@ static int new_ctx(const char *home, gpgme_ctx_t *out, struct tlpress_error *err
 	e = gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP);
 	if (!e)
 		e = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, NULL, home);
-	if (!e)
+	if (!e && !bare)
 		e = gpgme_set_pinentry_mode(ctx, GPGME_PINENTRY_MODE_LOOPBACK);
 	if (e) {
 		gpgme_release(ctx);
 		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot set up GnuPG for %s: %s",
 					 home_name(home), gerr(e, m, sizeof(m)));
 	}
-	gpgme_set_passphrase_cb(ctx, no_passphrase, NULL);
-	gpgme_set_armor(ctx, 1);
+	if (!bare) {
+		gpgme_set_passphrase_cb(ctx, no_passphrase, NULL);
+		gpgme_set_armor(ctx, 1);
+	}
 	gpgme_set_offline(ctx, 1);
 	gpgme_set_keylist_mode(ctx, GPGME_KEYLIST_MODE_LOCAL);
 	*out = ctx;
@@ -479,7 +482,7 @@ int tlpress_signer_open(struct tlpress_signer **out, const char *key, const char
 		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 	}
 	s->workers = workers;
-	if ((rc = new_ctx(s->home, &s->ctx[0], err)))
+	if ((rc = new_ctx(s->home, 0, &s->ctx[0], err)))
 		goto fail;
 	if ((rc = find_signing_key(s->ctx[0], key, s->home, &k, err)))
 		goto fail;
@@ -492,7 +495,7 @@ int tlpress_signer_open(struct tlpress_signer **out, const char *key, const char
 	copy_str(s->fpr, sizeof(s->fpr), ki.fpr);
 	copy_str(s->uid, sizeof(s->uid), ki.uid);
 	for (i = 0; i < workers; i++) {
-		if (i > 0 && (rc = new_ctx(s->home, &s->ctx[i], err)))
+		if (i > 0 && (rc = new_ctx(s->home, 0, &s->ctx[i], err)))
 			goto fail;
 		if ((e = gpgme_signers_add(s->ctx[i], k))) {
 			rc = tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot use key %s: %s", s->fpr,
@@ -578,7 +581,7 @@ int tlpress_signer_export(struct tlpress_signer *s, struct tlpress_buf *out,
 
 	if (!s)
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "tlpress_signer_export: no signer");
-	if ((rc = new_ctx(s->home, &ctx, err)))
+	if ((rc = new_ctx(s->home, 0, &ctx, err)))
 		return rc;
 	if (gpgme_data_new(&d)) {
 		gpgme_release(ctx);
@@ -798,6 +801,8 @@ int tlpress_sign_files(struct tlpress_signer *s, const char *root, char *const *
 
 /* ---- verification ---- */
 
+/* ---- temporary GnuPG homes (a verifier's, tlpress_verify_detached's) ---- */
+
 static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *f)
 {
 	(void)st;
@@ -809,7 +814,8 @@ static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *
 	return 0;
 }
 
-/* Stop an agent that may have started in a temporary home, then remove it. */
+/* Stop an agent that may have started in a temporary home (none should: the
+ * home says no-autostart, and only public keys go in), then remove it all. */
 static void remove_home(const char *dir)
 {
 	char sock[PATH_MAX];
@@ -830,57 +836,70 @@ static void remove_home(const char *dir)
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* A temporary GnuPG home (short, for the agent's sockets) that never goes
- * to the network. */
+/* dir (size bytes; 64 are enough): a new temporary GnuPG home in $TMPDIR,
+ * else /tmp (short, for gpg-agent's sockets, should one start), that never
+ * goes to the network nor starts gpg-agent, trusts the keys put in it, and
+ * takes no locks: its keyring is only read by the gpg processes that run at
+ * the same time (the keys are imported first, by one). dir is "" on
+ * failure. */
 static int make_home(char *dir, size_t size, struct tlpress_error *err)
 {
-	static const char conf[] = "no-auto-key-retrieve\ndisable-dirmngr\n"
-				   "auto-key-locate local\n";
+	static const char conf[] = "no-auto-key-retrieve\ndisable-dirmngr\nauto-key-locate local\n"
+				   "no-autostart\ntrust-model always\nlock-never\n";
 	const char *tmp = getenv("TMPDIR");
 
 	if (!tmp || !*tmp || strlen(tmp) > 40)
 		tmp = "/tmp";
 	snprintf(dir, size, "%s/tlpress-gpg.XXXXXX", tmp);
-	if (!mkdtemp(dir))
+	if (!mkdtemp(dir)) {
+		dir[0] = '\0';
 		return tlpress_error_set(err, TLPRESS_EIO, "cannot make a temporary GnuPG home in "
 					 "%s: %s", tmp, strerror(errno));
+	}
 	if (tlpress_write_atomic(dir, "gpg.conf", conf, sizeof(conf) - 1, err)) {
 		remove_home(dir);
+		dir[0] = '\0';
 		return err ? err->code : TLPRESS_EIO;
 	}
 	return 0;
 }
 
-static int import_keys(gpgme_ctx_t ctx, const char *keyfile, struct tlpress_error *err)
+/* Import key (armoured or binary; keyname names it) into the home of ctx;
+ * fpr (41 bytes, may be NULL) gets the first imported key's fingerprint. */
+static int import_key(gpgme_ctx_t ctx, const void *key, size_t keylen, const char *keyname,
+		      char *fpr, struct tlpress_error *err)
 {
-	struct tlpress_buf b = TLPRESS_BUF_INIT;
+	gpgme_import_status_t st;
 	gpgme_import_result_t r;
 	gpgme_data_t d;
 	gpgme_error_t e;
 	char m[256];
-	int rc;
 
-	if ((rc = tlpress_read_file(keyfile, KEYFILE_LIMIT, &b, NULL, err)))
-		return rc;
-	if (gpgme_data_new_from_mem(&d, b.ptr, b.len, 0)) {
-		tlpress_buf_release(&b);
+	if (gpgme_data_new_from_mem(&d, key, keylen, 0))
 		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
-	}
 	e = gpgme_op_import(ctx, d);
 	gpgme_data_release(d);
-	tlpress_buf_release(&b);
 	r = e ? NULL : gpgme_op_import_result(ctx);
 	if (e)
-		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot import the keys of '%s': %s",
-					 keyfile, gerr(e, m, sizeof(m)));
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot import the publisher's key "
+					 "from '%s': %s", keyname, gerr(e, m, sizeof(m)));
 	if (!r || r->imported + r->unchanged == 0)
-		return tlpress_error_set(err, TLPRESS_ECRYPTO, "'%s' holds no usable OpenPGP public "
-					 "key", keyfile);
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot import the publisher's key "
+					 "from '%s': it holds no OpenPGP public key", keyname);
+	if (fpr) {
+		fpr[0] = '\0';
+		for (st = r->imports; st && !fpr[0]; st = st->next)
+			if (!st->result && st->fpr)
+				copy_str(fpr, 41, st->fpr);
+	}
 	return 0;
 }
 
-/* The reason a signature is not good, or NULL when it is. */
-static const char *sig_problem(gpgme_signature_t sg)
+/* The reason a signature is not good, or NULL when it is (or when only
+ * GnuPG's words for sg->status say why). file: in the words of
+ * tlpress_verifier_check (the data is a file, the key the publisher's),
+ * else in those of tlpress_verify_detached. */
+static const char *sig_problem(gpgme_signature_t sg, int file)
 {
 	switch (gpg_err_code(sg->status)) {
 	case GPG_ERR_NO_ERROR:
@@ -892,11 +911,13 @@ static const char *sig_problem(gpgme_signature_t sg)
 			return "the signing key has expired";
 		return NULL;
 	case GPG_ERR_BAD_SIGNATURE:
-		return "bad signature: the data or the signature was altered, or it is "
-		       "not the signature of this data";
+		return file ? "bad signature: the file or its signature was altered" :
+			"bad signature: the data or the signature was altered, or it is not the "
+			"signature of this data";
 	case GPG_ERR_NO_PUBKEY:
-		return "signed by an unknown key: its public key is not there (import the "
-		       "publisher's key)";
+		return file ? "signed by another key than the publisher's" :
+			"signed by an unknown key: its public key is not there (import the "
+			"publisher's key)";
 	case GPG_ERR_KEY_EXPIRED:
 		return "the signature is correct but the signing key has expired";
 	case GPG_ERR_SIG_EXPIRED:
@@ -908,19 +929,178 @@ static const char *sig_problem(gpgme_signature_t sg)
 	}
 }
 
-int tlpress_verify_detached(const char *gnupghome, const char *keyfile, const void *data,
-			    size_t len, const void *sig, size_t siglen, char *fpr_out,
-			    struct tlpress_error *err)
+/*
+ * Verify the detached signature sig of data with ctx: 0 when every
+ * signature in it is good, else TLPRESS_ECRYPTO (TLPRESS_ENOMEM) with the
+ * reason in why. fpr_out (41 bytes, may be NULL: one gpg process less) as
+ * tlpress_verify_detached says. file: tlpress_verifier_check's words, else
+ * tlpress_verify_detached's, naming the key file `against` (may be NULL).
+ */
+static int check_sig(gpgme_ctx_t ctx, const void *data, size_t len, const void *sig,
+		     size_t siglen, int file, const char *against, char *fpr_out, char *why,
+		     size_t whysize)
 {
-	char tmp[PATH_MAX], m[256];
-	const char *home = gnupghome;
-	gpgme_ctx_t ctx = NULL;
 	gpgme_data_t dd = NULL, sd = NULL;
 	gpgme_verify_result_t res;
 	gpgme_signature_t sg;
 	gpgme_key_t k;
 	gpgme_error_t e;
-	int rc, made = 0;
+	char m[256];
+	int rc = 0;
+
+	if (fpr_out)
+		fpr_out[0] = '\0';
+	if (gpgme_data_new_from_mem(&dd, len ? data : "", len, 0) ||
+	    gpgme_data_new_from_mem(&sd, sig, siglen, 0)) {
+		snprintf(why, whysize, "out of memory");
+		rc = TLPRESS_ENOMEM;
+		goto out;
+	}
+	e = gpgme_op_verify(ctx, sd, dd, NULL);
+	res = e ? NULL : gpgme_op_verify_result(ctx);
+	if (!res || !res->signatures) {
+		snprintf(why, whysize, "no valid OpenPGP signature: %s", e ? gerr(e, m, sizeof(m)) :
+			 file ? "the file holds none" : "the signature holds none");
+		rc = TLPRESS_ECRYPTO;
+		goto out;
+	}
+	for (sg = res->signatures; sg; sg = sg->next) {
+		const char *w = sig_problem(sg, file);
+
+		if (fpr_out && sg == res->signatures) {
+			copy_str(fpr_out, 41, sg->fpr);
+			if (sg->fpr && !gpgme_get_key(ctx, sg->fpr, &k, 0)) {
+				if (k->subkeys && k->subkeys->fpr)
+					copy_str(fpr_out, 41, k->subkeys->fpr);
+				gpgme_key_unref(k);
+			}
+		}
+		if (!w && sg->status)
+			w = gerr(sg->status, m, sizeof(m));
+		if (w) {
+			snprintf(why, whysize, "signature by %s%s%s: %s",
+				 sg->fpr ? sg->fpr : "an unknown key", against ? " checked against " :
+				 "", against ? against : "", w);
+			rc = TLPRESS_ECRYPTO;
+			break;
+		}
+	}
+out:
+	gpgme_data_release(dd);
+	gpgme_data_release(sd);
+	return rc;
+}
+
+/* ---- the verifier ---- */
+
+struct tlpress_verifier {
+	char home[64];           /* the temporary home, "" when not made */
+	char *keyname;
+	int workers;
+	gpgme_ctx_t ctx[];       /* one per worker, on home */
+};
+
+void tlpress_verifier_close(struct tlpress_verifier *v)
+{
+	int i;
+
+	if (!v)
+		return;
+	for (i = 0; i < v->workers; i++)
+		if (v->ctx[i])
+			gpgme_release(v->ctx[i]);
+	if (v->home[0])
+		remove_home(v->home);
+	free(v->keyname);
+	free(v);
+}
+
+int tlpress_verifier_open(struct tlpress_verifier **out, const void *key, size_t keylen,
+			  const char *keyname, int workers, char *fpr, struct tlpress_error *err)
+{
+	struct tlpress_verifier *v;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (fpr)
+		fpr[0] = '\0';
+	if (!out || (!key && keylen) || workers < 1 || workers > TLPRESS_SIGN_MAX_WORKERS)
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "tlpress_verifier_open: bad arguments");
+	if ((rc = start(err)))
+		return rc;
+	v = calloc(1, sizeof(*v) + (size_t)workers * sizeof(v->ctx[0]));
+	if (!v || !(v->keyname = strdup(keyname ? keyname : "the key given"))) {
+		free(v);
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	}
+	if ((rc = make_home(v->home, sizeof(v->home), err)))
+		goto fail;
+	/* one context per worker: GPGME runs `gpg --version` for each new
+	 * context, so a context made once costs one gpg process per signature
+	 * rather than two */
+	for (v->workers = 0; v->workers < workers; v->workers++)
+		if ((rc = new_ctx(v->home, 1, &v->ctx[v->workers], err)))
+			goto fail;
+	if ((rc = import_key(v->ctx[0], key, keylen, v->keyname, fpr, err)))
+		goto fail;
+	*out = v;
+	return 0;
+fail:
+	tlpress_verifier_close(v);
+	return rc;
+}
+
+int tlpress_verifier_check(struct tlpress_verifier *v, int w, const void *data, size_t len,
+			   const void *sig, size_t siglen, char *fpr_out, char *why,
+			   size_t whysize)
+{
+	if (fpr_out)
+		fpr_out[0] = '\0';
+	if (!v || w < 0 || w >= v->workers || (!data && len)) {
+		snprintf(why, whysize, "tlpress_verifier_check: bad arguments");
+		return TLPRESS_EUSAGE;
+	}
+	return check_sig(v->ctx[w], data, len, sig, siglen, 1, NULL, fpr_out, why, whysize);
+}
+
+int tlpress_verifier_verify_detached(struct tlpress_verifier *v, const void *data, size_t len,
+				     const void *sig, size_t siglen, char *fpr_out,
+				     struct tlpress_error *err)
+{
+	char why[TLPRESS_ERRMSG_SIZE];
+	int rc;
+
+	if (fpr_out)
+		fpr_out[0] = '\0';
+	if (!v || (!data && len))
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "tlpress_verifier_verify_detached: "
+					 "bad arguments");
+	if (!sig || siglen == 0)
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "no signature");
+	rc = check_sig(v->ctx[0], data, len, sig, siglen, 0, v->keyname, fpr_out, why,
+		       sizeof(why));
+	return rc ? tlpress_error_set(err, rc, "%s", why) : 0;
+}
+
+int tlpress_verifier_key_lookup(struct tlpress_verifier *v, const char *pattern, long long now,
+				struct tlpress_keyinfo *info, struct tlpress_error *err)
+{
+	if (!v)
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "tlpress_verifier_key_lookup: no "
+					 "verifier");
+	return tlpress_key_lookup(v->home, pattern, now, info, err);
+}
+
+int tlpress_verify_detached(const char *gnupghome, const char *keyfile, const void *data,
+			    size_t len, const void *sig, size_t siglen, char *fpr_out,
+			    struct tlpress_error *err)
+{
+	struct tlpress_buf key = TLPRESS_BUF_INIT;
+	struct tlpress_verifier *v = NULL;
+	char why[TLPRESS_ERRMSG_SIZE];
+	gpgme_ctx_t ctx;
+	int rc;
 
 	if (fpr_out)
 		fpr_out[0] = '\0';
@@ -931,57 +1111,19 @@ int tlpress_verify_detached(const char *gnupghome, const char *keyfile, const vo
 	if ((rc = start(err)))
 		return rc;
 	if (keyfile) {
-		if ((rc = make_home(tmp, sizeof(tmp), err)))
-			return rc;
-		made = 1;
-		home = tmp;
+		/* only the key(s) of the file, in a home of their own */
+		if (!(rc = tlpress_read_file(keyfile, KEYFILE_LIMIT, &key, NULL, err)) &&
+		    !(rc = tlpress_verifier_open(&v, key.ptr, key.len, keyfile, 1, NULL, err)))
+			rc = tlpress_verifier_verify_detached(v, data, len, sig, siglen, fpr_out, err);
+		tlpress_verifier_close(v);
+		tlpress_buf_release(&key);
+		return rc;
 	}
-	if ((rc = new_ctx(home, &ctx, err)))
-		goto out;
-	if (keyfile && (rc = import_keys(ctx, keyfile, err)))
-		goto out;
-	if (gpgme_data_new_from_mem(&dd, len ? data : "", len, 0) ||
-	    gpgme_data_new_from_mem(&sd, sig, siglen, 0)) {
-		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
-		goto out;
-	}
-	e = gpgme_op_verify(ctx, sd, dd, NULL);
-	res = gpgme_op_verify_result(ctx);
-	if (e || !res || !res->signatures) {
-		rc = tlpress_error_set(err, TLPRESS_ECRYPTO, "no valid OpenPGP signature: %s",
-				       e ? gerr(e, m, sizeof(m)) : "the signature holds none");
-		goto out;
-	}
-	for (sg = res->signatures; sg; sg = sg->next) {
-		const char *why = sig_problem(sg);
-
-		if (fpr_out && sg == res->signatures) {
-			copy_str(fpr_out, 41, sg->fpr);
-			if (sg->fpr && !gpgme_get_key(ctx, sg->fpr, &k, 0)) {
-				if (k->subkeys && k->subkeys->fpr)
-					copy_str(fpr_out, 41, k->subkeys->fpr);
-				gpgme_key_unref(k);
-			}
-		}
-		if (!why && sg->status)
-			why = gerr(sg->status, m, sizeof(m));
-		if (why) {
-			rc = tlpress_error_set(err, TLPRESS_ECRYPTO, "signature by %s%s%s: %s",
-					       sg->fpr ? sg->fpr : "an unknown key",
-					       keyfile ? " checked against " : "",
-					       keyfile ? keyfile : "", why);
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	gpgme_data_release(dd);
-	gpgme_data_release(sd);
-	if (ctx)
-		gpgme_release(ctx);
-	if (made)
-		remove_home(tmp);
-	return rc;
+	if ((rc = new_ctx(gnupghome, 0, &ctx, err)))
+		return rc;
+	rc = check_sig(ctx, data, len, sig, siglen, 0, NULL, fpr_out, why, sizeof(why));
+	gpgme_release(ctx);
+	return rc ? tlpress_error_set(err, rc, "%s", why) : 0;
 }
 
 /* ---- any key ---- */
@@ -1002,7 +1144,7 @@ int tlpress_key_lookup(const char *gnupghome, const char *pattern, long long now
 		*info = ki;
 	if (!pattern || !*pattern)
 		return tlpress_error_set(err, TLPRESS_EINVAL, "no key given");
-	if ((rc = start(err)) || (rc = new_ctx(gnupghome, &ctx, err)))
+	if ((rc = start(err)) || (rc = new_ctx(gnupghome, 0, &ctx, err)))
 		return rc;
 	/* an address matches exactly, not as a part of another address */
 	if (strchr(pattern, '@') && !strchr(pattern, '<'))

@@ -1,7 +1,6 @@
 /*
- * sign.h - OpenPGP signatures of published files (GPGME; with verify.c,
- * which keeps one GPGME context per thread for speed, the only module that
- * includes <gpgme.h>)
+ * sign.h - OpenPGP signatures of published files, and their verification
+ * (GPGME; this is the only module that includes <gpgme.h>)
  *
  * Every published file F gets a detached, ASCII-armoured signature F.asc
  * that a subscriber checks with nothing but stock gpg:
@@ -20,8 +19,9 @@
  * longer than about 87 characters does not work. tlpress checks this and
  * says what to do (`gpgconf --create-socketdir`).
  *
- * Threads: gpgme is initialised once; a signer holds one gpgme context per
- * worker, and worker w may be used by one thread at a time.
+ * Threads: gpgme is initialised once; a signer, and a verifier, holds one
+ * gpgme context per worker, and worker w may be used by one thread at a
+ * time.
  */
 #ifndef TLPRESS_SIGN_H
 #define TLPRESS_SIGN_H
@@ -92,7 +92,7 @@ int tlpress_sign_files(struct tlpress_signer *s, const char *root, char *const *
  * Verify a detached signature of data against the keys in gnupghome (NULL:
  * the default), or, when keyfile is not NULL, only against the key(s) in
  * that armoured file, imported into a temporary GnuPG home that is removed
- * afterwards. 0 when every signature in sig is good; TLPRESS_ECRYPTO with
+ * afterwards (a verifier's, below). 0 when every signature in sig is good; TLPRESS_ECRYPTO with
  * the reason (bad signature, unknown key, expired or revoked key...)
  * otherwise. fpr_out (41 bytes, may be NULL) gets the signing key's
  * fingerprint: the primary key's when the key is known, else the issuer as
@@ -101,6 +101,63 @@ int tlpress_sign_files(struct tlpress_signer *s, const char *root, char *const *
 int tlpress_verify_detached(const char *gnupghome, const char *keyfile, const void *data,
 			    size_t len, const void *sig, size_t siglen, char *fpr_out,
 			    struct tlpress_error *err);
+
+/*
+ * A verifier checks many detached signatures against given keys only: a
+ * private temporary GnuPG home (in $TMPDIR when its path is 40 characters at
+ * most, else /tmp) holding nothing but those keys, and one gpgme context per
+ * worker on it, made once (GPGME runs `gpg --version` for each new context:
+ * this way each signature costs one gpg process, not two). The home never
+ * goes to the network (offline, no dirmngr, no key retrieval), never starts
+ * gpg-agent (no-autostart), trusts its keys (trust-model always: validity
+ * comes from holding the key) and takes no locks (lock-never: the keys are
+ * imported once, then the keyring is only read, by as many gpg processes as
+ * there are workers). Closing it removes the home.
+ */
+struct tlpress_verifier;
+
+/*
+ * Make the home and import key (keylen bytes, armoured or binary; keyname
+ * names it in messages: its file, say), with `workers` contexts (1 to
+ * TLPRESS_SIGN_MAX_WORKERS). fpr (41 bytes, may be NULL) gets the first
+ * imported key's fingerprint. TLPRESS_ECRYPTO when GnuPG cannot run or the
+ * key does not import ("cannot import the publisher's key from
+ * '<keyname>': ..."), TLPRESS_EIO when the home cannot be made. *out is
+ * NULL on failure.
+ */
+int tlpress_verifier_open(struct tlpress_verifier **out, const void *key, size_t keylen,
+			  const char *keyname, int workers, char *fpr, struct tlpress_error *err);
+
+/*
+ * Check the detached signature sig of data with worker context w
+ * (0 <= w < workers): 0 when every signature in sig is good by one of the
+ * verifier's keys; else TLPRESS_ECRYPTO (TLPRESS_ENOMEM, TLPRESS_EUSAGE)
+ * with the reason in why (whysize bytes, 512 are enough): "signature by
+ * <FPR>: bad signature: the file or its signature was altered", "...:
+ * signed by another key than the publisher's", "...: the signing key has
+ * expired", "no valid OpenPGP signature: ...". fpr_out (41 bytes) as in
+ * tlpress_verify_detached; NULL saves a gpg process per call.
+ */
+int tlpress_verifier_check(struct tlpress_verifier *v, int w, const void *data, size_t len,
+			   const void *sig, size_t siglen, char *fpr_out, char *why,
+			   size_t whysize);
+
+/*
+ * tlpress_verify_detached() with a key file, on the verifier's home (with
+ * worker 0's context), the file being the verifier's keyname: the same
+ * results and the same messages in err.
+ */
+int tlpress_verifier_verify_detached(struct tlpress_verifier *v, const void *data, size_t len,
+				     const void *sig, size_t siglen, char *fpr_out,
+				     struct tlpress_error *err);
+
+/* tlpress_key_lookup() on the verifier's home. */
+int tlpress_verifier_key_lookup(struct tlpress_verifier *v, const char *pattern, long long now,
+				struct tlpress_keyinfo *info, struct tlpress_error *err);
+
+/* Release the contexts and remove the home (stopping a gpg-agent, should
+ * one have started in it). v may be NULL. */
+void tlpress_verifier_close(struct tlpress_verifier *v);
 
 /*
  * Information on any key (for recipient keys later): by fingerprint or

@@ -4,10 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
-#include <limits.h>
 #include <pthread.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -15,20 +12,16 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <gpgme.h>
 
 #include "buf.h"
 #include "fsutil.h"
 #include "hash.h"
 #include "manifest.h"
 #include "sign.h"
-
-extern char **environ;
 
 #define MANIFEST_ASC TLPRESS_MANIFEST_NAME ".asc"
 #define MANIFEST_LIMIT ((size_t)256 << 20)
@@ -700,215 +693,6 @@ static const char *fetched_why(const struct fetched *f, char *buf, size_t size)
 	return "?";
 }
 
-/* ---- a temporary GnuPG home holding only the publisher's key ---- */
-
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	if (flag == FTW_DP)
-		rmdir(p);
-	else
-		unlink(p);
-	return 0;
-}
-
-/* Stop an agent that may have started in the home (none should: the home
- * says no-autostart, and only public keys go in), then remove it all. */
-static void remove_tmp(const char *dir)
-{
-	char home[PATH_MAX], sock[PATH_MAX];
-	struct stat st;
-
-	snprintf(home, sizeof(home), "%s/g", dir);
-	snprintf(sock, sizeof(sock), "%s/g/S.gpg-agent", dir);
-	if (lstat(sock, &st) == 0) {
-		const char *gpgconf = gpgme_get_dirinfo("gpgconf-name");
-		char *argv[] = { (char *)"gpgconf", (char *)"--homedir", home, (char *)"--kill",
-				 (char *)"all", NULL };
-		pid_t pid;
-		int status;
-
-		if (gpgconf && posix_spawn(&pid, gpgconf, NULL, NULL, argv, environ) == 0)
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-	}
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* dir (size bytes, 128 are enough): a new temporary folder, with the GnuPG home dir/g in it
- * (short, for gpg-agent's sockets, should one start). */
-static int make_tmp(char *dir, size_t size, struct tlpress_error *err)
-{
-	static const char conf[] = "no-auto-key-retrieve\ndisable-dirmngr\nauto-key-locate local\n"
-				   "no-autostart\ntrust-model always\nlock-never\n";
-	const char *tmp = getenv("TMPDIR");
-	char home[PATH_MAX];
-
-	if (!tmp || !*tmp || strlen(tmp) > 40)
-		tmp = "/tmp";
-	snprintf(dir, size, "%s/tlpress-verify.XXXXXX", tmp);
-	if (!mkdtemp(dir))
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot make a temporary folder in %s: %s",
-					 tmp, strerror(errno));
-	snprintf(home, sizeof(home), "%s/g", dir);
-	if (mkdir(home, 0700) < 0) {
-		tlpress_error_set(err, TLPRESS_EIO, "cannot make '%s': %s", home, strerror(errno));
-		remove_tmp(dir);
-		return TLPRESS_EIO;
-	}
-	if (tlpress_write_atomic(home, "gpg.conf", conf, sizeof(conf) - 1, err)) {
-		remove_tmp(dir);
-		return err ? err->code : TLPRESS_EIO;
-	}
-	return 0;
-}
-
-/*
- * The contexts that check the files' signatures: one per worker, all on
- * the temporary home. sign.h's tlpress_verify_detached() makes a context
- * per call, and GPGME runs `gpg --version` for each: twice the processes
- * per file. Here a context is made once per thread, so each signature
- * costs one gpg process.
- */
-static pthread_once_t gpgme_once = PTHREAD_ONCE_INIT;
-static int gpgme_ok;
-
-static void gpgme_init(void)
-{
-	gpgme_ok = gpgme_check_version(NULL) != NULL &&
-		!gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP);
-}
-
-static int ctx_new(const char *home, gpgme_ctx_t *out, struct tlpress_error *err)
-{
-	gpgme_ctx_t ctx;
-	gpgme_error_t e;
-	char m[256];
-
-	*out = NULL;
-	pthread_once(&gpgme_once, gpgme_init);
-	if (!gpgme_ok)
-		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot use GnuPG: is gnupg (gpg 2.2 "
-					 "or later) installed?");
-	if ((e = gpgme_new(&ctx)))
-		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot start GPGME: %s",
-					 (gpgme_strerror_r(e, m, sizeof(m)), m));
-	e = gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP);
-	if (!e)
-		e = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, NULL, home);
-	if (e) {
-		gpgme_release(ctx);
-		gpgme_strerror_r(e, m, sizeof(m));
-		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot set up GnuPG in %s: %s",
-					 home, m);
-	}
-	gpgme_set_offline(ctx, 1);
-	gpgme_set_keylist_mode(ctx, GPGME_KEYLIST_MODE_LOCAL);
-	*out = ctx;
-	return 0;
-}
-
-/* Import the key (armoured or binary) into the home through ctx. */
-static int import_key(gpgme_ctx_t ctx, const char *keyfile, const struct tlpress_buf *key,
-		      char fpr[41], struct tlpress_error *err)
-{
-	gpgme_import_status_t st;
-	gpgme_import_result_t r;
-	gpgme_data_t d;
-	gpgme_error_t e;
-	char m[256];
-
-	if (gpgme_data_new_from_mem(&d, key->ptr, key->len, 0))
-		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
-	e = gpgme_op_import(ctx, d);
-	gpgme_data_release(d);
-	r = e ? NULL : gpgme_op_import_result(ctx);
-	if (e)
-		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot import the publisher's key "
-					 "from '%s': %s", keyfile,
-					 (gpgme_strerror_r(e, m, sizeof(m)), m));
-	if (!r || r->imported + r->unchanged == 0)
-		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot import the publisher's key "
-					 "from '%s': it holds no OpenPGP public key", keyfile);
-	fpr[0] = '\0';
-	for (st = r->imports; st && !fpr[0]; st = st->next)
-		if (!st->result && st->fpr)
-			copy_str(fpr, 41, st->fpr);
-	return 0;
-}
-
-/* Why signature sg is not good, or NULL when it is (as sign.c judges). */
-static const char *sig_why(gpgme_signature_t sg, char *buf, size_t size)
-{
-	switch (gpg_err_code(sg->status)) {
-	case GPG_ERR_NO_ERROR:
-		if (sg->summary & GPGME_SIGSUM_RED)
-			return "bad signature";
-		if (sg->summary & GPGME_SIGSUM_KEY_REVOKED)
-			return "the signing key is revoked";
-		if (sg->summary & GPGME_SIGSUM_KEY_EXPIRED)
-			return "the signing key has expired";
-		return NULL;
-	case GPG_ERR_BAD_SIGNATURE:
-		return "bad signature: the file or its signature was altered";
-	case GPG_ERR_NO_PUBKEY:
-		return "signed by another key than the publisher's";
-	case GPG_ERR_KEY_EXPIRED:
-		return "the signature is correct but the signing key has expired";
-	case GPG_ERR_SIG_EXPIRED:
-		return "the signature has expired";
-	case GPG_ERR_CERT_REVOKED:
-		return "the signature is correct but the signing key is revoked";
-	default:
-		gpgme_strerror_r(sg->status, buf, size);
-		return buf;
-	}
-}
-
-/* 0 when every signature in sig is a good one of data by a key in the
- * context's home; else -1 with the reason in why. */
-static int verify_sig(gpgme_ctx_t ctx, const void *data, size_t len, const void *sig,
-		      size_t siglen, char *why, size_t size)
-{
-	gpgme_data_t dd = NULL, sd = NULL;
-	gpgme_verify_result_t res;
-	gpgme_signature_t sg;
-	gpgme_error_t e;
-	char m[256];
-	int rc = 0;
-
-	if (gpgme_data_new_from_mem(&dd, len ? data : "", len, 0) ||
-	    gpgme_data_new_from_mem(&sd, sig, siglen, 0)) {
-		snprintf(why, size, "out of memory");
-		rc = -1;
-		goto out;
-	}
-	e = gpgme_op_verify(ctx, sd, dd, NULL);
-	res = e ? NULL : gpgme_op_verify_result(ctx);
-	if (!res || !res->signatures) {
-		if (e)
-			gpgme_strerror_r(e, m, sizeof(m));
-		snprintf(why, size, "no valid OpenPGP signature: %s", e ? m : "the file holds none");
-		rc = -1;
-		goto out;
-	}
-	for (sg = res->signatures; sg; sg = sg->next) {
-		const char *w = sig_why(sg, m, sizeof(m));
-
-		if (w) {
-			snprintf(why, size, "signature by %s: %s", sg->fpr ? sg->fpr : "an unknown key",
-				 w);
-			rc = -1;
-			break;
-		}
-	}
-out:
-	gpgme_data_release(dd);
-	gpgme_data_release(sd);
-	return rc;
-}
-
 /* ---- checking every file on threads ---- */
 
 struct unit {
@@ -935,8 +719,7 @@ struct job {
 	struct aux *aux;
 	struct unit *u;
 	size_t nu;
-	gpgme_ctx_t ctx[TLPRESS_VERIFY_MAX_JOBS];  /* one per worker */
-	int nctx;
+	struct tlpress_verifier *v; /* the key, one context per worker */
 	int remote;
 	pthread_mutex_t mu;
 	pthread_cond_t cv_work, cv_room;
@@ -1047,7 +830,8 @@ static void check_entry(struct job *j, size_t e, const struct tlpress_buf *data,
 	}
 }
 
-static void process(struct job *j, struct unit *u, gpgme_ctx_t ctx)
+/* Check unit u with worker w's context. */
+static void process(struct job *j, struct unit *u, int w)
 {
 	const char *path = j->m->v[u->e].path;
 	char why[512];
@@ -1069,8 +853,8 @@ static void process(struct job *j, struct unit *u, gpgme_ctx_t ctx)
 	if (u->sig == NO_ENTRY && j->remote)
 		report(j, TLPRESS_V_UNLISTED, u->sigpath, "not in the manifest");
 	if (u->fd.st == FS_OK) {
-		if (verify_sig(ctx, u->data.ptr, u->data.len, u->sdata.ptr, u->sdata.len, why,
-			       sizeof(why)))
+		if (tlpress_verifier_check(j->v, w, u->data.ptr, u->data.len, u->sdata.ptr,
+					   u->sdata.len, NULL, why, sizeof(why)))
 			report(j, TLPRESS_V_BAD, path, "signature does not verify (%s)", why);
 		else
 			atomic_fetch_add(&j->sigs, 1);
@@ -1094,7 +878,7 @@ struct worker_arg {
 static void *worker(void *arg)
 {
 	struct job *j = ((struct worker_arg *)arg)->j;
-	gpgme_ctx_t ctx = j->ctx[((struct worker_arg *)arg)->w];
+	int w = ((struct worker_arg *)arg)->w;
 	struct unit *u;
 
 	for (;;) {
@@ -1107,7 +891,7 @@ static void *worker(void *arg)
 		}
 		u = &j->u[j->taken++];
 		pthread_mutex_unlock(&j->mu);
-		process(j, u, ctx);
+		process(j, u, w);
 		unit_free(u);
 		pthread_mutex_lock(&j->mu);
 		j->inflight -= u->bytes;
@@ -1206,8 +990,6 @@ static int run_units(struct source *s, struct job *j, int jobs, struct tlpress_e
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->cv_work, NULL);
 	pthread_cond_init(&j->cv_room, NULL);
-	if (jobs > j->nctx)
-		jobs = j->nctx;
 	if ((size_t)jobs > j->nu)
 		jobs = (int)j->nu;
 	for (i = 0; i < jobs; i++) {
@@ -1227,7 +1009,7 @@ static int run_units(struct source *s, struct job *j, int jobs, struct tlpress_e
 		}
 		if (!started) {
 			/* no thread could start: check it here */
-			process(j, u, j->ctx[0]);
+			process(j, u, 0);
 			unit_free(u);
 			continue;
 		}
@@ -1385,9 +1167,9 @@ int tlpress_verify_tree(const struct tlpress_verify_opts *o, struct tlpress_veri
 	struct tlpress_error e = TLPRESS_ERROR_INIT;
 	struct fetched fm, fa, fk;
 	struct job j;
-	char tmp[128] = "", home[PATH_MAX], keypath[PATH_MAX], signer[41], fpr[41];
+	char signer[41], fpr[41];
 	char why[512];
-	int rc, has_signer, made = 0, jobs_init = 0;
+	int rc, has_signer, jobs_init = 0;
 	size_t i;
 
 	memset(&s, 0, sizeof(s));
@@ -1430,13 +1212,8 @@ int tlpress_verify_tree(const struct tlpress_verify_opts *o, struct tlpress_veri
 		goto nomem;
 	has_signer = manifest_signer(mtext.ptr, mtext.len, signer);
 
-	/* 2. the key, imported into a GnuPG home of our own */
-	if ((rc = make_tmp(tmp, sizeof(tmp), err)))
-		goto out;
-	made = 1;
-	snprintf(home, sizeof(home), "%s/g", tmp);
+	/* 2. the key */
 	if (o->keyfile) {
-		copy_str(keypath, sizeof(keypath), o->keyfile);
 		copy_str(r->key_source, sizeof(r->key_source), o->keyfile);
 		if ((rc = tlpress_read_file(o->keyfile, KEY_LIMIT, &kbuf, NULL, err)))
 			goto out;
@@ -1464,22 +1241,17 @@ int tlpress_verify_tree(const struct tlpress_verify_opts *o, struct tlpress_veri
 			free(fk.where);
 			goto out;
 		}
-		if ((rc = tlpress_write_atomic(tmp, "key.asc", kbuf.ptr, kbuf.len, err)))
-			goto out;
-		snprintf(keypath, sizeof(keypath), "%s/key.asc", tmp);
 	}
-	/* one context per worker, on the home that holds only this key */
-	for (j.nctx = 0; j.nctx < o->jobs; j.nctx++)
-		if ((rc = ctx_new(home, &j.ctx[j.nctx], err)))
-			goto out;
-	if ((rc = import_key(j.ctx[0], keypath, &kbuf, r->fpr, err)))
+	/* imported into a GnuPG home of its own, with one context per worker */
+	if ((rc = tlpress_verifier_open(&j.v, kbuf.ptr, kbuf.len, r->key_source, o->jobs, r->fpr,
+					err)))
 		goto out;
 	tlpress_buf_release(&kbuf);
 
 	/* 3. the manifest's signature */
 	if (fa.st == FS_OK) {
-		rc = tlpress_verify_detached(NULL, keypath, mtext.ptr, mtext.len, masc.ptr, masc.len,
-					     fpr, &e);
+		rc = tlpress_verifier_verify_detached(j.v, mtext.ptr, mtext.len, masc.ptr, masc.len,
+						      fpr, &e);
 		if (rc && (rc == TLPRESS_ENOMEM || rc == TLPRESS_EIO)) {
 			if (err)
 				*err = e;
@@ -1512,7 +1284,7 @@ int tlpress_verify_tree(const struct tlpress_verify_opts *o, struct tlpress_veri
 	if (r->fpr[0]) {
 		struct tlpress_keyinfo ki;
 
-		if (!tlpress_key_lookup(home, r->fpr, (long long)time(NULL), &ki, NULL))
+		if (!tlpress_verifier_key_lookup(j.v, r->fpr, (long long)time(NULL), &ki, NULL))
 			copy_str(r->uid, sizeof(r->uid), ki.uid);
 	}
 
@@ -1595,9 +1367,7 @@ out:
 	}
 	if (jobs_init)
 		pthread_mutex_destroy(&j.rmu);
-	for (i = 0; i < (size_t)j.nctx; i++)
-		if (j.ctx[i])
-			gpgme_release(j.ctx[i]);
+	tlpress_verifier_close(j.v);
 	r->requests = s.requests;
 	tlpress_manifest_release(&m);
 	tlpress_buf_release(&mtext);
@@ -1605,7 +1375,5 @@ out:
 	tlpress_buf_release(&kbuf);
 	free(fa.where);
 	src_close(&s);
-	if (made)
-		remove_tmp(tmp);
 	return rc;
 }
