@@ -34,9 +34,9 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # Debian packages: to build, and in addition to run the tests
 BUILD_DEBS = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libyaml-dev libjansson-dev libxml2-dev libgpgme-dev libgmime-3.0-dev \
-	libcurl4-openssl-dev libsqlite3-dev libgcrypt20-dev gnupg
+	libcurl4-openssl-dev libsqlite3-dev libgcrypt20-dev gnupg openssh-client
 TEST_DEBS = perl libxml2-utils cmark-gfm valgrind python3 python3-feedparser \
-	openjdk-17-jre-headless nodejs npm=npm nginx
+	openjdk-17-jre-headless nodejs npm=npm nginx openssh-server
 # and in addition to run the benchmarks (make bench)
 BENCH_DEBS = hugo time
 
