@@ -1008,29 +1008,157 @@ static const char *const keynames[] = {
 /* ---- the body ------------------------------------------------------------------- */
 
 /*
- * Bounds checked on the raw Markdown before cmark-gfm sees it: Debian 12's
- * cmark-gfm lacks upstream fixes for some quadratic inputs, and deep
- * nesting costs time in every renderer.
+ * Bounds checked on the raw Markdown before cmark-gfm sees it. Debian 12's
+ * cmark-gfm (0.29.0.gfm.6) lacks upstream fixes for inputs that make it
+ * quadratic (CVE-2023-24824, -22486, -37463 and relatives: deep nesting
+ * with blank lines, runs of "![[]()", tables with many columns, header
+ * probes and autocompleted cells, e-mail autolinks); every quantity below
+ * over-counts what cmark-gfm does, so that a body within the bounds parses
+ * in time linear in its size (bench/scaling, bench/pathological). Real
+ * advisories stay far below each bound.
  */
+struct scan {
+	unsigned long pipes, cells, probe, ordered;
+	unsigned long long walked, run_walk; /* header probes walking back */
+	unsigned long run_last_pipe;    /* offset in the run after its last '|' */
+	unsigned long long brackets;
+	unsigned long run_open, run_close, run_bytes;
+	unsigned long table_cols;       /* columns of the table being read */
+};
+
+static int too_much(struct pctx *c, unsigned line, const char *hint, const char *what,
+		    unsigned long limit)
+{
+	report(c, TLPRESS_ERROR, line, 1, NULL, hint, "%s (at most %lu)", what, limit);
+	return -1;
+}
+
+/* A table delimiter row: only '-', ':', '|', blanks, with a '-', and not
+ * only '-' and blanks (a setext underline or a thematic break). */
+static int delimiter_row(const char *p, const char *e)
+{
+	int dash = 0, other = 0;
+
+	for (; p < e; p++) {
+		if (*p == '-')
+			dash = 1;
+		else if (*p == ':' || *p == '|')
+			other = 1;
+		else if (*p != ' ' && *p != '\t' && *p != '\v' && *p != '\f' && *p != '>')
+			return 0;
+	}
+	return dash && other;
+}
+
+/* A thematic break (- - -, ***, ___): not a list, however many marks. */
+static int thematic_break(const char *p, const char *e)
+{
+	char m = 0;
+	int n = 0;
+
+	for (; p < e; p++) {
+		if (*p == ' ' || *p == '\t')
+			continue;
+		if ((*p != '-' && *p != '*' && *p != '_') || (m && *p != m))
+			return 0;
+		m = *p;
+		n++;
+	}
+	return n >= 3;
+}
+
+static int blank_line(const char *p, const char *e)
+{
+	for (; p < e; p++)
+		if (*p != ' ' && *p != '\t')
+			return 0;
+	return 1;
+}
+
 static int prescan(struct pctx *c, const char *s, size_t n, unsigned first_line)
 {
+	struct scan sc;
 	unsigned line = first_line;
+	unsigned long lines = 0;
 	size_t i = 0;
-	int bad = 0;
 
-	while (i < n && !bad) {
-		const char *eol = memchr(s + i, '\n', n - i);
+	memset(&sc, 0, sizeof(sc));
+	while (i <= n) {
+		const char *eol = i < n ? memchr(s + i, '\n', n - i) : NULL;
 		size_t len = eol ? (size_t)(eol - (s + i)) : n - i;
-		const char *p = s + i, *e = p + len;
-		unsigned depth = 0, indent = 0, listed = 0;
+		const char *p = s + i, *e = p + len, *q;
+		unsigned depth = 0, indent = 0, listed = 0, ordered = 0;
+		unsigned long pipes = 0, at = 0;
 
-		if (len > TLPRESS_MAX_LINE) {
-			report(c, TLPRESS_ERROR, line, 1, NULL,
-			       "break the line; long data belongs in a linked file",
-			       "line is %zu bytes long; at most %d are allowed",
-			       len, TLPRESS_MAX_LINE);
-			return -1;
+		if (len && e[-1] == '\r')
+			e--; /* CRLF; a lone CR is refused with the file's text */
+		if (len > TLPRESS_MAX_LINE)
+			return too_much(c, line, "break the line; long data belongs in a linked file",
+					"line too long", TLPRESS_MAX_LINE);
+		if (++lines > TLPRESS_MAX_LINES)
+			return too_much(c, line, "split the advisory", "too many lines",
+					TLPRESS_MAX_LINES);
+		if (blank_line(p, e)) {
+			/* the end of a run of lines: a paragraph, a table */
+			sc.brackets += (unsigned long long)sc.run_open * sc.run_close;
+			if (sc.brackets > TLPRESS_MAX_BRACKETS)
+				return too_much(c, line, "fewer '[' and ']' in one paragraph",
+						"too many brackets in paragraphs",
+						TLPRESS_MAX_BRACKETS);
+			sc.run_open = sc.run_close = sc.run_bytes = sc.table_cols = 0;
+			sc.run_walk = sc.run_last_pipe = 0;
+			goto next;
 		}
+		for (q = p; q < e; q++) {
+			if (*q == '|')
+				pipes++;
+			else if (*q == '@')
+				at++;
+			else if (*q == '[')
+				sc.run_open++;
+			else if (*q == ']')
+				sc.run_close++;
+		}
+		if (pipes > TLPRESS_MAX_PIPES_LINE)
+			return too_much(c, line, "a table row has at most 127 columns",
+					"too many '|' on one line", TLPRESS_MAX_PIPES_LINE);
+		if ((sc.pipes += pipes) > TLPRESS_MAX_PIPES)
+			return too_much(c, line, "split the tables over several advisories",
+					"too many '|' in the body", TLPRESS_MAX_PIPES);
+		if (at > TLPRESS_MAX_AT_LINE)
+			return too_much(c, line, "put fewer e-mail addresses on one line",
+					"too many '@' on one line", TLPRESS_MAX_AT_LINE);
+		/* each line of the run: how far a header probe walks back from it
+		 * to the run's last '|' */
+		sc.run_walk += sc.run_bytes - sc.run_last_pipe;
+		if (delimiter_row(p, e)) {
+			/* cmark-gfm reads the run so far again as a header row, and
+			 * walks back over its lines, at every such line */
+			sc.probe += sc.run_bytes;
+			sc.walked += sc.run_walk;
+			if (sc.probe > TLPRESS_MAX_TABLE_PROBE ||
+			    sc.walked > (unsigned long long)TLPRESS_MAX_TABLE_PROBE * 64)
+				return too_much(c, line, "put a blank line before each table",
+						"too much text before table delimiter rows",
+						TLPRESS_MAX_TABLE_PROBE);
+			if (!sc.table_cols)
+				sc.table_cols = pipes + 1;
+		} else if (sc.table_cols) {
+			/* a row of the table being read: cells may be autocompleted */
+			if ((sc.cells += sc.table_cols) > TLPRESS_MAX_TABLE_CELLS)
+				return too_much(c, line, "make the tables smaller",
+						"too many table cells", TLPRESS_MAX_TABLE_CELLS);
+		}
+		if (pipes) {
+			const char *lp = e;
+
+			while (lp > p && lp[-1] != '|')
+				lp--;
+			sc.run_last_pipe = sc.run_bytes + (unsigned long)(lp - (s + i));
+		}
+		sc.run_bytes += len + 1;
+		if (thematic_break(p, e))
+			goto next;
 		for (;;) {
 			unsigned sp = 0;
 
@@ -1052,15 +1180,16 @@ static int prescan(struct pctx *c, const char *s, size_t n, unsigned first_line)
 				continue;
 			}
 			if (p < e && is_digit(*p)) {
-				const char *q = p;
+				const char *d = p;
 
-				while (q < e && is_digit(*q) && q - p < 10)
-					q++;
-				if (q < e && (*q == '.' || *q == ')') &&
-				    (q + 1 == e || q[1] == ' ' || q[1] == '\t')) {
+				while (d < e && is_digit(*d) && d - p < 10)
+					d++;
+				if (d < e && (*d == '.' || *d == ')') &&
+				    (d + 1 == e || d[1] == ' ' || d[1] == '\t')) {
 					depth++;
 					listed = 1;
-					p = q + 1;
+					ordered++;
+					p = d + 1;
 					continue;
 				}
 			}
@@ -1073,12 +1202,50 @@ static int prescan(struct pctx *c, const char *s, size_t n, unsigned first_line)
 			       "flatten the structure: lists and quotes nest at most 32 levels",
 			       "lists or block quotes nest more than %d levels deep",
 			       TLPRESS_MAX_NESTING);
-			bad = 1;
+			return -1;
 		}
+		if ((sc.ordered += ordered) > TLPRESS_MAX_ORDERED)
+			return too_much(c, line, "split long numbered lists",
+					"too many numbered list items", TLPRESS_MAX_ORDERED);
+next:
+		if (!eol)
+			break;
 		i += len + 1;
 		line++;
 	}
-	return bad ? -1 : 0;
+	sc.brackets += (unsigned long long)sc.run_open * sc.run_close;
+	if (sc.brackets > TLPRESS_MAX_BRACKETS)
+		return too_much(c, line, "fewer '[' and ']' in one paragraph",
+				"too many brackets in paragraphs", TLPRESS_MAX_BRACKETS);
+	return 0;
+}
+
+/* After parsing: the depth of the tree, which the Markdown and text
+ * renderers of this cmark-gfm pay for quadratically. */
+static int tree_depth_ok(struct pctx *c, cmark_node *doc, unsigned first_line)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	int ok = 1;
+
+	while (ok && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *cur = cmark_iter_get_node(it), *up;
+		int depth = 0;
+
+		if (ev != CMARK_EVENT_ENTER || cmark_node_first_child(cur))
+			continue; /* count at the leaves: the deepest nodes */
+		for (up = cur; up && depth <= TLPRESS_MAX_DEPTH; up = cmark_node_parent(up))
+			depth++;
+		if (depth > TLPRESS_MAX_DEPTH) {
+			report(c, TLPRESS_ERROR,
+			       (unsigned)cmark_node_get_start_line(cur) + first_line - 1, 1, NULL,
+			       "nest emphasis, links and lists less deeply",
+			       "the text nests more than %d levels deep", TLPRESS_MAX_DEPTH);
+			ok = 0;
+		}
+	}
+	cmark_iter_free(it);
+	return ok ? 0 : -1;
 }
 
 /* The text of a node's descendants (text, code, line breaks as spaces). */
@@ -1211,6 +1378,8 @@ static void body_parse(struct pctx *c)
 		c->nomem = 1;
 		return;
 	}
+	if (tree_depth_ok(c, a->doc, a->body_line) < 0)
+		return;
 
 	for (node = cmark_node_first_child(a->doc); node; node = cmark_node_next(node)) {
 		struct tlpress_block *b;
@@ -1426,7 +1595,15 @@ static int check_text(struct pctx *c, const char *s, size_t n)
 		unsigned cp;
 		int l = tlpress_utf8_decode(s + i, n - i, &cp);
 
-		if (tlpress_is_bad_control(cp) && !(cp == '\r' && i + 1 < n && s[i + 1] == '\n')) {
+		if ((tlpress_is_bad_control(cp) || cp == '\r') &&
+		    !(cp == '\r' && i + 1 < n && s[i + 1] == '\n')) {
+			if (cp == '\r') {
+				position(s, i, &line, &col);
+				report(c, TLPRESS_ERROR, line, col, NULL,
+				       "save the file with LF (or CRLF) line endings",
+				       "a carriage return without a line feed (old Mac line ending)");
+				return -1;
+			}
 			position(s, i, &line, &col);
 			report(c, TLPRESS_ERROR, line, col, NULL, "remove it",
 			       cp == 0 ? "NUL byte in the file" :

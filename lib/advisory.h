@@ -36,7 +36,15 @@ struct cmark_node;
 #define TLPRESS_MAX_TITLE 200
 #define TLPRESS_MAX_NESTING 32      /* blockquote and list levels */
 #define TLPRESS_MAX_LINE (64 * 1024)
-#define TLPRESS_MAX_TABLE_COLUMNS 64
+#define TLPRESS_MAX_LINES 65536
+#define TLPRESS_MAX_PIPES_LINE 128      /* '|' on one line */
+#define TLPRESS_MAX_PIPES 65536         /* '|' in the body */
+#define TLPRESS_MAX_TABLE_CELLS 65536   /* cells of every table together */
+#define TLPRESS_MAX_TABLE_PROBE (512 * 1024) /* bytes re-read as table headers */
+#define TLPRESS_MAX_BRACKETS 16000000   /* sum over paragraphs of '[' x ']' */
+#define TLPRESS_MAX_AT_LINE 32          /* '@' on one line (autolinked e-mail) */
+#define TLPRESS_MAX_ORDERED 1024        /* ordered list items */
+#define TLPRESS_MAX_DEPTH 64            /* depth of the parsed tree */
 
 enum tlpress_status {
 	TLPRESS_STATUS_DRAFT,

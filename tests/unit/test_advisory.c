@@ -200,7 +200,7 @@ static void hostile(void)
 	for (i = 0; i < 1024 * 1024 - 200; i++)
 		tlpress_buf_addch(&b, 'x');
 	tlpress_buf_addch(&b, '\n');
-	refused("a 1 MiB line in the body", b.ptr, b.len, "bytes long");
+	refused("a 1 MiB line in the body", b.ptr, b.len, "line too long");
 	tlpress_buf_reset(&b);
 	tlpress_buf_adds(&b, "---\nid: CCB-2026-0001\ntitle: ");
 	for (i = 0; i < 1024 * 1024 - 200; i++)
@@ -261,6 +261,52 @@ static void hostile(void)
 		tlpress_buf_adds(&b, " quoted\n");
 		a = parse("CCB-2026-0001.md", b.ptr, b.len, &d);
 		OK(a && a->nerrors == 0, "%d nested block quotes are accepted", TLPRESS_MAX_NESTING);
+		tlpress_advisory_free(a);
+		tlpress_diags_release(&d);
+	}
+
+	/* the inputs that make Debian 12's cmark-gfm quadratic (bench/pathological) */
+	refused("a lone CR as line ending", "---\rid: x\r---\r", 0, "carriage return");
+	tlpress_buf_reset(&b);
+	tlpress_buf_adds(&b, head);
+	for (i = 0; i < 200; i++)
+		tlpress_buf_adds(&b, "a|");
+	tlpress_buf_adds(&b, "\n");
+	refused("200 table columns", b.ptr, b.len, "too many '|' on one line");
+	tlpress_buf_reset(&b);
+	tlpress_buf_adds(&b, head);
+	for (i = 0; i < 20000; i++)
+		tlpress_buf_adds(&b, "![[]() ![[]() ![[]() ![[]()\n");
+	refused("![[]() runs in one paragraph (CVE-2023-22486)", b.ptr, b.len, "too many brackets");
+	tlpress_buf_reset(&b);
+	tlpress_buf_adds(&b, head);
+	tlpress_buf_adds(&b, "x\n");
+	for (i = 0; i < 30000; i++)
+		tlpress_buf_adds(&b, i % 2 ? "-|-\n" : "-|-|-\n");
+	refused("table header probes (CVE-2023-37463)", b.ptr, b.len, "table delimiter rows");
+	tlpress_buf_reset(&b);
+	tlpress_buf_adds(&b, head);
+	for (i = 0; i < 100; i++)
+		tlpress_buf_adds(&b, "*a ");
+	for (i = 0; i < 100; i++)
+		tlpress_buf_adds(&b, "a* ");
+	tlpress_buf_adds(&b, "\n");
+	refused("emphasis nested 100 deep", b.ptr, b.len, "nests more than 64 levels");
+	tlpress_buf_reset(&b);
+	tlpress_buf_adds(&b, head);
+	for (i = 0; i < 40; i++)
+		tlpress_buf_adds(&b, "a@b.example ");
+	tlpress_buf_adds(&b, "\n");
+	refused("40 e-mail addresses on a line", b.ptr, b.len, "too many '@' on one line");
+	{
+		struct tlpress_diags d = TLPRESS_DIAGS_INIT;
+		struct tlpress_advisory *a;
+
+		tlpress_buf_reset(&b);
+		tlpress_buf_adds(&b, head);
+		tlpress_buf_adds(&b, "Before.\n\n- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -\n\nAfter.\n");
+		a = parse("CCB-2026-0001.md", b.ptr, b.len, &d);
+		OK(a && a->nerrors == 0, "a long thematic break is not a deep list");
 		tlpress_advisory_free(a);
 		tlpress_diags_release(&d);
 	}

@@ -206,6 +206,7 @@ struct reader {
 	const char *a, *b;
 	size_t len;
 	atomic_int stop;
+	atomic_int ready;            /* the reader has been round once */
 	long reads, whole_a, whole_b, partial, missing;
 };
 
@@ -218,7 +219,7 @@ static void *reader_main(void *arg)
 	char *buf = malloc(r->len + 1);
 	unsigned long i;
 
-	for (i = 0; buf && !atomic_load(&r->stop); i++) {
+	for (i = 0; buf && !atomic_load(&r->stop); i++, atomic_store(&r->ready, 1)) {
 		size_t got = 0;
 		ssize_t n;
 		struct stat st;
@@ -281,6 +282,10 @@ static void test_atomic(const char *kind, struct tlpress_transport *t, const cha
 	rd->b = b;
 	rd->len = BIG;
 	pthread_create(&th, NULL, reader_main, rd);
+	/* on a loaded machine the reader may start late: let it read the old
+	 * file once before the replacements begin (at most 10 s) */
+	for (i = 0; i < 1000 && !atomic_load(&rd->ready); i++)
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
 	for (round = 0, r = 0; round < 4 && !r; round++)
 		r = tlpress_transport_put(t, "big/site.bin", round % 2 ? a : b, BIG, &err);
 	atomic_store(&rd->stop, 1);
