@@ -82,6 +82,17 @@ void tlpress_transport_urlencode(struct tlpress_buf *out, const char *rel)
 	}
 }
 
+int tlpress_transport_url_of(const struct tlpress_transport *t, const char *rel,
+			     struct tlpress_buf *out, struct tlpress_error *err)
+{
+	tlpress_buf_reset(out);
+	tlpress_buf_adds(out, t->url);
+	tlpress_transport_urlencode(out, rel);
+	if (out->failed)
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	return 0;
+}
+
 void tlpress_transport_tmpname(struct tlpress_buf *out, const char *rel)
 {
 	const char *slash = strrchr(rel, '/');

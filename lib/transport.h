@@ -169,6 +169,10 @@ void tlpress_transport_curl_setup(struct tlpress_transport *t, CURL *h, char *er
 
 /* Append rel to out percent-encoded for a URL path ('/' kept). */
 void tlpress_transport_urlencode(struct tlpress_buf *out, const char *rel);
+/* out = the transport's base URL and rel, percent-encoded; 0 or
+ * TLPRESS_ENOMEM. */
+int tlpress_transport_url_of(const struct tlpress_transport *t, const char *rel,
+			     struct tlpress_buf *out, struct tlpress_error *err);
 /* out = the folder part of rel ("a/b/" or ""), then ".NAME.tlpress-tmp" */
 void tlpress_transport_tmpname(struct tlpress_buf *out, const char *rel);
 

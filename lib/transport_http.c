@@ -268,17 +268,6 @@ out:
 	return rc;
 }
 
-static int url_of(struct tlpress_transport *t, const char *rel, struct tlpress_buf *out,
-		  struct tlpress_error *err)
-{
-	tlpress_buf_reset(out);
-	tlpress_buf_adds(out, t->url);
-	tlpress_transport_urlencode(out, rel);
-	if (out->failed)
-		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
-	return 0;
-}
-
 /* MKCOL every folder of rel, from the top. 201 made, 405 already there. */
 static int make_folders(struct tlpress_transport *t, const char *rel, struct tlpress_error *err)
 {
@@ -291,7 +280,7 @@ static int make_folders(struct tlpress_transport *t, const char *rel, struct tlp
 	for (slash = strchr(rel, '/'); slash && !r; slash = strchr(slash + 1, '/')) {
 		tlpress_buf_reset(&dir);
 		tlpress_buf_add(&dir, rel, (size_t)(slash - rel + 1));
-		r = url_of(t, dir.ptr, &url, err);
+		r = tlpress_transport_url_of(t, dir.ptr, &url, err);
 		if (r)
 			break;
 		rc = request(t, "MKCOL", url.ptr, NULL, 0, NULL, NULL, &code, NULL);
@@ -319,9 +308,9 @@ static int http_put(struct tlpress_transport *t, const char *rel, const void *da
 		r = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 		goto out;
 	}
-	r = url_of(t, tmp.ptr, &tmpurl, err);
+	r = tlpress_transport_url_of(t, tmp.ptr, &tmpurl, err);
 	if (!r)
-		r = url_of(t, rel, &final, err);
+		r = tlpress_transport_url_of(t, rel, &final, err);
 	if (r)
 		goto out;
 again:
@@ -363,7 +352,7 @@ static int http_del(struct tlpress_transport *t, const char *rel, struct tlpress
 	struct tlpress_buf url = TLPRESS_BUF_INIT;
 	long code;
 	CURLcode rc;
-	int r = url_of(t, rel, &url, err);
+	int r = tlpress_transport_url_of(t, rel, &url, err);
 
 	if (!r) {
 		rc = request(t, "DELETE", url.ptr, NULL, 0, NULL, NULL, &code, NULL);
@@ -382,7 +371,7 @@ static int http_get(struct tlpress_transport *t, const char *rel, struct tlpress
 	struct tlpress_buf url = TLPRESS_BUF_INIT;
 	long code;
 	CURLcode rc;
-	int overflow = 0, r = url_of(t, rel, &url, err);
+	int overflow = 0, r = tlpress_transport_url_of(t, rel, &url, err);
 
 	if (r)
 		goto out;

@@ -205,17 +205,6 @@ static int fail_curl(struct tlpress_transport *t, const char *verb, const char *
 	return r;
 }
 
-static int url_of(struct tlpress_transport *t, const char *rel, struct tlpress_buf *out,
-		  struct tlpress_error *err)
-{
-	tlpress_buf_reset(out);
-	tlpress_buf_adds(out, t->url);
-	tlpress_transport_urlencode(out, rel);
-	if (out->failed)
-		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
-	return 0;
-}
-
 /* A path for a libcurl quote command: in double quotes, with '"' and '\'
  * escaped (lib/vssh/curl_path.c get_pathname). */
 static void quote_path(struct tlpress_buf *out, const char *base, const char *rel)
@@ -787,7 +776,7 @@ static int sftp_put(struct tlpress_transport *t, const char *rel, const void *da
 		r = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 		goto out;
 	}
-	r = url_of(t, tmp.ptr, &url, err);
+	r = tlpress_transport_url_of(t, tmp.ptr, &url, err);
 	if (r)
 		goto out;
 	setup(t, url.ptr);
@@ -833,7 +822,7 @@ static int sftp_get(struct tlpress_transport *t, const char *rel, struct tlpress
 	struct tlpress_buf url = TLPRESS_BUF_INIT;
 	struct sink k = { out, 0 };
 	CURLcode rc;
-	int r = url_of(t, rel, &url, err);
+	int r = tlpress_transport_url_of(t, rel, &url, err);
 
 	if (r)
 		goto out;
