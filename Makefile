@@ -116,6 +116,7 @@ check: check-deps
 	TLPRESS=$(abspath $(B)/tlpress) TLPRESS_ASAN=$(abspath $(SAN)/tlpress) \
 	TLPRESS_SHARED=$(TLPRESS_SHARED) TLPRESS_TOP=$(CURDIR) \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	prove -j$(PROVE_JOBS) --exec '' $(UNIT_BIN) $(SAN_UNIT_BIN) $(sort $(wildcard tests/cli/*.t))
 

@@ -11,6 +11,7 @@ TLPRESS_ASAN=${TLPRESS_ASAN:-$TOP/build/asan/tlpress}
 TLPRESS_SHARED=${TLPRESS_SHARED:-$TOP/../shared}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$TOP/tests/lsan.supp:print_suppressions=0}
 
 _n=0
 _failed=0
