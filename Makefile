@@ -38,7 +38,7 @@ BUILD_DEBS = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 TEST_DEBS = perl libxml2-utils cmark-gfm valgrind python3 python3-feedparser \
 	openjdk-17-jre-headless nodejs npm=npm nginx openssh-server
 # and in addition to run the benchmarks (make bench)
-BENCH_DEBS = hugo time
+BENCH_DEBS = hugo time cmark-gfm python3
 
 B = build
 LIB_SRC := $(sort $(wildcard lib/*.c))
