@@ -772,18 +772,6 @@ static int cve_valid(const char *s)
 	return 1;
 }
 
-static int cwe_valid(const char *s)
-{
-	size_t i;
-
-	if (!s || strncmp(s, "CWE-", 4) || s[4] < '1' || s[4] > '9')
-		return 0;
-	for (i = 5; s[i]; i++)
-		if (s[i] < '0' || s[i] > '9' || i > 9)
-			return 0;
-	return 1;
-}
-
 static json_t *cvss_v3(struct jb *b, const struct tlpress_cvss *c)
 {
 	static const char *const keys[8][2] = {
@@ -838,7 +826,7 @@ static json_t *vulnerability(struct jb *b, const struct tlpress_rendition *r,
 	for (i = 0; i < a->ncwes; i++) {
 		json_t *c;
 
-		if (!cwe_valid(a->cwes[i].id))
+		if (!tlpress_cwe_schema_ok(a->cwes[i].id))
 			continue;
 		c = jobj(b);
 		set(b, c, "id", jlit(b, a->cwes[i].id));
@@ -1072,7 +1060,7 @@ int tlpress_csaf_render(const struct tlpress_rendition *r, struct tlpress_buf *o
 		return tlpress_error_set(err, TLPRESS_EINVAL, "%s: the advisory has errors: "
 					 "no CSAF document", a->path ? a->path : "advisory");
 	label = doc_label(r);
-	if (r->base > r->clearance || label > r->clearance)
+	if (!tlpress_policy_cleared(tlpress_tlp_max(r->base, label), r->clearance))
 		return tlpress_error_set(err, TLPRESS_EPOLICY, "%s: labelled %s, above the "
 					 "clearance %s: no CSAF document", a->id,
 					 tlpress_tlp_label(tlpress_tlp_max(r->base, label)),
@@ -1399,7 +1387,7 @@ int tlpress_csaf_provider_files(const struct tlpress_config *cfg, enum tlpress_t
 		const char *f = tlpress_csaf_folder(v[i].label);
 		size_t fl = strlen(f), rl = strlen(TLPRESS_CSAF_ROOT);
 
-		if (v[i].label > clearance) {
+		if (!tlpress_policy_cleared(v[i].label, clearance)) {
 			rc = tlpress_error_set(err, TLPRESS_EPOLICY, "CSAF document %s is labelled "
 					       "%s, above the tree's clearance %s",
 					       v[i].id ? v[i].id : "?",
@@ -1430,7 +1418,7 @@ int tlpress_csaf_provider_files(const struct tlpress_config *cfg, enum tlpress_t
 		const char *tlp1 = tlpress_tlp_v1_name(order[k]);
 		size_t m = 0;
 		json_t *fd;
-		int present = order[k] <= clearance;
+		int present = tlpress_policy_cleared(order[k], clearance);
 
 		for (i = 0; i < n; i++)
 			if (!strcmp(tlpress_csaf_folder(v[i].label), f))

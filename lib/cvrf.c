@@ -1,5 +1,6 @@
 /* cvrf.c - the CVRF 1.2 rendition of an advisory; see cvrf.h */
 #include "cvrf.h"
+#include "policy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -612,19 +613,6 @@ static void product_ids(struct cw *c, const int *ids, size_t n)
 	}
 }
 
-/* CWE ids the schema takes: CWE-[1-9]\d{0,5} */
-static int cwe_ok(const char *s)
-{
-	size_t i;
-
-	if (!s || strncmp(s, "CWE-", 4) || s[4] < '1' || s[4] > '9')
-		return 0;
-	for (i = 5; s[i]; i++)
-		if (s[i] < '0' || s[i] > '9' || i > 9)
-			return 0;
-	return 1;
-}
-
 /* CVE ids the schema takes: CVE-[0-9-]+ */
 static int cve_ok(const char *s)
 {
@@ -721,7 +709,7 @@ static void vulnerability(struct cw *c, int ordinal, const char *cve)
 	if (cve && cve_ok(cve))
 		plain(c, "vuln:CVE", cve);
 	for (i = 0; i < a->ncwes; i++) {
-		if (!cwe_ok(a->cwes[i].id))
+		if (!tlpress_cwe_schema_ok(a->cwes[i].id))
 			continue;
 		start(c, "vuln:CWE");
 		attr(c, "ID", a->cwes[i].id);
@@ -868,7 +856,7 @@ int tlpress_cvrf_render(const struct tlpress_rendition *r, struct tlpress_buf *o
 	    (unsigned)r->label >= TLPRESS_TLP_COUNT)
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "%s: a label of the rendition is "
 					 "not a TLP label", a->id);
-	if (r->base > r->clearance || r->label > r->clearance)
+	if (!tlpress_policy_cleared(tlpress_tlp_max(r->base, r->label), r->clearance))
 		return tlpress_error_set(err, TLPRESS_EPOLICY, "%s is labelled %s, above the "
 					 "clearance %s: no CVRF document is made", a->id,
 					 tlpress_tlp_label(tlpress_tlp_max(r->base, r->label)),

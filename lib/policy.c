@@ -45,13 +45,13 @@ enum tlpress_tlp tlpress_policy_block_label(const struct tlpress_advisory *adv,
 int tlpress_policy_keep_block(const struct tlpress_advisory *adv, size_t i,
 			      enum tlpress_tlp base, enum tlpress_tlp clearance)
 {
-	return tlpress_policy_block_label(adv, i, base) <= clearance;
+	return tlpress_policy_cleared(tlpress_policy_block_label(adv, i, base), clearance);
 }
 
 int tlpress_policy_keep_section(const struct tlpress_advisory *adv, size_t s,
 				enum tlpress_tlp clearance)
 {
-	return s < adv->nsections && adv->sections[s].label <= clearance;
+	return s < adv->nsections && tlpress_policy_cleared(adv->sections[s].label, clearance);
 }
 
 enum tlpress_verdict tlpress_policy_publishable(const struct tlpress_advisory *adv,
@@ -64,7 +64,7 @@ enum tlpress_verdict tlpress_policy_publishable(const struct tlpress_advisory *a
 		return TLPRESS_REFUSE_DRAFT;
 	if (tlpress_policy_embargoed(adv, now))
 		return TLPRESS_REFUSE_EMBARGO;
-	if (tlpress_policy_base_label(adv, now) > clearance)
+	if (!tlpress_policy_cleared(tlpress_policy_base_label(adv, now), clearance))
 		return TLPRESS_REFUSE_LABEL;
 	return TLPRESS_PUBLISH;
 }
@@ -83,6 +83,11 @@ enum tlpress_tlp tlpress_policy_rendition_label(const struct tlpress_advisory *a
 			label = b;
 	}
 	return label;
+}
+
+int tlpress_policy_cleared(enum tlpress_tlp label, enum tlpress_tlp clearance)
+{
+	return label <= clearance;
 }
 
 int tlpress_policy_tree_clearance_ok(enum tlpress_tlp clearance)

@@ -64,6 +64,10 @@ enum tlpress_tlp tlpress_policy_rendition_label(const struct tlpress_advisory *a
 						enum tlpress_tlp base,
 						enum tlpress_tlp clearance);
 
+/* 1 when content labelled `label` may go where `clearance` is cleared
+ * (every renderer and channel asks this before it writes a byte). */
+int tlpress_policy_cleared(enum tlpress_tlp label, enum tlpress_tlp clearance);
+
 /* 0 when a built tree (website, portal) may be cleared for `clearance`:
  * CLEAR (the public site) or GREEN (an access-protected portal). AMBER and
  * above reach people by mail alone. */

@@ -64,7 +64,7 @@ int tlpress_body_render(const struct tlpress_advisory *adv, enum tlpress_tlp bas
 	struct tlpress_cut cut = { base, 0, 0, 0, 0 };
 	size_t stack[16], depth = 0, i, s;
 
-	if (base > clearance || !adv->doc) {
+	if (!tlpress_policy_cleared(base, clearance) || !adv->doc) {
 		if (info)
 			*info = cut;
 		return 0;
