@@ -239,3 +239,15 @@ void tlpress_text_clean(const char *s, size_t n, struct tlpress_buf *out)
 	}
 	tlpress_buf_add(out, s + from, n - from);
 }
+
+int tlpress_cwe_schema_ok(const char *s)
+{
+	size_t i;
+
+	if (!s || strncmp(s, "CWE-", 4) || s[4] < '1' || s[4] > '9')
+		return 0;
+	for (i = 5; s[i]; i++)
+		if (s[i] < '0' || s[i] > '9' || i > 9)
+			return 0;
+	return 1;
+}

@@ -54,4 +54,9 @@ struct tlpress_buf;
  */
 void tlpress_text_clean(const char *s, size_t n, struct tlpress_buf *out);
 
+/* 1 when s is a CWE id the CSAF and CVRF schemas accept: CWE-[1-9]\d{0,5}
+ * (the advisory format takes longer ones, which these renditions leave
+ * out). */
+int tlpress_cwe_schema_ok(const char *s);
+
 #endif

@@ -82,6 +82,18 @@ void tlpress_transport_urlencode(struct tlpress_buf *out, const char *rel)
 	}
 }
 
+size_t tlpress_transport_read_cb(char *buf, size_t size, size_t n, void *ud)
+{
+	struct tlpress_upload *up = ud;
+	size_t want = size * n, left = up->len - up->pos;
+
+	if (want > left)
+		want = left;
+	memcpy(buf, up->p + up->pos, want);
+	up->pos += want;
+	return want;
+}
+
 int tlpress_transport_url_of(const struct tlpress_transport *t, const char *rel,
 			     struct tlpress_buf *out, struct tlpress_error *err)
 {

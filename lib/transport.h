@@ -167,6 +167,14 @@ CURL *tlpress_transport_curl_new(void);
  * (CURL_ERROR_SIZE bytes, cleared). */
 void tlpress_transport_curl_setup(struct tlpress_transport *t, CURL *h, char *errbuf);
 
+/* Bytes libcurl uploads from memory: CURLOPT_READFUNCTION
+ * tlpress_transport_read_cb with CURLOPT_READDATA a struct tlpress_upload. */
+struct tlpress_upload {
+	const char *p;
+	size_t len, pos;
+};
+size_t tlpress_transport_read_cb(char *buf, size_t size, size_t n, void *ud);
+
 /* Append rel to out percent-encoded for a URL path ('/' kept). */
 void tlpress_transport_urlencode(struct tlpress_buf *out, const char *rel);
 /* out = the transport's base URL and rel, percent-encoded; 0 or

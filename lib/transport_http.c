@@ -32,10 +32,6 @@ struct http {
 };
 
 /* The body of a PUT, read by libcurl (and rewound when it asks). */
-struct upload {
-	const char *p;
-	size_t len, pos;
-};
 
 /* Where a response body goes: into out for a 200 of a GET, else nowhere. */
 struct sink {
@@ -44,21 +40,10 @@ struct sink {
 	int overflow;
 };
 
-static size_t read_cb(char *buf, size_t size, size_t n, void *ud)
-{
-	struct upload *up = ud;
-	size_t want = size * n, left = up->len - up->pos;
-
-	if (want > left)
-		want = left;
-	memcpy(buf, up->p + up->pos, want);
-	up->pos += want;
-	return want;
-}
 
 static int seek_cb(void *ud, curl_off_t off, int origin)
 {
-	struct upload *up = ud;
+	struct tlpress_upload *up = ud;
 
 	if (origin != SEEK_SET || off < 0 || (size_t)off > up->len)
 		return CURL_SEEKFUNC_CANTSEEK;
@@ -204,7 +189,7 @@ static CURLcode request(struct tlpress_transport *t, const char *method, const c
 			struct tlpress_buf *out, long *code, int *overflow)
 {
 	struct http *s = t->priv;
-	struct upload up = { data, len, 0 };
+	struct tlpress_upload up = { data, len, 0 };
 	struct sink sink = { s->h, out, 0 };
 	struct curl_slist *hdrs = NULL, *n;
 	struct tlpress_buf dest = TLPRESS_BUF_INIT;
@@ -220,7 +205,7 @@ static CURLcode request(struct tlpress_transport *t, const char *method, const c
 	curl_easy_setopt(s->h, CURLOPT_WRITEDATA, &sink);
 	if (!strcmp(method, "PUT")) {
 		curl_easy_setopt(s->h, CURLOPT_UPLOAD, 1L);
-		curl_easy_setopt(s->h, CURLOPT_READFUNCTION, read_cb);
+		curl_easy_setopt(s->h, CURLOPT_READFUNCTION, tlpress_transport_read_cb);
 		curl_easy_setopt(s->h, CURLOPT_READDATA, &up);
 		curl_easy_setopt(s->h, CURLOPT_SEEKFUNCTION, seek_cb);
 		curl_easy_setopt(s->h, CURLOPT_SEEKDATA, &up);

@@ -98,22 +98,7 @@ static int keycb(CURL *easy, const struct curl_khkey *knownkey,
 	return match == CURLKHMATCH_OK ? CURLKHSTAT_FINE : CURLKHSTAT_REJECT;
 }
 
-struct upload {
-	const char *p;
-	size_t len, pos;
-};
 
-static size_t read_cb(char *buf, size_t size, size_t n, void *ud)
-{
-	struct upload *up = ud;
-	size_t want = size * n, left = up->len - up->pos;
-
-	if (want > left)
-		want = left;
-	memcpy(buf, up->p + up->pos, want);
-	up->pos += want;
-	return want;
-}
 
 struct sink {
 	struct tlpress_buf *out;
@@ -765,7 +750,7 @@ static int sftp_put(struct tlpress_transport *t, const char *rel, const void *da
 	struct sftp *s = t->priv;
 	struct tlpress_buf tmp = TLPRESS_BUF_INIT, url = TLPRESS_BUF_INIT;
 	struct tlpress_buf from = TLPRESS_BUF_INIT, to = TLPRESS_BUF_INIT;
-	struct upload up = { data, len, 0 };
+	struct tlpress_upload up = { data, len, 0 };
 	CURLcode rc;
 	int r, gone;
 
@@ -781,7 +766,7 @@ static int sftp_put(struct tlpress_transport *t, const char *rel, const void *da
 		goto out;
 	setup(t, url.ptr);
 	curl_easy_setopt(s->h, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(s->h, CURLOPT_READFUNCTION, read_cb);
+	curl_easy_setopt(s->h, CURLOPT_READFUNCTION, tlpress_transport_read_cb);
 	curl_easy_setopt(s->h, CURLOPT_READDATA, &up);
 	curl_easy_setopt(s->h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 	curl_easy_setopt(s->h, CURLOPT_FTP_CREATE_MISSING_DIRS, (long)CURLFTP_CREATE_DIR_RETRY);
