@@ -27,7 +27,7 @@ override CPPFLAGS := -D_GNU_SOURCE -DTLPRESS_VERSION='"$(VERSION)"' \
 	-DTLPRESS_DATADIR='"$(DATADIR)"' -Ilib $(CPPFLAGS)
 
 # pkg-config names of the libraries lib/ uses
-PKGS = libcmark-gfm yaml-0.1 jansson libxml-2.0 libgcrypt gpgme libcurl
+PKGS = libcmark-gfm yaml-0.1 jansson libxml-2.0 libgcrypt gpgme libcurl sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
