@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -283,6 +284,48 @@ int tlpress_read_file(const char *path, size_t limit, struct tlpress_buf *out,
 	}
 	close(fd);
 	return 0;
+}
+
+int tlpress_link_copy(const char *src_root, const char *dst_root, const char *rel,
+		      struct tlpress_error *err)
+{
+	struct tlpress_buf src = TLPRESS_BUF_INIT;
+	const char *base;
+	int dfd, rc = 0;
+
+	dfd = open_parent(dst_root, rel, 1, &base, err);
+	if (dfd < 0)
+		return err ? err->code : TLPRESS_EIO;
+	tlpress_path_join(&src, src_root, rel);
+	if (linkat(AT_FDCWD, src.ptr, dfd, base, 0) < 0 && errno != ENOENT && errno != EEXIST) {
+		struct tlpress_buf data = TLPRESS_BUF_INIT;
+
+		if (errno == EXDEV || errno == EPERM || errno == EMLINK) {
+			/* another file system: a copy does as well */
+			rc = tlpress_read_file(src.ptr, (size_t)1 << 30, &data, NULL, err);
+			if (!rc)
+				rc = tlpress_write_atomic(dst_root, rel, data.ptr, data.len, err);
+		} else {
+			rc = tlpress_error_set(err, TLPRESS_EIO, "cannot link '%s' into '%s': %s",
+					       src.ptr, dst_root, strerror(errno));
+		}
+		tlpress_buf_release(&data);
+	}
+	close(dfd);
+	tlpress_buf_release(&src);
+	return rc;
+}
+
+static int unlink_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+int tlpress_remove_tree(const char *dir)
+{
+	return nftw(dir, unlink_cb, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int tlpress_sync(const char *root, struct tlpress_error *err)

@@ -42,6 +42,17 @@ int tlpress_remove(const char *root, const char *rel, struct tlpress_error *err)
 int tlpress_read_file(const char *path, size_t limit, struct tlpress_buf *out,
 		      int *errnum, struct tlpress_error *err);
 
+/* Hard-link src_root/rel to dst_root/rel, creating dst's folders (for a
+ * scratch copy of a tree that a build may change without touching the
+ * original: the build replaces files by rename, never in place). A missing
+ * source is not an error. */
+int tlpress_link_copy(const char *src_root, const char *dst_root, const char *rel,
+		      struct tlpress_error *err);
+
+/* Remove the folder dir and everything in it, not following symbolic
+ * links. 0, or -1 with errno set. */
+int tlpress_remove_tree(const char *dir);
+
 /* Flush the file system that holds root to disk (syncfs). */
 int tlpress_sync(const char *root, struct tlpress_error *err);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fsutil.h"
 
@@ -183,4 +184,30 @@ void tlpress_manifest_release(struct tlpress_manifest *m)
 	m->sorted = 1;
 	m->clearance[0] = '\0';
 	m->signer[0] = '\0';
+}
+
+int tlpress_manifest_load_tree(struct tlpress_manifest *m, const char *root,
+			       struct tlpress_error *err)
+{
+	static const char *const extra[] = { TLPRESS_MANIFEST_NAME, TLPRESS_MANIFEST_NAME ".asc" };
+	struct tlpress_buf p = TLPRESS_BUF_INIT;
+	size_t i;
+	int rc;
+
+	tlpress_path_join(&p, root, TLPRESS_MANIFEST_NAME);
+	rc = tlpress_manifest_load(m, p.ptr, err);
+	for (i = 0; i < 2 && !rc; i++) {
+		unsigned char sha[TLPRESS_SHA256_LEN];
+		struct stat st;
+
+		tlpress_path_join(&p, root, extra[i]);
+		if (lstat(p.ptr, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		rc = tlpress_sha256_file(p.ptr, sha, NULL, err);
+		if (!rc && tlpress_manifest_add(m, extra[i], (unsigned long long)st.st_size, sha))
+			rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	}
+	tlpress_buf_release(&p);
+	tlpress_manifest_sort(m);
+	return rc;
 }

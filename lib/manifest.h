@@ -46,6 +46,11 @@ struct tlpress_manifest {
  * A malformed line is TLPRESS_EINVAL naming the line. */
 int tlpress_manifest_load(struct tlpress_manifest *m, const char *path,
 			  struct tlpress_error *err);
+/* The manifest of the tree in root (root/manifest.txt), with entries for
+ * the manifest file itself and its signature when they exist: every file
+ * the tree publishes. */
+int tlpress_manifest_load_tree(struct tlpress_manifest *m, const char *root,
+			       struct tlpress_error *err);
 /* Parse manifest text. */
 int tlpress_manifest_parse(struct tlpress_manifest *m, const char *text, size_t len,
 			   const char *name, struct tlpress_error *err);

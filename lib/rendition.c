@@ -6,6 +6,7 @@
 
 #include <cmark-gfm.h>
 
+#include "hash.h"
 #include "policy.h"
 
 static void render_node(cmark_node *node, enum tlpress_body_format fmt,
@@ -116,6 +117,32 @@ done:
 	if (out->failed)
 		return TLPRESS_ENOMEM;
 	return 0;
+}
+
+int tlpress_cut_digest(const struct tlpress_advisory *adv, enum tlpress_tlp base,
+		       enum tlpress_tlp clearance, unsigned char sha256[32])
+{
+	struct tlpress_buf all = TLPRESS_BUF_INIT;
+	size_t i;
+	int n = 0;
+
+	memset(sha256, 0, 32);
+	if (!tlpress_policy_cleared(base, clearance) || !adv->doc)
+		return 0; /* nothing of it is in the rendition at all */
+	for (i = 0; i < adv->nblocks; i++) {
+		if (tlpress_policy_keep_block(adv, i, base, clearance))
+			continue;
+		tlpress_buf_printf(&all, "%s\n",
+				   tlpress_tlp_label(tlpress_policy_block_label(adv, i, base)));
+		render_node(adv->blocks[i].node, TLPRESS_BODY_MARKDOWN, &all);
+		n++;
+	}
+	if (n && !all.failed)
+		tlpress_sha256(all.ptr, all.len, sha256);
+	if (all.failed)
+		n = TLPRESS_ENOMEM;
+	tlpress_buf_release(&all);
+	return n;
 }
 
 int tlpress_summary_render(const struct tlpress_advisory *adv, struct tlpress_buf *out)

@@ -37,6 +37,18 @@ int tlpress_body_render(const struct tlpress_advisory *adv, enum tlpress_tlp bas
 			enum tlpress_tlp clearance, enum tlpress_body_format fmt,
 			struct tlpress_buf *out, struct tlpress_cut *info);
 
+/*
+ * What the rendition cleared for `clearance` leaves out, as one digest: the
+ * SHA-256 of every cut block's label and text. Two builds that cut the same
+ * text give the same digest; a section raised above the clearance since
+ * the last push changes it. Returns the number of cut blocks (0: nothing
+ * cut, sha256 all zero), or TLPRESS_ENOMEM. Publishing uses it to delete a
+ * file from the server *before* uploading its new bytes when the new bytes
+ * lost something the old ones showed.
+ */
+int tlpress_cut_digest(const struct tlpress_advisory *adv, enum tlpress_tlp base,
+		       enum tlpress_tlp clearance, unsigned char sha256[32]);
+
 /* The summary as cleared: `summary` when given (it carries the base
  * label), else the text of the first unmarked paragraph. Plain text,
  * appended to out. */

@@ -52,6 +52,13 @@ struct item {
 	unsigned char csaf_sha512[TLPRESS_SHA512_LEN];
 	int rc;
 	struct tlpress_error err;
+	/* for the report */
+	struct tlpress_time embargo;
+	int has_downgrade;
+	struct tlpress_time downgrade_at;
+	enum tlpress_tlp downgrade_to, tlp, label;
+	int rendered, ncut;
+	unsigned char cutsig[32];
 };
 
 /* The renditions written for every published advisory. */
@@ -94,7 +101,7 @@ struct build {
  * slug of an advisory's file; 0, or -1 for a file that is not an
  * advisory's.
  */
-static int advisory_slug(const char *path, char *slug, size_t size)
+int tlpress_site_advisory_slug(const char *path, char *slug, size_t size)
 {
 	static const char *const dirs[] = { "advisories/", "cvrf/", ".well-known/csaf/", NULL };
 	const char *base, *dot;
@@ -115,6 +122,8 @@ static int advisory_slug(const char *path, char *slug, size_t size)
 	slug[n] = '\0';
 	return 0;
 }
+
+#define advisory_slug tlpress_site_advisory_slug
 
 static _Thread_local int worker_id; /* which GPGME context this thread uses */
 
@@ -278,6 +287,13 @@ static int pass1(struct build *b, struct tlpress_pathlist *files)
 			it->id = strdup(a->id);
 			tlpress_advisory_slug(a, it->slug, sizeof(it->slug));
 		}
+		if (a) {
+			it->embargo = a->embargo;
+			it->has_downgrade = a->downgrade.set;
+			it->downgrade_at = a->downgrade.at;
+			it->downgrade_to = a->downgrade.to;
+			it->tlp = a->tlp;
+		}
 		/* errors are reported once, by pass 2 or here when the
 		 * advisory goes no further */
 		if (it->verdict == TLPRESS_REFUSE_INVALID) {
@@ -363,6 +379,12 @@ static int listing_file(const char *path)
 		return 1;
 	return !strncmp(path, TLPRESS_CSAF_ROOT, strlen(TLPRESS_CSAF_ROOT)) &&
 	       advisory_slug(path, slug, sizeof(slug)) != 0;
+}
+
+int tlpress_site_listing_file(const char *path)
+{
+	return listing_file(path) || !strcmp(path, TLPRESS_MANIFEST_NAME) ||
+	       !strcmp(path, TLPRESS_MANIFEST_NAME ".asc");
 }
 
 /*
@@ -514,6 +536,13 @@ static int publish_one(struct build *b, struct item *it)
 	}
 	r.label = cut.label;
 	r.body_html = body.ptr;
+	it->ncut = tlpress_cut_digest(a, r.base, r.clearance, it->cutsig);
+	if (it->ncut < 0) {
+		rc = tlpress_error_set(&it->err, it->ncut, "out of memory");
+		goto done;
+	}
+	it->label = cut.label;
+	it->rendered = 1;
 	tlpress_summary_render(a, &sum);
 	r.summary = sum.ptr;
 	r.signer_fpr = b->signer_fpr;
@@ -898,6 +927,26 @@ salvage:
 	salvage_manifest(&b);
 out:
 	st->signatures = atomic_load(&b.signatures);
+	for (i = 0; o->report && i < b.nitems; i++) {
+		struct item *it = &b.items[i];
+		struct tlpress_build_entry e;
+
+		memset(&e, 0, sizeof(e));
+		e.path = it->path;
+		e.id = it->id;
+		e.slug = it->slug;
+		e.verdict = it->refused ? TLPRESS_REFUSE_INVALID : it->verdict;
+		e.rendered = it->rendered && !it->refused;
+		e.label = it->label;
+		e.ncut = it->ncut;
+		memcpy(e.cutsig, it->cutsig, sizeof(e.cutsig));
+		e.embargo = it->embargo;
+		e.has_downgrade = it->has_downgrade;
+		e.downgrade_at = it->downgrade_at;
+		e.downgrade_to = it->downgrade_to;
+		e.tlp = it->tlp;
+		o->report(o->report_ctx, &e);
+	}
 	for (i = 0; i < b.nitems; i++) {
 		struct item *it = &b.items[i];
 		size_t k;

@@ -25,9 +25,32 @@
 #include "config.h"
 #include "error.h"
 #include "timefmt.h"
+#include "policy.h"
 #include "tlp.h"
 
 struct tlpress_signer;
+
+/*
+ * What a build decided about one advisory file, for `tlpress publish` (which
+ * pushes the tree to a server and must know what left it, and why) and
+ * `tlpress status`.
+ */
+struct tlpress_build_entry {
+	const char *path;            /* the advisory file */
+	const char *id, *slug;       /* NULL / "" when it has no valid id */
+	enum tlpress_verdict verdict; /* TLPRESS_PUBLISH: it is in the tree */
+	int rendered;                /* pass 2 rendered it: label and cuts are set */
+	enum tlpress_tlp label;      /* the label of its rendition */
+	int ncut;                    /* blocks cut from the rendition */
+	unsigned char cutsig[32];    /* rendition.h tlpress_cut_digest() */
+	struct tlpress_time embargo; /* .valid == 0: none */
+	int has_downgrade;
+	struct tlpress_time downgrade_at;
+	enum tlpress_tlp downgrade_to;
+	enum tlpress_tlp tlp;        /* the `tlp` key (before any downgrade) */
+};
+
+typedef void (*tlpress_build_report_fn)(void *ctx, const struct tlpress_build_entry *e);
 
 struct tlpress_build_opts {
 	const struct tlpress_config *cfg;
@@ -41,6 +64,11 @@ struct tlpress_build_opts {
 	struct tlpress_signer *signer; /* opened with `jobs` contexts, or NULL
 					  for an unsigned tree */
 	const char *signer_fpr;      /* its fingerprint */
+	tlpress_build_report_fn report; /* or NULL: called once per advisory
+					   file, in id order, when the build
+					   ends (also when it failed: then
+					   `rendered` may be 0) */
+	void *report_ctx;
 };
 
 struct tlpress_build_stats {
@@ -65,5 +93,16 @@ struct tlpress_build_stats {
  */
 int tlpress_build(const struct tlpress_build_opts *opts, struct tlpress_build_stats *stats,
 		  struct tlpress_diags *diags, struct tlpress_error *err);
+
+/* The slug of the advisory a file of the tree belongs to
+ * (advisories/ccb-2026-0042.html -> "ccb-2026-0042"), into slug; 0, or -1
+ * for a file that is not an advisory's (index, feeds, CSAF listings, style
+ * sheets, keys). */
+int tlpress_site_advisory_slug(const char *path, char *slug, size_t size);
+
+/* 1 for the files that list advisories: the index, the feed, and the CSAF
+ * provider's index.txt, changes.csv, ROLIE feeds and metadata, with their
+ * signatures; also the manifest and its signature. */
+int tlpress_site_listing_file(const char *path);
 
 #endif

@@ -162,8 +162,9 @@ void tlpress_transport_curl_reason(struct tlpress_buf *out, CURLcode rc, const c
 	}
 }
 
-const char *tlpress_transport_advice(int operator)
+const char *tlpress_transport_advice(struct tlpress_transport *t, int operator)
 {
+	t->operator = operator;
 	return operator ? " (needs an operator: retrying will not help)"
 			: "; the server may be down or unreachable: try again later";
 }
@@ -366,6 +367,7 @@ int tlpress_transport_put(struct tlpress_transport *t, const char *rel,
 		return r;
 	if (!data && len)
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "no data to upload for '%s'", rel);
+	t->operator = 1;
 	return t->ops->put(t, rel, data ? data : "", len, err);
 }
 
@@ -376,6 +378,7 @@ int tlpress_transport_delete(struct tlpress_transport *t, const char *rel,
 
 	if (r)
 		return r;
+	t->operator = 1;
 	return t->ops->del(t, rel, err);
 }
 
@@ -389,7 +392,30 @@ int tlpress_transport_get(struct tlpress_transport *t, const char *rel,
 	if (r)
 		return r;
 	tlpress_buf_reset(out);
+	t->operator = 1;
 	return t->ops->get(t, rel, out, missing, err);
+}
+
+int tlpress_transport_retryable(const struct tlpress_transport *t)
+{
+	return !t->operator;
+}
+
+int tlpress_transport_delete_tmp(struct tlpress_transport *t, const char *rel,
+				 struct tlpress_error *err)
+{
+	struct tlpress_buf tmp = TLPRESS_BUF_INIT;
+	int r = check_rel(t, "delete", rel, err);
+
+	if (r)
+		return r;
+	tlpress_transport_tmpname(&tmp, rel);
+	if (tmp.failed)
+		r = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	else
+		r = tlpress_transport_delete(t, tmp.ptr, err);
+	tlpress_buf_release(&tmp);
+	return r;
 }
 
 const char *tlpress_transport_kind(const struct tlpress_transport *t)

@@ -105,6 +105,16 @@ int tlpress_transport_get(struct tlpress_transport *t, const char *rel,
 			  struct tlpress_buf *out, int *missing,
 			  struct tlpress_error *err);
 
+/* Delete the temporary name an upload of rel uses (left behind when a run
+ * died during that upload). Gone already is not an error. */
+int tlpress_transport_delete_tmp(struct tlpress_transport *t, const char *rel,
+				 struct tlpress_error *err);
+
+/* After a failed put, delete or get: 1 when trying again later may help
+ * (the server was down, unreachable, timed out or answered 5xx), 0 when an
+ * operator must act (credentials, permissions, host key, a 4xx answer). */
+int tlpress_transport_retryable(const struct tlpress_transport *t);
+
 /* "file", "webdav" or "sftp", for logs. Borrowed, static. */
 const char *tlpress_transport_kind(const struct tlpress_transport *t);
 
@@ -155,6 +165,7 @@ struct tlpress_transport {
 	long port;       /* 0 when the URL has none */
 	char *path;      /* decoded absolute path of the base, ends with '/' */
 	long timeout_s;
+	int operator;    /* the last failure needs an operator (not retryable) */
 	void *priv;      /* the sibling's own state */
 };
 
@@ -189,8 +200,9 @@ void tlpress_transport_tmpname(struct tlpress_buf *out, const char *rel);
  * 1 when retrying cannot help. */
 void tlpress_transport_curl_reason(struct tlpress_buf *out, CURLcode rc, const char *errbuf,
 				   int *operator);
-/* The suffix every ENET message ends with. */
-const char *tlpress_transport_advice(int operator);
+/* The suffix every ENET message ends with; records `operator` for
+ * tlpress_transport_retryable(). */
+const char *tlpress_transport_advice(struct tlpress_transport *t, int operator);
 #endif /* TLPRESS_TRANSPORT_INTERNAL */
 
 #endif

@@ -122,7 +122,7 @@ static int fail_curl(struct tlpress_transport *t, const char *verb, const char *
 	if (step)
 		tlpress_buf_printf(&m, "%s: ", step);
 	tlpress_transport_curl_reason(&m, rc, s->errbuf, &operator);
-	tlpress_buf_adds(&m, tlpress_transport_advice(operator));
+	tlpress_buf_adds(&m, tlpress_transport_advice(t, operator));
 	r = tlpress_error_set(err, rc == CURLE_OUT_OF_MEMORY ? TLPRESS_ENOMEM : TLPRESS_ENET,
 			      "%s", m.ptr);
 	tlpress_buf_release(&m);
@@ -175,7 +175,7 @@ static int fail_http(struct tlpress_transport *t, const char *verb, const char *
 					 "not follow: configure the final URL");
 		break;
 	}
-	tlpress_buf_adds(&m, tlpress_transport_advice(operator));
+	tlpress_buf_adds(&m, tlpress_transport_advice(t, operator));
 	r = tlpress_error_set(err, TLPRESS_ENET, "%s", m.ptr);
 	tlpress_buf_release(&m);
 	return r;

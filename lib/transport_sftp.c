@@ -183,7 +183,7 @@ static int fail_curl(struct tlpress_transport *t, const char *verb, const char *
 			tlpress_buf_printf(&m, "; check that the public key of '%s' is in the "
 					   "authorized_keys of %s on the server", s->key, t->user);
 	}
-	tlpress_buf_adds(&m, tlpress_transport_advice(operator));
+	tlpress_buf_adds(&m, tlpress_transport_advice(t, operator));
 	r = tlpress_error_set(err, rc == CURLE_OUT_OF_MEMORY ? TLPRESS_ENOMEM : TLPRESS_ENET,
 			      "%s", m.ptr);
 	tlpress_buf_release(&m);
@@ -731,7 +731,7 @@ fail:
 
 		what(&full, t, "upload", rel);
 		tlpress_buf_add(&full, m.ptr, m.len);
-		tlpress_buf_adds(&full, tlpress_transport_advice(operator));
+		tlpress_buf_adds(&full, tlpress_transport_advice(t, operator));
 		r = tlpress_error_set(err, TLPRESS_ENET, "%s", full.ptr);
 		tlpress_buf_release(&full);
 	}
