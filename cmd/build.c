@@ -55,6 +55,7 @@ int cmd_build(int argc, char **argv)
 	struct tlpress_build_stats st;
 	const char *cfile = NULL, *out = NULL, *clear = NULL;
 	struct tlpress_signer *signer = NULL;
+	struct tlpress_keyinfo info;
 	struct timespec t0, t1;
 	char fpr[41] = "";
 	int quiet = 0, c, rc, status;
@@ -62,22 +63,13 @@ int cmd_build(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	optind = 1;
 	memset(&st, 0, sizeof(st));
-	o.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (o.jobs < 1)
-		o.jobs = 1;
+	o.jobs = cmd_default_jobs();
 	while ((c = getopt_long(argc, argv, "C:o:j:qh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-
-			if (*end || n < 1 || n > 64) {
-				cmd_error("build", "-j: '%s' is not a number of jobs from 1 to 64", optarg);
+		case 'j':
+			if (cmd_jobs("build", optarg, &o.jobs))
 				return EXIT_USAGE;
-			}
-			o.jobs = (int)n;
 			break;
-		}
 		case 'C': cfile = optarg; break;
 		case 'o': out = optarg; break;
 		case 'L': clear = optarg; break;
@@ -91,15 +83,10 @@ int cmd_build(int argc, char **argv)
 		cmd_error("build", "--clearance: '%s' is not a TLP label; use CLEAR or GREEN", clear);
 		return EXIT_USAGE;
 	}
-	if (tlpress_time_now(&o.now) < 0) {
-		cmd_error("build", "TLPRESS_NOW='%s' is not an RFC 3339 time such as "
-			  "2026-11-28T12:00:00+01:00", getenv("TLPRESS_NOW"));
+	if (cmd_now("build", &o.now))
 		return EXIT_USAGE;
-	}
-	rc = tlpress_config_load(&cfg, cfile, &d);
+	rc = cmd_config("build", cfile, &cfg);
 	if (rc) {
-		cmd_print_diags(stderr, &d);
-		tlpress_diags_release(&d);
 		tlpress_config_release(&cfg);
 		return rc == TLPRESS_EINVAL ? EXIT_FAIL : EXIT_ENV;
 	}
@@ -109,22 +96,11 @@ int cmd_build(int argc, char **argv)
 	o.npaths = (size_t)(argc - optind);
 
 	/* the key first: nothing is written with a key that is not fit */
-	if (cfg.signing.key) {
-		struct tlpress_keyinfo info;
-		int warn = 0;
-
-		rc = tlpress_signer_open(&signer, cfg.signing.key, cfg.signing.gnupghome, o.jobs,
-					 cfg.signing.warn_days, (long long)o.now.t, &info, &warn, &err);
-		if (rc) {
-			cmd_error("build", "%s", err.msg);
-			cmd_error("build", "nothing was written");
-			tlpress_config_release(&cfg);
-			return EXIT_ENV;
-		}
-		if (warn)
-			fprintf(stderr, "tlpress build: warning: signing key %s expires in %d day%s; "
-				"extend it or roll over to a new key (tlpress keys)\n", info.fpr,
-				info.days_left, info.days_left == 1 ? "" : "s");
+	if (cmd_signer("build", &cfg, o.jobs, &o.now, &signer, &info)) {
+		tlpress_config_release(&cfg);
+		return EXIT_ENV;
+	}
+	if (signer) {
 		memcpy(fpr, info.fpr, sizeof(fpr));
 		o.signer = signer;
 		o.signer_fpr = fpr;

@@ -22,9 +22,12 @@
 #define EXIT_FAIL 1     /* check failed, or the policy refused */
 #define EXIT_USAGE 2    /* bad command line */
 #define EXIT_ENV 3      /* I/O, configuration or environment */
+#define EXIT_TEMPFAIL 75 /* locked by another run, or a server was down (EX_TEMPFAIL) */
 
 int cmd_build(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 
@@ -36,5 +39,26 @@ void cmd_error(const char *cmd, const char *fmt, ...)
 int cmd_usage(const char *usage, int ok);
 /* Print diagnostics to f; returns the number of errors. */
 size_t cmd_print_diags(FILE *f, struct tlpress_diags *d);
+
+struct tlpress_config;
+struct tlpress_keyinfo;
+struct tlpress_signer;
+struct tlpress_time;
+
+/* -j N: 0, or -1 with the message printed. */
+int cmd_jobs(const char *cmd, const char *arg, int *jobs);
+/* The number of cores, 1 to 64: the default of -j. */
+int cmd_default_jobs(void);
+/* The clock or TLPRESS_NOW: 0, or -1 with the message printed. */
+int cmd_now(const char *cmd, struct tlpress_time *now);
+/* Load the configuration (tlpress_config_load) and print its diagnostics;
+ * its return value. Release cfg in every case. */
+int cmd_config(const char *cmd, const char *cfile, struct tlpress_config *cfg);
+/* Open the signer of 'signing.key' (*s stays NULL without one), print the
+ * expiry warning; a refused key is printed with "nothing was written" and
+ * its error code returned. */
+int cmd_signer(const char *cmd, const struct tlpress_config *cfg, int jobs,
+	       const struct tlpress_time *now, struct tlpress_signer **s,
+	       struct tlpress_keyinfo *info);
 
 #endif

@@ -12,6 +12,9 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "config.h"
+#include "sign.h"
+#include "timefmt.h"
 
 struct cmd_struct {
 	const char *name;
@@ -23,6 +26,8 @@ static const struct cmd_struct commands[] = {
 	{ "build", cmd_build, "render the website and its feed, cut to a clearance" },
 	{ "check", cmd_check, "parse and validate advisories" },
 	{ "keys", cmd_keys, "show the signing key and its health" },
+	{ "publish", cmd_publish, "build, sign and push the public site to the web server" },
+	{ "status", cmd_status, "show what waits: embargoes, downgrades, drafts, unpushed files, the key" },
 	{ "verify", cmd_verify, "check the signatures and hashes of a published tree" },
 };
 
@@ -60,6 +65,72 @@ size_t cmd_print_diags(FILE *f, struct tlpress_diags *d)
 	}
 	tlpress_buf_release(&b);
 	return d->nerrors;
+}
+
+int cmd_jobs(const char *cmd, const char *arg, int *jobs)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (*end || end == arg || n < 1 || n > 64) {
+		cmd_error(cmd, "-j: '%s' is not a number of jobs from 1 to 64", arg);
+		return -1;
+	}
+	*jobs = (int)n;
+	return 0;
+}
+
+int cmd_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+int cmd_now(const char *cmd, struct tlpress_time *now)
+{
+	if (tlpress_time_now(now) < 0) {
+		cmd_error(cmd, "TLPRESS_NOW='%s' is not an RFC 3339 time such as "
+			  "2026-11-28T12:00:00+01:00", getenv("TLPRESS_NOW"));
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_config(const char *cmd, const char *cfile, struct tlpress_config *cfg)
+{
+	struct tlpress_diags d = TLPRESS_DIAGS_INIT;
+	int rc = tlpress_config_load(cfg, cfile, &d);
+
+	(void)cmd;
+	cmd_print_diags(stderr, &d);
+	tlpress_diags_release(&d);
+	return rc;
+}
+
+int cmd_signer(const char *cmd, const struct tlpress_config *cfg, int jobs,
+	       const struct tlpress_time *now, struct tlpress_signer **s,
+	       struct tlpress_keyinfo *info)
+{
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	int warn = 0, rc;
+
+	*s = NULL;
+	memset(info, 0, sizeof(*info));
+	if (!cfg->signing.key)
+		return 0;
+	rc = tlpress_signer_open(s, cfg->signing.key, cfg->signing.gnupghome, jobs,
+				 cfg->signing.warn_days, (long long)now->t, info, &warn, &err);
+	if (rc) {
+		cmd_error(cmd, "%s", err.msg);
+		cmd_error(cmd, "nothing was written");
+		return rc;
+	}
+	if (warn)
+		fprintf(stderr, "tlpress %s: warning: signing key %s expires in %d day%s; "
+			"extend it or roll over to a new key (tlpress keys)\n", cmd, info->fpr,
+			info->days_left, info->days_left == 1 ? "" : "s");
+	return 0;
 }
 
 static void help(FILE *f)

@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -176,10 +178,100 @@ static void publisher(struct cctx *c, const struct tlpress_ynode *p)
 	}
 }
 
+static void number(struct cctx *c, const char *key, const struct tlpress_ynode *v, long lo,
+		   long hi, const char *hint, int *field)
+{
+	const char *s = str(c, key, v);
+	char *end;
+	long n;
+
+	if (!s)
+		return;
+	n = strtol(s, &end, 10);
+	if (*end || end == s || n < lo || n > hi)
+		cerr(c, v, key, hint, "'%s': '%.20s' is out of range", key, s);
+	else
+		*field = (int)n;
+}
+
+/* Is host the loopback interface? */
+static int loopback(const char *host, size_t n)
+{
+	return (n == 9 && !strncmp(host, "localhost", 9)) || (n == 5 && !strncmp(host, "[::1]", 5)) ||
+	       (n >= 9 && !strncmp(host, "127.", 4));
+}
+
+/*
+ * site.target: a file:///, https://, http:// (to this machine only: basic
+ * authentication in the clear is not sent over a network) or sftp:// URL,
+ * with no password in it (credentials come from netrc or SSH keys).
+ */
+static void target(struct cctx *c, const struct tlpress_ynode *v, const char *s)
+{
+	static const char *const schemes[] = { "file", "https", "http", "sftp", NULL };
+	const char *sep = strstr(s, "://"), *auth, *end, *at, *host;
+	struct tlpress_buf b = TLPRESS_BUF_INIT;
+	size_t i, n;
+
+	for (i = 0; sep && schemes[i]; i++)
+		if ((size_t)(sep - s) == strlen(schemes[i]) && !strncasecmp(s, schemes[i], strlen(schemes[i])))
+			break;
+	if (!sep || !schemes[i]) {
+		cerr(c, v, "site.target", "use file:///folder/, https://host/path/ (WebDAV) or "
+		     "sftp://user@host/path/", "'site.target': '%.80s' is not a URL tlpress can "
+		     "push to", s);
+		return;
+	}
+	auth = sep + 3;
+	end = auth + strcspn(auth, "/?#");
+	if (i == 0) {
+		if (end != auth || !*end) {
+			cerr(c, v, "site.target", "write file:///absolute/folder/ (three slashes)",
+			     "'site.target': a file URL names a folder of this machine");
+			return;
+		}
+	} else {
+		at = memchr(auth, '@', (size_t)(end - auth));
+		if (at && memchr(auth, ':', (size_t)(at - auth))) {
+			cerr(c, v, "site.target", i == 3 ? "sftp logs in with 'site.ssh_key'"
+			     : "put the password in the netrc file named by 'site.netrc'",
+			     "'site.target' holds a password: passwords never go in tlpress.yml");
+			return;
+		}
+		host = at ? at + 1 : auth;
+		n = (size_t)(end - host);
+		if (memchr(host, ':', n) && host[0] != '[')
+			n = (size_t)((const char *)memchr(host, ':', n) - host);
+		else if (host[0] == '[' && memchr(host, ']', n))
+			n = (size_t)((const char *)memchr(host, ']', n) - host) + 1;
+		if (!n) {
+			cerr(c, v, "site.target", NULL, "'site.target': '%.80s' names no server", s);
+			return;
+		}
+		if (i == 2 && !loopback(host, n)) {
+			cerr(c, v, "site.target", "use https://, or http:// to 127.0.0.1 only",
+			     "'site.target': http:// would send the upload password and the "
+			     "files in the clear to %.*s", (int)n, host);
+			return;
+		}
+		if (i != 3 && at) {
+			cerr(c, v, "site.target", "put the login in the netrc file named by "
+			     "'site.netrc'", "'site.target': no user name in an http(s) URL");
+			return;
+		}
+	}
+	tlpress_buf_adds(&b, s);
+	if (s[strlen(s) - 1] != '/')
+		tlpress_buf_addch(&b, '/');
+	set(&c->cfg->site.target, b.ptr);
+	tlpress_buf_release(&b);
+}
+
 static void site(struct cctx *c, const struct tlpress_ynode *p)
 {
 	static const char *const keys[] = { "url", "title", "lang", "feed_items", "output",
-		"security_txt", NULL };
+		"security_txt", "target", "netrc", "known_hosts", "ssh_key", "timeout", "retries",
+		NULL };
 	struct tlpress_config *cfg = c->cfg;
 	const struct tlpress_ynode *v;
 	const char *s;
@@ -210,6 +302,20 @@ static void site(struct cctx *c, const struct tlpress_ynode *p)
 		path(c, "site.output", v, &cfg->site.output);
 	if ((v = tlpress_ymap_get(p, "security_txt", NULL)) && (s = str(c, "site.security_txt", v)))
 		set(&cfg->site.security_txt, s);
+	if ((v = tlpress_ymap_get(p, "target", NULL)) && (s = str(c, "site.target", v)))
+		target(c, v, s);
+	if ((v = tlpress_ymap_get(p, "netrc", NULL)))
+		path(c, "site.netrc", v, &cfg->site.netrc);
+	if ((v = tlpress_ymap_get(p, "known_hosts", NULL)))
+		path(c, "site.known_hosts", v, &cfg->site.known_hosts);
+	if ((v = tlpress_ymap_get(p, "ssh_key", NULL)))
+		path(c, "site.ssh_key", v, &cfg->site.ssh_key);
+	if ((v = tlpress_ymap_get(p, "timeout", NULL)))
+		number(c, "site.timeout", v, 1, 3600, "a number of seconds, 1 to 3600",
+		       &cfg->site.timeout);
+	if ((v = tlpress_ymap_get(p, "retries", NULL)))
+		number(c, "site.retries", v, 0, 10, "a number of retries, 0 to 10",
+		       &cfg->site.retries);
 }
 
 static void signing(struct cctx *c, const struct tlpress_ynode *p)
@@ -251,6 +357,8 @@ static int defaults(struct tlpress_config *cfg)
 	cfg->site.lang = strdup("en");
 	cfg->site.feed_items = 50;
 	cfg->site.output = strdup("public");
+	cfg->site.timeout = 30;
+	cfg->site.retries = 3;
 	cfg->signing.warn_days = 30;
 	cfg->state = strdup("state");
 	/* the templates of the source tree when run from it, else installed */
@@ -356,6 +464,10 @@ void tlpress_config_release(struct tlpress_config *cfg)
 	free(cfg->site.lang);
 	free(cfg->site.output);
 	free(cfg->site.security_txt);
+	free(cfg->site.target);
+	free(cfg->site.netrc);
+	free(cfg->site.known_hosts);
+	free(cfg->site.ssh_key);
 	free(cfg->signing.key);
 	free(cfg->signing.gnupghome);
 	tlpress_lists_release(&cfg->lists);
@@ -363,4 +475,18 @@ void tlpress_config_release(struct tlpress_config *cfg)
 	free(cfg->templates);
 	free(cfg->advisories);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+void tlpress_config_target(const struct tlpress_config *cfg, char *out, size_t size, int *local)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	const char *t = cfg->site.target;
+	int have_b = realpath(cfg->site.output, b) != NULL;
+
+	*local = !t || (!strncasecmp(t, "file://", 7) && have_b && realpath(t + 7, a) &&
+			!strcmp(a, b));
+	if (*local)
+		snprintf(out, size, "file://%s/", have_b ? b : cfg->site.output);
+	else
+		snprintf(out, size, "%s", t);
 }

@@ -32,6 +32,15 @@ struct tlpress_config {
 		int feed_items;
 		char *output;           /* folder of the public tree */
 		char *security_txt;     /* contact for .well-known/security.txt, or NULL */
+		char *target;           /* where `tlpress publish` pushes the tree:
+					   file:///, http(s):// (WebDAV) or sftp:// URL
+					   ending in '/'; NULL: the output folder is
+					   the site, nothing is pushed */
+		char *netrc;            /* http(s): credentials file, or NULL for ~/.netrc */
+		char *known_hosts;      /* sftp: pinned host key */
+		char *ssh_key;          /* sftp: private key file */
+		int timeout;            /* seconds to connect and without progress */
+		int retries;            /* more tries of a request that may pass */
 	} site;
 	struct {
 		char *key;              /* fingerprint or user id, or NULL */
@@ -54,5 +63,13 @@ struct tlpress_config {
 int tlpress_config_load(struct tlpress_config *cfg, const char *path,
 			struct tlpress_diags *diags);
 void tlpress_config_release(struct tlpress_config *cfg);
+
+/*
+ * Where `tlpress publish` puts the site, as the journal's key: site.target,
+ * or, when there is none or it names the output folder itself,
+ * "file://<absolute output folder>/" with *local set to 1 (the build alone
+ * publishes). out gets at most size bytes.
+ */
+void tlpress_config_target(const struct tlpress_config *cfg, char *out, size_t size, int *local);
 
 #endif

@@ -39,8 +39,11 @@ echo
 echo "== tlpress check advisories/"
 "$T" check advisories/
 echo
-echo "== tlpress build (public site, signed with the demo key)"
-"$T" build -C "$D/tlpress.yml"
+echo "== tlpress publish (public site, signed with the demo key; the site is public/)"
+"$T" publish -C "$D/tlpress.yml"
+echo
+echo "== tlpress status"
+"$T" status -C "$D/tlpress.yml" || true
 echo
 echo "== tlpress keys"
 "$T" keys -C "$D/tlpress.yml" || true

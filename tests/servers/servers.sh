@@ -11,6 +11,8 @@
 #                key DIR/client_key (+ .pub, authorized), SFTP only, for the
 #                current user. Sets SFTPD_PORT and SFTPD_PID; writes
 #                DIR/known_hosts pinning the host key.
+#   webdav_stop       stop nginx only (a server that went down)
+#   webdav_restart DIR  start nginx again in DIR on the same port
 #   servers_stop      stop both by PID (safe to call twice, or in a trap)
 # Each server gets a port the kernel picked (bound to port 0, then freed);
 # should another process take it in between, the start is tried again.
@@ -91,6 +93,24 @@ webdav_start() {
 	done
 	echo "webdav_start: nginx did not start:" >&2
 	tail -5 "$_wd_dir/stderr" "$_wd_dir/error.log" >&2 2>/dev/null
+	return 1
+}
+
+webdav_stop() {
+	_servers_stop_pid "$WEBDAV_PID"
+	WEBDAV_PID=
+}
+
+webdav_restart() {
+	_wd_dir=$(cd "$1" && pwd)
+	/usr/sbin/nginx -p "$_wd_dir/" -c "$_wd_dir/nginx.conf" -e "$_wd_dir/error.log" \
+		</dev/null >>"$_wd_dir/stderr" 2>&1 &
+	WEBDAV_PID=$!
+	_servers_wait "$WEBDAV_PID" "$WEBDAV_PORT" && return 0
+	echo "webdav_restart: nginx did not start again on port $WEBDAV_PORT:" >&2
+	tail -5 "$_wd_dir/stderr" "$_wd_dir/error.log" >&2 2>/dev/null
+	_servers_stop_pid "$WEBDAV_PID"
+	WEBDAV_PID=
 	return 1
 }
 
