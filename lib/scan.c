@@ -84,7 +84,8 @@ int tlpress_scan(const char *path, struct tlpress_pathlist *l, struct tlpress_er
 	r = S_ISDIR(st.st_mode) ? walk(path, l, 0, err) : add(l, path, err);
 	if (r)
 		return r;
-	qsort(l->v, l->n, sizeof(*l->v), cmp);
+	if (l->n > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(l->v, l->n, sizeof(*l->v), cmp);
 	for (i = j = 0; i < l->n; i++) {
 		if (j && !strcmp(l->v[j - 1], l->v[i])) {
 			free(l->v[i]);
