@@ -27,7 +27,7 @@ override CPPFLAGS := -D_GNU_SOURCE -DTLPRESS_VERSION='"$(VERSION)"' \
 	-DTLPRESS_DATADIR='"$(DATADIR)"' -Ilib $(CPPFLAGS)
 
 # pkg-config names of the libraries lib/ uses
-PKGS = libcmark-gfm yaml-0.1 jansson libxml-2.0 libgcrypt gpgme libcurl sqlite3
+PKGS = libcmark-gfm yaml-0.1 jansson libxml-2.0 libgcrypt gpgme libcurl sqlite3 gmime-3.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -36,7 +36,7 @@ BUILD_DEBS = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libyaml-dev libjansson-dev libxml2-dev libgpgme-dev libgmime-3.0-dev \
 	libcurl4-openssl-dev libsqlite3-dev libgcrypt20-dev gnupg openssh-client
 TEST_DEBS = perl libxml2-utils cmark-gfm valgrind python3 python3-feedparser \
-	openjdk-17-jre-headless nodejs npm=npm nginx openssh-server
+	openjdk-17-jre-headless nodejs npm=npm nginx openssh-server python3-aiosmtpd
 # and in addition to run the benchmarks (make bench)
 BENCH_DEBS = hugo time cmark-gfm python3
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -314,6 +315,22 @@ static gpgme_subkey_t describe(gpgme_key_t k, long long now, int need_secret,
 	if (info->revoked || info->disabled || info->invalid || pexp)
 		best = NULL;
 	info->can_sign = best != NULL;
+	/* for mail: the newest valid encryption subkey */
+	if (!info->revoked && !info->disabled && !info->invalid && !pexp) {
+		gpgme_subkey_t enc = NULL;
+
+		for (sk = primary; sk; sk = sk->next)
+			if (sk->can_encrypt && !sk->revoked && !sk->disabled && !sk->invalid &&
+			    !sk->expired && !expired_at(sk->expires, now) &&
+			    (!enc || sk->timestamp > enc->timestamp))
+				enc = sk;
+		if (enc) {
+			info->can_encrypt = 1;
+			info->enc_expires = eff_expiry(k, enc);
+			if (info->enc_expires)
+				info->enc_days_left = days_between(now, info->enc_expires);
+		}
+	}
 	return best;
 }
 
@@ -518,8 +535,26 @@ fail:
 	return rc;
 }
 
+/* "pgp-sha256" for GPGME_MD_SHA256 (RFC 3156 section 5: "pgp-" and the
+ * lower-case OpenPGP name) into micalg (24 bytes); -1 when unknown. */
+static int hash_name(gpgme_hash_algo_t algo, char *micalg)
+{
+	const char *n = gpgme_hash_algo_name(algo);
+	size_t i;
+
+	if (!n || !*n || strlen(n) + 5 > 24)
+		return -1;
+	memcpy(micalg, "pgp-", 4);
+	for (i = 0; n[i]; i++)
+		micalg[4 + i] = (char)(n[i] >= 'A' && n[i] <= 'Z' ? n[i] - 'A' + 'a' : n[i]);
+	micalg[4 + i] = '\0';
+	return 0;
+}
+
+/* Sign in with worker w, appending the armoured detached signature to asc;
+ * micalg (24 bytes, may be NULL) gets the hash as RFC 3156 names it. */
 static int sign_data(struct tlpress_signer *s, int w, gpgme_data_t in, struct tlpress_buf *asc,
-		     struct tlpress_error *err)
+		     char *micalg, struct tlpress_error *err)
 {
 	gpgme_ctx_t ctx = s->ctx[w];
 	gpgme_data_t sig = NULL;
@@ -538,6 +573,8 @@ static int sign_data(struct tlpress_signer *s, int w, gpgme_data_t in, struct tl
 		if (!res || !res->signatures || res->invalid_signers)
 			e = res && res->invalid_signers && res->invalid_signers->reason ?
 				res->invalid_signers->reason : gpg_error(GPG_ERR_GENERAL);
+		else if (micalg && hash_name(res->signatures->hash_algo, micalg))
+			e = gpg_error(GPG_ERR_DIGEST_ALGO);
 	}
 	if (e) {
 		gpgme_data_release(sig);
@@ -564,7 +601,7 @@ int tlpress_sign_detached(struct tlpress_signer *s, int w, const void *data, siz
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "tlpress_sign_detached: bad arguments");
 	if (gpgme_data_new_from_mem(&in, len ? data : "", len, 0))
 		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
-	rc = sign_data(s, w, in, asc, err);
+	rc = sign_data(s, w, in, asc, NULL, err);
 	gpgme_data_release(in);
 	return rc;
 }
@@ -599,6 +636,203 @@ int tlpress_signer_export(struct tlpress_signer *s, struct tlpress_buf *out,
 	else if (tlpress_buf_add(out, mem, n))
 		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 	gpgme_free(mem);
+	return rc;
+}
+
+/* ---- mail: PGP/MIME signatures and encryption (lib/mail.h) ---- */
+
+int tlpress_sign_detached_mime(struct tlpress_signer *s, int w, const void *data, size_t len,
+			       struct tlpress_buf *asc, char micalg[24], struct tlpress_error *err)
+{
+	gpgme_data_t in;
+	int rc;
+
+	if (micalg)
+		micalg[0] = '\0';
+	if (!s || w < 0 || w >= s->workers || (!data && len) || !asc || !micalg)
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "tlpress_sign_detached_mime: bad "
+					 "arguments");
+	if (gpgme_data_new_from_mem(&in, len ? data : "", len, 0))
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	rc = sign_data(s, w, in, asc, micalg, err);
+	gpgme_data_release(in);
+	if (rc)
+		micalg[0] = '\0';
+	return rc;
+}
+
+/* A key id or fingerprint: 16 to 64 hexadecimal digits, "0x" allowed. */
+static int is_key_id(const char *p)
+{
+	size_t n;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	n = strspn(p, "0123456789abcdefABCDEF");
+	return p[n] == '\0' && n >= 16 && n <= 64;
+}
+
+/* Why key k cannot be encrypted to at `now`, or NULL when it can. addr (may
+ * be NULL): the address it was found by, whose user id must be valid. */
+static const char *recipient_problem(gpgme_key_t k, const char *addr, long long now)
+{
+	gpgme_subkey_t sk, p = k->subkeys;
+	gpgme_user_id_t u;
+	int nenc = 0, nuid = 0, good = 0;
+
+	if (k->revoked || (p && p->revoked))
+		return "is revoked";
+	if (k->expired || (p && (p->expired || expired_at(p->expires, now))))
+		return "has expired";
+	if (k->disabled || (p && p->disabled))
+		return "is disabled";
+	if (k->invalid || (p && p->invalid))
+		return "is invalid";
+	if (addr) {
+		for (u = k->uids; u; u = u->next)
+			if (u->email && !strcasecmp(u->email, addr)) {
+				nuid++;
+				good += !u->revoked && !u->invalid;
+			}
+		if (nuid && !good)
+			return "has its user id for this address revoked or invalid";
+	}
+	for (sk = p; sk; sk = sk->next) {
+		if (!sk->can_encrypt)
+			continue;
+		nenc++;
+		if (!sk->revoked && !sk->expired && !sk->disabled && !sk->invalid &&
+		    !expired_at(sk->expires, now))
+			return NULL;
+	}
+	return nenc ? "has no usable encryption subkey (expired, revoked or invalid)" :
+		"cannot encrypt: it has no encryption subkey";
+}
+
+/* The one public key for recipient (a fingerprint, key id or address) that
+ * can be encrypted to now, into *out (to release). */
+static int find_recipient(struct tlpress_signer *s, gpgme_ctx_t ctx, const char *recipient,
+			  gpgme_key_t *out, struct tlpress_error *err)
+{
+	struct tlpress_buf pat = TLPRESS_BUF_INIT;
+	const char *addr = NULL, *why;
+	gpgme_key_t k = NULL;
+	gpgme_error_t e;
+	char m[256], a[256];
+	int n, rc = 0;
+
+	*out = NULL;
+	if (strchr(recipient, '@')) {
+		/* an address matches a user id's address exactly */
+		size_t l = strlen(recipient);
+
+		if (recipient[0] == '<' && l > 2 && recipient[l - 1] == '>')
+			snprintf(a, sizeof(a), "%.*s", (int)(l - 2), recipient + 1);
+		else
+			snprintf(a, sizeof(a), "%s", recipient);
+		addr = a;
+		tlpress_buf_printf(&pat, "<%s>", addr);
+	} else if (is_key_id(recipient)) {
+		tlpress_buf_adds(&pat, recipient);
+	} else {
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot encrypt to '%s': not a "
+					 "fingerprint nor an address", recipient);
+	}
+	if (pat.failed) {
+		tlpress_buf_release(&pat);
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	}
+	e = list_keys(ctx, pat.ptr, 0, &k, &n);
+	tlpress_buf_release(&pat);
+	if (e)
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot encrypt to '%s': cannot "
+					 "list the keys of %s: %s", recipient, home_name(s->home),
+					 gerr(e, m, sizeof(m)));
+	if (n != 1) {
+		if (k)
+			gpgme_key_unref(k);
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, n == 0 ?
+					 "cannot encrypt to '%s': no key for it in %s; import the "
+					 "recipient's public key" : "cannot encrypt to '%s': it "
+					 "matches several keys in %s; name the recipient's key by "
+					 "its fingerprint", recipient, home_name(s->home));
+	}
+	why = recipient_problem(k, addr, (long long)time(NULL));
+	if (why) {
+		rc = tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot encrypt to '%s': key %s "
+				       "(%s) %s; nothing was encrypted: the recipient needs a "
+				       "valid key in %s", recipient, k->subkeys && k->subkeys->fpr ?
+				       k->subkeys->fpr : "?", k->uids && k->uids->uid ?
+				       k->uids->uid : "no user id", why, home_name(s->home));
+		gpgme_key_unref(k);
+		return rc;
+	}
+	*out = k;
+	return 0;
+}
+
+int tlpress_sign_encrypt(struct tlpress_signer *s, int w, const char *recipient, const void *data,
+			 size_t len, struct tlpress_buf *out, struct tlpress_error *err)
+{
+	static const char armour[] = "-----BEGIN PGP MESSAGE-----";
+	gpgme_encrypt_result_t er;
+	gpgme_sign_result_t sr;
+	gpgme_data_t in = NULL, cipher = NULL;
+	gpgme_key_t k = NULL, recp[2];
+	gpgme_ctx_t ctx;
+	gpgme_error_t e;
+	char m[256], *mem;
+	size_t n = 0;
+	int rc;
+
+	if (!s || w < 0 || w >= s->workers || (!data && len) || !out || !recipient)
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "tlpress_sign_encrypt: bad "
+					 "arguments");
+	if (!*recipient)
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot encrypt: no recipient key "
+					 "given");
+	ctx = s->ctx[w];
+	if ((rc = find_recipient(s, ctx, recipient, &k, err)))
+		return rc;
+	if (gpgme_data_new_from_mem(&in, len ? data : "", len, 0) || gpgme_data_new(&cipher)) {
+		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+		goto out;
+	}
+	recp[0] = k;
+	recp[1] = NULL;
+	/* to this key only: no encrypt-to keys of gpg.conf; trusted because
+	 * the keyring is a curated one */
+	e = gpgme_op_encrypt_sign(ctx, recp, GPGME_ENCRYPT_ALWAYS_TRUST |
+				  GPGME_ENCRYPT_NO_ENCRYPT_TO, in, cipher);
+	if (!e) {
+		er = gpgme_op_encrypt_result(ctx);
+		sr = gpgme_op_sign_result(ctx);
+		if (er && er->invalid_recipients)
+			e = er->invalid_recipients->reason ? er->invalid_recipients->reason :
+				gpg_error(GPG_ERR_UNUSABLE_PUBKEY);
+		else if (!sr || !sr->signatures || sr->invalid_signers)
+			e = sr && sr->invalid_signers && sr->invalid_signers->reason ?
+				sr->invalid_signers->reason : gpg_error(GPG_ERR_GENERAL);
+	}
+	if (e) {
+		rc = tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot sign with key %s and encrypt "
+				       "to '%s' (key %s): %s%s", s->fpr, recipient,
+				       k->subkeys && k->subkeys->fpr ? k->subkeys->fpr : "?",
+				       gerr(e, m, sizeof(m)), sign_hint(e));
+		goto out;
+	}
+	mem = gpgme_data_release_and_get_mem(cipher, &n);
+	cipher = NULL;
+	if (!mem || n < sizeof(armour) - 1 || memcmp(mem, armour, sizeof(armour) - 1))
+		rc = tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot encrypt to '%s': gpg gave no "
+				       "armoured OpenPGP message", recipient);
+	else if (tlpress_buf_add(out, mem, n))
+		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	gpgme_free(mem);
+out:
+	gpgme_data_release(in);
+	gpgme_data_release(cipher);
+	gpgme_key_unref(k);
 	return rc;
 }
 
@@ -648,7 +882,7 @@ static int sign_one(struct job *j, int w, const char *rel, struct tlpress_buf *p
 		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 	}
 	tlpress_buf_reset(asc);
-	rc = sign_data(j->s, w, in, asc, err);
+	rc = sign_data(j->s, w, in, asc, NULL, err);
 	gpgme_data_release(in);
 	close(fd);
 	if (rc) {

@@ -38,6 +38,10 @@ struct tlpress_keyinfo {
 	long long expires;       /* Unix time of the signing (sub)key's expiry, 0 = never */
 	int expired, revoked, disabled, invalid, can_sign, is_demo; /* is_demo: uid contains "(demo" or "demo key" */
 	int days_left;           /* whole days to expiry (when expires != 0), relative to `now` */
+	int can_encrypt;         /* a valid encryption-capable subkey, on a key that is not
+				    expired, revoked, disabled or invalid */
+	long long enc_expires;   /* that subkey's expiry (Unix time), 0 = never */
+	int enc_days_left;       /* whole days to enc_expires (when set), relative to `now` */
 };
 
 struct tlpress_signer;       /* opaque: the key and one gpgme context per worker */
@@ -70,6 +74,31 @@ void tlpress_signer_close(struct tlpress_signer *s);
  * (0 <= w < workers), appended to asc. */
 int tlpress_sign_detached(struct tlpress_signer *s, int w, const void *data, size_t len,
 			  struct tlpress_buf *asc, struct tlpress_error *err);
+
+/*
+ * For PGP/MIME (RFC 3156, lib/mail.h). A detached, armoured signature of
+ * data (the MIME entity's canonical bytes, CRLF line ends), as
+ * tlpress_sign_detached, appended to asc; micalg gets the hash algorithm as
+ * multipart/signed names it: "pgp-" and gpg's name in lower case
+ * ("pgp-sha256"), "" on failure.
+ */
+int tlpress_sign_detached_mime(struct tlpress_signer *s, int w, const void *data, size_t len,
+			       struct tlpress_buf *asc, char micalg[24], struct tlpress_error *err);
+
+/*
+ * Sign data with the signer's key and encrypt it to one recipient (RFC 3156
+ * section 6.2, the combined method): an ASCII-armoured OpenPGP message
+ * appended to out, with worker context w. recipient: a fingerprint (or key
+ * id) or an address (matched exactly, "<addr>" too) in the signer's GnuPG
+ * home, which must name exactly one key that is not expired, revoked,
+ * disabled or invalid (at the real clock) and has a usable encryption
+ * subkey. The key is trusted as it is (always-trust: the keyring is a
+ * curated one) and is the only recipient (no encrypt-to keys of gpg.conf).
+ * Otherwise TLPRESS_ECRYPTO, the message naming the key and what is wrong,
+ * and nothing is appended.
+ */
+int tlpress_sign_encrypt(struct tlpress_signer *s, int w, const char *recipient, const void *data,
+			 size_t len, struct tlpress_buf *out, struct tlpress_error *err);
 
 /* The public key, armoured, appended to out. */
 int tlpress_signer_export(struct tlpress_signer *s, struct tlpress_buf *out,
