@@ -328,6 +328,35 @@ int tlpress_remove_tree(const char *dir)
 	return nftw(dir, unlink_cb, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+int tlpress_secret_file_check(const char *path, const char *shown, int required,
+			      struct tlpress_error *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT && !required)
+			return 0;
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "cannot use the netrc file '%s': %s",
+					 shown, strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode))
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "cannot use the netrc file '%s': "
+					 "not a regular file", shown);
+	if (st.st_mode & 077)
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "refusing the netrc file '%s': it "
+					 "holds passwords and group or others may read or change "
+					 "it (mode %04o); run chmod 600 '%s'", shown,
+					 (unsigned)(st.st_mode & 07777), shown);
+	if (st.st_uid != geteuid())
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "refusing the netrc file '%s': it "
+					 "belongs to another user (uid %lu)", shown,
+					 (unsigned long)st.st_uid);
+	if (access(path, R_OK) < 0)
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "cannot read the netrc file '%s': %s",
+					 shown, strerror(errno));
+	return 0;
+}
+
 int tlpress_sync(const char *root, struct tlpress_error *err)
 {
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;

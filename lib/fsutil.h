@@ -53,6 +53,15 @@ int tlpress_link_copy(const char *src_root, const char *dst_root, const char *re
  * links. 0, or -1 with errno set. */
 int tlpress_remove_tree(const char *dir);
 
+/*
+ * A file that holds passwords (a netrc file): refused, naming `shown` and
+ * the chmod that fixes it, when it is not a regular file, when group or
+ * others may read or change it, when it belongs to another user, or when
+ * it cannot be read. A missing file is 0 when !required. TLPRESS_EUSAGE.
+ */
+int tlpress_secret_file_check(const char *path, const char *shown, int required,
+			      struct tlpress_error *err);
+
 /* Flush the file system that holds root to disk (syncfs). */
 int tlpress_sync(const char *root, struct tlpress_error *err);
 

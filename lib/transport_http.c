@@ -24,6 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsutil.h"
+
 struct http {
 	CURL *h;
 	char errbuf[CURL_ERROR_SIZE];
@@ -384,34 +386,6 @@ out:
 /* The netrc file holds passwords: like ssh with its keys, refuse one that
  * others may read or change. A missing default ~/.netrc means no
  * credentials (the server may not want any). */
-static int netrc_check(const char *path, const char *shown, int given, struct tlpress_error *err)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0) {
-		if (errno == ENOENT && !given)
-			return 0;
-		return tlpress_error_set(err, TLPRESS_EUSAGE, "cannot use the netrc file '%s': %s",
-					 shown, strerror(errno));
-	}
-	if (!S_ISREG(st.st_mode))
-		return tlpress_error_set(err, TLPRESS_EUSAGE, "cannot use the netrc file '%s': "
-					 "not a regular file", shown);
-	if (st.st_mode & 077)
-		return tlpress_error_set(err, TLPRESS_EUSAGE, "refusing the netrc file '%s': it "
-					 "holds passwords and group or others may read or change "
-					 "it (mode %04o); run chmod 600 '%s'", shown,
-					 (unsigned)(st.st_mode & 07777), shown);
-	if (st.st_uid != geteuid())
-		return tlpress_error_set(err, TLPRESS_EUSAGE, "refusing the netrc file '%s': it "
-					 "belongs to another user (uid %lu)", shown,
-					 (unsigned long)st.st_uid);
-	if (access(path, R_OK) < 0)
-		return tlpress_error_set(err, TLPRESS_EUSAGE, "cannot read the netrc file '%s': %s",
-					 shown, strerror(errno));
-	return 0;
-}
-
 static void http_close(struct tlpress_transport *t)
 {
 	struct http *s = t->priv;
@@ -459,7 +433,7 @@ static int http_open(struct tlpress_transport *t, const struct tlpress_transport
 		r = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 		goto fail;
 	}
-	r = netrc_check(s->netrc, s->netrc_shown, o->netrc && *o->netrc, err);
+	r = tlpress_secret_file_check(s->netrc, s->netrc_shown, o->netrc && *o->netrc, err);
 	if (r)
 		goto fail;
 	s->h = tlpress_transport_curl_new();

@@ -50,6 +50,57 @@ static void harness_ok(int cond, const char *file, int line, const char *fmt, ..
 
 #define DIAG(...) do { printf("# "); printf(__VA_ARGS__); printf("\n"); } while (0)
 
+/* Shared by the tests that need files and servers */
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* An environment variable, or NULL when unset or empty. */
+static const char *harness_env(const char *name) __attribute__((unused));
+static const char *harness_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+/* Remove path and everything below it. */
+static void harness_rm_rf(const char *path) __attribute__((unused));
+static void harness_rm_rf(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char sub[4096];
+
+	if (d) {
+		while ((e = readdir(d))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+			harness_rm_rf(sub);
+		}
+		closedir(d);
+		rmdir(path);
+	} else {
+		unlink(path);
+	}
+}
+
+/* Write s to path with mode. */
+static void harness_write_file(const char *path, const char *s, mode_t mode)
+	__attribute__((unused));
+static void harness_write_file(const char *path, const char *s, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(s, f);
+		fclose(f);
+	}
+	chmod(path, mode);
+}
+
 static int harness_done(void) __attribute__((unused));
 static int harness_done(void)
 {

@@ -44,44 +44,6 @@
 
 static char scratch[256]; /* a folder of this test, removed at the end */
 
-static const char *env(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : NULL;
-}
-
-static void rm_rf(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	char sub[4096];
-
-	if (d) {
-		while ((e = readdir(d))) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-			rm_rf(sub);
-		}
-		closedir(d);
-		rmdir(path);
-	} else {
-		unlink(path);
-	}
-}
-
-static void write_file(const char *path, const char *s, mode_t mode)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f) {
-		fputs(s, f);
-		fclose(f);
-	}
-	chmod(path, mode);
-}
-
 /* The content of root/rel on disk into out; -1 when it cannot be read. */
 static int disk(const char *root, const char *rel, struct tlpress_buf *out)
 {
@@ -387,7 +349,7 @@ static void test_common(const char *kind, struct tlpress_transport *t, const cha
 	snprintf(path, sizeof(path), "%s/taken", root);
 	mkdir(path, 0755);
 	snprintf(path, sizeof(path), "%s/taken/keep", root);
-	write_file(path, "k", 0644);
+	harness_write_file(path, "k", 0644);
 	r = tlpress_transport_put(t, "taken", "x", 1, &err);
 	OK(r != 0, "%s: put onto a folder fails", kind);
 	DIAG("%s", err.msg);
@@ -436,7 +398,7 @@ static void test_webdav(const char *url, const char *netrc, const char *root)
 	struct tlpress_transport_opts o = { netrc, NULL, NULL, 10 };
 	struct tlpress_transport *t = NULL;
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
-	const char *strict = env("TLPRESS_TEST_WEBDAV_STRICT_URL");
+	const char *strict = harness_env("TLPRESS_TEST_WEBDAV_STRICT_URL");
 	char bad[512], other[600];
 	double t0;
 	int r, port, fd;
@@ -470,7 +432,7 @@ static void test_webdav(const char *url, const char *netrc, const char *root)
 
 	/* wrong password */
 	snprintf(bad, sizeof(bad), "%s/netrc-wrong", scratch);
-	write_file(bad, "machine 127.0.0.1\nlogin uploader\npassword not-the-password\n", 0600);
+	harness_write_file(bad, "machine 127.0.0.1\nlogin uploader\npassword not-the-password\n", 0600);
 	o.netrc = bad;
 	r = tlpress_transport_open(&t, url, &o, &err);
 	if (!r)
@@ -487,7 +449,7 @@ static void test_webdav(const char *url, const char *netrc, const char *root)
 
 	/* netrc readable by others */
 	snprintf(bad, sizeof(bad), "%s/netrc-644", scratch);
-	write_file(bad, "machine 127.0.0.1\nlogin uploader\npassword x\n", 0644);
+	harness_write_file(bad, "machine 127.0.0.1\nlogin uploader\npassword x\n", 0644);
 	o.netrc = bad;
 	r = tlpress_transport_open(&t, url, &o, &err);
 	INT_EQ(r, TLPRESS_EUSAGE, "webdav: a netrc file with mode 644 is refused");
@@ -606,8 +568,8 @@ static void test_sftp(const char *url, const char *key, const char *known, const
 	o.known_hosts = known;
 
 	/* a key the server does not know: its own host key */
-	if (env("TLPRESS_TEST_SSH_BADKEY")) {
-		o.ssh_key = env("TLPRESS_TEST_SSH_BADKEY");
+	if (harness_env("TLPRESS_TEST_SSH_BADKEY")) {
+		o.ssh_key = harness_env("TLPRESS_TEST_SSH_BADKEY");
 		r = tlpress_transport_open(&t, url, &o, &err);
 		if (!r)
 			r = tlpress_transport_put(t, "index.html", "evil", 4, &err);
@@ -681,8 +643,8 @@ static void test_sftp(const char *url, const char *key, const char *known, const
 
 int main(void)
 {
-	const char *wurl = env("TLPRESS_TEST_WEBDAV_URL");
-	const char *surl = env("TLPRESS_TEST_SFTP_URL");
+	const char *wurl = harness_env("TLPRESS_TEST_WEBDAV_URL");
+	const char *surl = harness_env("TLPRESS_TEST_SFTP_URL");
 
 	snprintf(scratch, sizeof(scratch), "/tmp/tlpress-transport.XXXXXX");
 	if (!mkdtemp(scratch)) {
@@ -693,20 +655,20 @@ int main(void)
 
 	if (!wurl)
 		DIAG("skipped webdav: TLPRESS_TEST_WEBDAV_URL not set");
-	else if (!env("TLPRESS_TEST_NETRC") || !env("TLPRESS_TEST_SERVER_ROOT_WEBDAV"))
+	else if (!harness_env("TLPRESS_TEST_NETRC") || !harness_env("TLPRESS_TEST_SERVER_ROOT_WEBDAV"))
 		OK(0, "webdav: TLPRESS_TEST_NETRC and TLPRESS_TEST_SERVER_ROOT_WEBDAV are set");
 	else
-		test_webdav(wurl, env("TLPRESS_TEST_NETRC"), env("TLPRESS_TEST_SERVER_ROOT_WEBDAV"));
+		test_webdav(wurl, harness_env("TLPRESS_TEST_NETRC"), harness_env("TLPRESS_TEST_SERVER_ROOT_WEBDAV"));
 
 	if (!surl)
 		DIAG("skipped sftp: TLPRESS_TEST_SFTP_URL not set");
-	else if (!env("TLPRESS_TEST_SSH_KEY") || !env("TLPRESS_TEST_KNOWN_HOSTS") ||
-		 !env("TLPRESS_TEST_SERVER_ROOT_SFTP"))
+	else if (!harness_env("TLPRESS_TEST_SSH_KEY") || !harness_env("TLPRESS_TEST_KNOWN_HOSTS") ||
+		 !harness_env("TLPRESS_TEST_SERVER_ROOT_SFTP"))
 		OK(0, "sftp: TLPRESS_TEST_SSH_KEY, _KNOWN_HOSTS and _SERVER_ROOT_SFTP are set");
 	else
-		test_sftp(surl, env("TLPRESS_TEST_SSH_KEY"), env("TLPRESS_TEST_KNOWN_HOSTS"),
-			  env("TLPRESS_TEST_SERVER_ROOT_SFTP"));
+		test_sftp(surl, harness_env("TLPRESS_TEST_SSH_KEY"), harness_env("TLPRESS_TEST_KNOWN_HOSTS"),
+			  harness_env("TLPRESS_TEST_SERVER_ROOT_SFTP"));
 
-	rm_rf(scratch);
+	harness_rm_rf(scratch);
 	return harness_done();
 }
