@@ -26,6 +26,8 @@
 
 int cmd_build(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_mail(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
@@ -60,5 +62,15 @@ int cmd_config(const char *cmd, const char *cfile, struct tlpress_config *cfg);
 int cmd_signer(const char *cmd, const struct tlpress_config *cfg, int jobs,
 	       const struct tlpress_time *now, struct tlpress_signer **s,
 	       struct tlpress_keyinfo *info);
+
+struct tlpress_journal;
+
+/* Send the mails that are due (tlpress mail; tlpress publish after the
+ * push): prints what was sent unless quiet, and what needs attention on
+ * stderr; returns the exit status (EXIT_OK, EXIT_FAIL, EXIT_USAGE,
+ * EXIT_TEMPFAIL). No signer: nothing is sent (every mail is signed). */
+int cmd_mail_send(const char *cmd, const struct tlpress_config *cfg, struct tlpress_journal *j,
+		  struct tlpress_signer *signer, const struct tlpress_keyinfo *key,
+		  const struct tlpress_time *now, int quiet, int dry_run);
 
 #endif

@@ -6,8 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advisory.h"
 #include "cmd.h"
 #include "config.h"
+#include "lists.h"
+#include "scan.h"
 #include "sign.h"
 #include "timefmt.h"
 
@@ -17,12 +20,15 @@ static const char usage[] =
 	"Show the key that signs every published file (signing.key in the GnuPG\n"
 	"home signing.gnupghome): fingerprint, user id, algorithm, expiry, days\n"
 	"left, and its state: ok, expires soon (within signing.warn_days), expired,\n"
-	"revoked, disabled, cannot sign, not found or ambiguous.\n"
+	"revoked, disabled, cannot sign, not found or ambiguous. Then the keys mail\n"
+	"is encrypted to (list members, list keys, addresses named in recipients):\n"
+	"missing, expired, revoked, cannot encrypt, or expiring within mail.warn_days.\n"
 	"\n"
 	"  -C, --config FILE    the configuration (default: ./tlpress.yml if there,\n"
 	"                       else the embedded defaults)\n"
-	"      --check          exit 1 when the key needs action (any state but ok,\n"
-	"                       or no key configured): for a weekly cron job\n"
+	"      --check          exit 1 when a key needs action (the signing key in any\n"
+	"                       state but ok, or none; a recipient key): for a weekly\n"
+	"                       cron job\n"
 	"  -q, --quiet          print nothing but problems (on standard error)\n"
 	"  -h, --help           show this help\n"
 	"\n"
@@ -61,6 +67,101 @@ static void print_key(const struct tlpress_keyinfo *ki, const char *home, const 
 	}
 	printf("gnupghome:   %s\n", home);
 	printf("state:       %s\n", state);
+}
+
+/* One recipient key: its state in words, or NULL when it is fine. */
+static const char *recipient_state(const struct tlpress_config *cfg, const char *pattern,
+				   const struct tlpress_time *now, struct tlpress_keyinfo *ki)
+{
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+
+	memset(ki, 0, sizeof(*ki));
+	if (tlpress_key_lookup(cfg->signing.gnupghome, pattern, (long long)now->t, ki, &err))
+		return strstr(err.msg, "several") || strstr(err.msg, "ambiguous") ? "ambiguous"
+										  : "missing";
+	if (ki->revoked)
+		return "revoked";
+	if (ki->expired)
+		return "expired";
+	if (ki->disabled || ki->invalid || !ki->can_encrypt)
+		return "cannot encrypt";
+	if (ki->enc_expires && ki->enc_days_left <= cfg->mail.warn_days)
+		return "expires soon";
+	return NULL;
+}
+
+struct rcheck {
+	const struct tlpress_config *cfg;
+	const struct tlpress_time *now;
+	int quiet;
+	size_t n, bad;
+};
+
+/* Check the key of one recipient (pattern: fingerprint or address). */
+static void one(struct rcheck *c, const char *addr, const char *pattern, const char *where)
+{
+	struct tlpress_keyinfo ki;
+	const char *st = recipient_state(c->cfg, pattern, c->now, &ki);
+
+	c->n++;
+	if (!st) {
+		if (!c->quiet)
+			printf("recipient:   %-34s ok (%s)\n", addr, where);
+		return;
+	}
+	c->bad++;
+	if (!strcmp(st, "expires soon"))
+		fprintf(stderr, "tlpress keys: recipient %s (%s): key %s expires in %d day%s "
+			"(mail.warn_days: %d): ask them for an extended key\n", addr, where, ki.fpr,
+			ki.enc_days_left, ki.enc_days_left == 1 ? "" : "s", c->cfg->mail.warn_days);
+	else
+		fprintf(stderr, "tlpress keys: recipient %s (%s): key %s %s: they get only a "
+			"notice until they send a usable key\n", addr, where, pattern, st);
+}
+
+/*
+ * The keys mail is encrypted to: every member of an expand list, every
+ * list-key list, every address named in an advisory's recipients. Prints
+ * one line per key that needs action (all of them unless quiet); returns
+ * how many need action.
+ */
+static size_t recipient_keys(const struct tlpress_config *cfg, const struct tlpress_time *now,
+			     int quiet)
+{
+	struct tlpress_pathlist files = TLPRESS_PATHLIST_INIT;
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct rcheck c = { cfg, now, quiet, 0, 0 };
+	size_t i, k;
+
+
+	for (i = 0; i < cfg->lists.n; i++) {
+		const struct tlpress_list *l = &cfg->lists.v[i];
+
+		if (l->mode == TLPRESS_LIST_KEY && l->key)
+			one(&c, l->address, l->key, l->name);
+		for (k = 0; k < l->nmembers; k++)
+			one(&c, l->members[k].address, l->members[k].fpr, l->name);
+	}
+	if (!tlpress_scan(cfg->advisories, &files, &err)) {
+		for (i = 0; i < files.n; i++) {
+			struct tlpress_diags d = TLPRESS_DIAGS_INIT;
+			struct tlpress_advisory *a = tlpress_advisory_load_ex(files.v[i],
+						TLPRESS_PARSE_FRONT_ONLY, &d);
+
+			for (k = 0; a && k < a->nrecipients; k++)
+				if (strchr(a->recipients[k], '@') &&
+				    !tlpress_lists_find_address(&cfg->lists, a->recipients[k]))
+					one(&c, a->recipients[k], a->recipients[k],
+					    a->id ? a->id : files.v[i]);
+			tlpress_advisory_free(a);
+			tlpress_diags_release(&d);
+		}
+	}
+	tlpress_pathlist_release(&files);
+	if (!quiet && c.n)
+		printf("recipients:  %zu key%s, %zu need%s action\n", c.n, c.n == 1 ? "" : "s",
+		       c.bad, c.bad == 1 ? "s" : "");
+	return c.bad;
 }
 
 int cmd_keys(int argc, char **argv)
@@ -170,6 +271,8 @@ int cmd_keys(int argc, char **argv)
 			  ki.days_left == 1 ? "" : "s", cfg.signing.warn_days, ki.fpr, ki.fpr);
 		status = check ? EXIT_FAIL : EXIT_OK;
 	}
+	if (recipient_keys(&cfg, &now, quiet) && check)
+		status = EXIT_FAIL;
 	tlpress_config_release(&cfg);
 	return status;
 }

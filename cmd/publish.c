@@ -29,14 +29,15 @@
 #include "transport.h"
 
 static const char usage[] =
-	"usage: tlpress publish [-C FILE] [-n | --dry-run] [-q | --quiet] [-j N]\n"
+	"usage: tlpress publish [-C FILE] [-n | --dry-run] [-q | --quiet] [-j N] [--no-mail]\n"
 	"\n"
 	"Build and sign the public (TLP:CLEAR) site as 'tlpress build' does, then\n"
 	"push what changed to 'site.target': first delete what may no longer be\n"
 	"shown, then upload new and changed files (each under a temporary name,\n"
 	"then moved into place), the listings, the signed manifest last, and\n"
 	"delete stale files. Made for cron: one run at a time (a lock in the\n"
-	"state folder), quiet with -q, safe to repeat.\n"
+	"state folder), quiet with -q, safe to repeat. Then send the mails that\n"
+	"are due, as 'tlpress mail' does.\n"
 	"\n"
 	"  -C, --config FILE    the configuration (default: ./tlpress.yml if there,\n"
 	"                       else the embedded defaults)\n"
@@ -44,6 +45,7 @@ static const char usage[] =
 	"                       pushed and deleted; change nothing\n"
 	"  -q, --quiet          print nothing unless something failed\n"
 	"  -j, --jobs N         render and sign on N worker threads\n"
+	"      --no-mail        push the site only (mail goes with 'tlpress mail')\n"
 	"  -h, --help           show this help\n"
 	"\n"
 	"TLPRESS_NOW (RFC 3339) replaces the clock; TLPRESS_BACKOFF_MS sets the\n"
@@ -311,6 +313,21 @@ static void progress(void *ctx, size_t done, size_t total, unsigned long long by
 		fputc('\n', stderr);
 }
 
+/* The status that says more: usage, then failure, then try again later. */
+static int worse(int a, int b)
+{
+	static const int rank[] = { EXIT_OK, EXIT_TEMPFAIL, EXIT_FAIL, EXIT_USAGE };
+	int ra = 0, rb = 0, i;
+
+	for (i = 0; i < 4; i++) {
+		if (rank[i] == a)
+			ra = i;
+		if (rank[i] == b)
+			rb = i;
+	}
+	return ra >= rb ? a : b;
+}
+
 /* Clone the tree's files into a scratch folder by hard links. */
 static int scratch_copy(const char *root, const char *dir, struct tlpress_error *err)
 {
@@ -331,6 +348,7 @@ int cmd_publish(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "no-mail", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -353,6 +371,7 @@ int cmd_publish(int argc, char **argv)
 	char fpr[41] = "", scratch[PATH_MAX] = "", target[PATH_MAX + 16];
 	size_t nnow = 0, nwas = 0;
 	int c, rc, lockfd = -1, status = EXIT_OK, local_site, build_rc, known = 0;
+	int can_mail = 0, no_mail = 0;
 
 	memset(&o, 0, sizeof(o));
 	memset(&r, 0, sizeof(r));
@@ -364,6 +383,7 @@ int cmd_publish(int argc, char **argv)
 		case 'C': cfile = optarg; break;
 		case 'n': r.dry = 1; break;
 		case 'q': r.quiet = 1; break;
+		case 'M': no_mail = 1; break;
 		case 'j':
 			if (cmd_jobs("publish", optarg, &o.jobs))
 				return EXIT_USAGE;
@@ -441,6 +461,9 @@ int cmd_publish(int argc, char **argv)
 			goto out;
 		}
 	}
+
+	/* from here on, whatever happens to the site, the mail that is due goes */
+	can_mail = 1;
 
 	/* the build: into the tree, or for a dry run into a scratch copy */
 	tree = cfg.site.output;
@@ -585,6 +608,11 @@ int cmd_publish(int argc, char **argv)
 		       o.signer ? ", signed with " : " (unsigned: no 'signing.key')",
 		       o.signer ? fpr : "");
 out:
+	if (can_mail && !no_mail) {
+		int ms = cmd_mail_send("publish", &cfg, r.j, signer, &info, &r.now, r.quiet, r.dry);
+
+		status = worse(status, ms);
+	}
 	if (scratch[0] && tlpress_remove_tree(scratch) < 0)
 		cmd_error("publish", "cannot remove scratch folder '%s': %s", scratch,
 			  strerror(errno));

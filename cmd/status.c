@@ -83,6 +83,44 @@ static int add_line(struct line **v, size_t *n, size_t *cap, long long when, con
 	return 0;
 }
 
+struct mailsum {
+	size_t n[5];
+	struct line **lines;
+	size_t *nlines, *cap;
+};
+
+/* Mails: every one that waits or failed gets a line; the rest are counted. */
+static int mail_line(void *ctx, const struct tlpress_jmail *m)
+{
+	struct mailsum *s = ctx;
+	char text[640], at[64];
+
+	if (m->state >= 0 && m->state < 5)
+		s->n[m->state]++;
+	if (m->state == TLPRESS_MAIL_SENT)
+		return 0;
+	if (m->state == TLPRESS_MAIL_NOKEY)
+		snprintf(text, sizeof(text), "mail        %-16s v%d to %s: only a key notice was "
+			 "sent (%s)", m->advisory, m->version, m->address,
+			 m->key_problem ? m->key_problem : "key unusable");
+	else if (m->state == TLPRESS_MAIL_PERMFAIL)
+		snprintf(text, sizeof(text), "mail        %-16s v%d to %s: failed for good: %s",
+			 m->advisory, m->version, m->address, m->reply ? m->reply : "");
+	else {
+		struct tlpress_time t;
+
+		memset(&t, 0, sizeof(t));
+		t.t = m->next_try;
+		t.valid = 1;
+		tlpress_time_rfc3339_utc(&t, at, sizeof(at));
+		snprintf(text, sizeof(text), "mail        %-16s v%d to %s: %s, next try %s%s%s",
+			 m->advisory, m->version, m->address, tlpress_mail_state_name(m->state),
+			 m->next_try ? at : "on the next run", m->reply ? ": " : "",
+			 m->reply ? m->reply : "");
+	}
+	return add_line(s->lines, s->nlines, s->cap, LLONG_MAX - 1, text);
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -161,6 +199,21 @@ int cmd_status(int argc, char **argv)
 		tlpress_advisory_free(a);
 	}
 	tlpress_diags_release(&d);
+	{
+		struct mailsum ms = { { 0 }, &lines, &nlines, &cap };
+		struct tlpress_journal *mj = NULL;
+
+		if (!tlpress_journal_open(&mj, cfg.state, 1, &err) &&
+		    !tlpress_journal_mail_list(mj, NULL, mail_line, &ms, &err) && mj) {
+			snprintf(text, sizeof(text), "mail        %zu sent, %zu waiting, %zu failed "
+				 "for good, %zu key notice%s", ms.n[TLPRESS_MAIL_SENT],
+				 ms.n[TLPRESS_MAIL_QUEUED] + ms.n[TLPRESS_MAIL_TEMPFAIL],
+				 ms.n[TLPRESS_MAIL_PERMFAIL], ms.n[TLPRESS_MAIL_NOKEY],
+				 ms.n[TLPRESS_MAIL_NOKEY] == 1 ? "" : "s");
+			add_line(&lines, &nlines, &cap, LLONG_MAX - 2, text);
+		}
+		tlpress_journal_close(mj);
+	}
 	qsort(lines, nlines, sizeof(*lines), cmp_line);
 	printf("advisories  %zu file%s in %s: %zu public now", files.n, files.n == 1 ? "" : "s",
 	       cfg.advisories, published);

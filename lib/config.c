@@ -342,6 +342,61 @@ static void signing(struct cctx *c, const struct tlpress_ynode *p)
 	}
 }
 
+static void smtp(struct cctx *c, const struct tlpress_ynode *p)
+{
+	static const char *const keys[] = { "url", "from", "from_name", "netrc", "timeout", NULL };
+	struct tlpress_config *cfg = c->cfg;
+	const struct tlpress_ynode *v;
+	const char *s;
+
+	known(c, "smtp", p, keys);
+	if ((v = tlpress_ymap_get(p, "url", NULL)) && (s = str(c, "smtp.url", v))) {
+		const char *auth = strstr(s, "://");
+		const char *end = auth ? auth + 3 + strcspn(auth + 3, "/?#") : NULL;
+
+		if (strncasecmp(s, "smtp://", 7) && strncasecmp(s, "smtps://", 8))
+			cerr(c, v, "smtp.url", "write smtp://host:587 or smtps://host:465",
+			     "'smtp.url': '%.80s' is not an smtp:// or smtps:// URL", s);
+		else if (memchr(auth + 3, '@', (size_t)(end - auth - 3)))
+			cerr(c, v, "smtp.url", "put the login in the netrc file named by 'smtp.netrc'",
+			     "'smtp.url' holds a user name or password: credentials never go in "
+			     "tlpress.yml");
+		else
+			set(&cfg->smtp.url, s);
+	}
+	if ((v = tlpress_ymap_get(p, "from", NULL)) && (s = str(c, "smtp.from", v))) {
+		if (tlpress_mail_address_valid(s))
+			cerr(c, v, "smtp.from", "a plain address such as advisories@csirt.example",
+			     "'smtp.from': '%.80s' is not a mail address", s);
+		else
+			set(&cfg->smtp.from, s);
+	}
+	if ((v = tlpress_ymap_get(p, "from_name", NULL)) && (s = str(c, "smtp.from_name", v)))
+		set(&cfg->smtp.from_name, s);
+	if ((v = tlpress_ymap_get(p, "netrc", NULL)))
+		path(c, "smtp.netrc", v, &cfg->smtp.netrc);
+	if ((v = tlpress_ymap_get(p, "timeout", NULL)))
+		number(c, "smtp.timeout", v, 1, 3600, "a number of seconds, 1 to 3600",
+		       &cfg->smtp.timeout);
+}
+
+static void mail(struct cctx *c, const struct tlpress_ynode *p)
+{
+	static const char *const keys[] = { "outbox", "warn_days", "retry_minutes", NULL };
+	struct tlpress_config *cfg = c->cfg;
+	const struct tlpress_ynode *v;
+
+	known(c, "mail", p, keys);
+	if ((v = tlpress_ymap_get(p, "outbox", NULL)))
+		path(c, "mail.outbox", v, &cfg->mail.outbox);
+	if ((v = tlpress_ymap_get(p, "warn_days", NULL)))
+		number(c, "mail.warn_days", v, 0, 3650, "a number of days, 0 to 3650",
+		       &cfg->mail.warn_days);
+	if ((v = tlpress_ymap_get(p, "retry_minutes", NULL)))
+		number(c, "mail.retry_minutes", v, 0, 1440, "a number of minutes, 0 to 1440",
+		       &cfg->mail.retry_minutes);
+}
+
 static int defaults(struct tlpress_config *cfg)
 {
 	struct stat st;
@@ -359,6 +414,11 @@ static int defaults(struct tlpress_config *cfg)
 	cfg->site.output = strdup("public");
 	cfg->site.timeout = 30;
 	cfg->site.retries = 3;
+	cfg->smtp.from = strdup("advisories@csirt.example");
+	cfg->smtp.timeout = 30;
+	cfg->mail.outbox = strdup("outbox");
+	cfg->mail.warn_days = 14;
+	cfg->mail.retry_minutes = 5;
 	cfg->signing.warn_days = 30;
 	cfg->state = strdup("state");
 	/* the templates of the source tree when run from it, else installed */
@@ -370,7 +430,7 @@ static int defaults(struct tlpress_config *cfg)
 	if (!cfg->dir || !cfg->publisher.name || !cfg->publisher.namespace_url ||
 	    !cfg->publisher.category || !cfg->publisher.contact_details || !cfg->site.url ||
 	    !cfg->site.title || !cfg->site.lang || !cfg->site.output || !cfg->templates ||
-	    !cfg->state ||
+	    !cfg->state || !cfg->smtp.from || !cfg->mail.outbox ||
 	    !cfg->advisories)
 		return TLPRESS_ENOMEM;
 	return 0;
@@ -379,8 +439,8 @@ static int defaults(struct tlpress_config *cfg)
 int tlpress_config_load(struct tlpress_config *cfg, const char *file,
 			struct tlpress_diags *diags)
 {
-	static const char *const keys[] = { "publisher", "site", "signing", "lists", "state",
-		"templates", "advisories", NULL };
+	static const char *const keys[] = { "publisher", "site", "signing", "lists", "smtp",
+		"mail", "state", "templates", "advisories", NULL };
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
 	struct tlpress_buf b = TLPRESS_BUF_INIT;
 	struct tlpress_ynode *root;
@@ -434,6 +494,10 @@ int tlpress_config_load(struct tlpress_config *cfg, const char *file,
 		site(&c, v);
 	if ((v = section(&c, root, "signing")))
 		signing(&c, v);
+	if ((v = section(&c, root, "smtp")))
+		smtp(&c, v);
+	if ((v = section(&c, root, "mail")))
+		mail(&c, v);
 	if ((v = tlpress_ymap_get(root, "state", NULL)))
 		path(&c, "state", v, &cfg->state);
 	if ((v = tlpress_ymap_get(root, "templates", NULL)))
@@ -468,6 +532,11 @@ void tlpress_config_release(struct tlpress_config *cfg)
 	free(cfg->site.netrc);
 	free(cfg->site.known_hosts);
 	free(cfg->site.ssh_key);
+	free(cfg->smtp.url);
+	free(cfg->smtp.from);
+	free(cfg->smtp.from_name);
+	free(cfg->smtp.netrc);
+	free(cfg->mail.outbox);
 	free(cfg->signing.key);
 	free(cfg->signing.gnupghome);
 	tlpress_lists_release(&cfg->lists);

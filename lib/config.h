@@ -48,6 +48,18 @@ struct tlpress_config {
 		int warn_days;          /* warn when the key expires this soon */
 	} signing;
 	struct tlpress_lists lists;  /* private mailing lists (lists.h) */
+	struct {
+		char *url;              /* smtp:// or smtps://, or NULL: the local outbox */
+		char *from;             /* the sender address */
+		char *from_name;        /* its display name (publisher.name by default) */
+		char *netrc;            /* SMTP credentials, or NULL */
+		int timeout;            /* seconds */
+	} smtp;
+	struct {
+		char *outbox;           /* Maildir folder used when smtp.url is not set */
+		int warn_days;          /* warn when a recipient key expires this soon */
+		int retry_minutes;      /* first wait before a 4xx is tried again; doubles */
+	} mail;
 	char *state;                /* the state folder (journal, caches) */
 	char *templates;            /* folder of the templates */
 	char *advisories;           /* folder of the advisories */

@@ -33,6 +33,15 @@ static const char schema[] =
 	"  target TEXT NOT NULL, slug TEXT NOT NULL, label INTEGER NOT NULL,"
 	"  cutsig BLOB,"                          /* NULL: nothing cut */
 	"  PRIMARY KEY (target, slug)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS mail ("
+	"  advisory TEXT NOT NULL, version INTEGER NOT NULL, address TEXT NOT NULL,"
+	"  message_id TEXT NOT NULL, clearance INTEGER NOT NULL,"
+	"  encrypted INTEGER NOT NULL, notice INTEGER NOT NULL,"
+	"  key_fpr TEXT, key_problem TEXT, via TEXT,"
+	"  state INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_try INTEGER NOT NULL DEFAULT 0, code INTEGER NOT NULL DEFAULT 0, reply TEXT,"
+	"  created INTEGER NOT NULL, updated INTEGER NOT NULL, bytes BLOB NOT NULL,"
+	"  PRIMARY KEY (advisory, version, address)) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS event ("
 	"  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, what TEXT NOT NULL,"
 	"  subject TEXT, text TEXT NOT NULL);";
@@ -461,6 +470,33 @@ int tlpress_journal_event(struct tlpress_journal *j, long long when, const char 
 	return rc;
 }
 
+int tlpress_journal_event_once(struct tlpress_journal *j, long long when, const char *what,
+			       const char *subject, const char *text, int *fresh,
+			       struct tlpress_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = prepare(j, "SELECT 1 FROM event WHERE what = ?1 AND subject IS ?2 AND text = ?3",
+			 &st, err), r;
+
+	*fresh = 0;
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, what, -1, SQLITE_STATIC);
+	if (subject)
+		sqlite3_bind_text(st, 2, subject, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (r == SQLITE_ROW)
+		return 0;
+	if (r != SQLITE_DONE)
+		return dberr(j, err, "cannot read");
+	*fresh = 1;
+	return tlpress_journal_event(j, when, what, subject, text, err);
+}
+
 int tlpress_journal_events(struct tlpress_journal *j, size_t limit, tlpress_journal_event_fn fn,
 			   void *ctx, struct tlpress_error *err)
 {
@@ -483,6 +519,206 @@ int tlpress_journal_events(struct tlpress_journal *j, size_t limit, tlpress_jour
 	}
 	sqlite3_finalize(st);
 	if (!rc && r != SQLITE_DONE)
+		return dberr(j, err, "cannot read");
+	return rc;
+}
+
+const char *tlpress_mail_state_name(int state)
+{
+	static const char *const names[] = { "queued", "sent", "failed-temporary",
+		"failed-permanent", "skipped-no-key" };
+
+	return state >= 0 && state < 5 ? names[state] : "unknown";
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
+void tlpress_jmail_release(struct tlpress_jmail *m)
+{
+	free(m->advisory);
+	free(m->address);
+	free(m->message_id);
+	free(m->key_fpr);
+	free(m->key_problem);
+	free(m->via);
+	free(m->reply);
+	free(m->bytes);
+	memset(m, 0, sizeof(*m));
+}
+
+#define MAIL_COLS "advisory, version, address, message_id, clearance, encrypted, notice, " \
+	"key_fpr, key_problem, via, state, attempts, next_try, code, reply, created, updated"
+
+static int mail_row(sqlite3_stmt *st, struct tlpress_jmail *m, int with_bytes)
+{
+	memset(m, 0, sizeof(*m));
+	m->advisory = col_dup(st, 0);
+	m->version = sqlite3_column_int(st, 1);
+	m->address = col_dup(st, 2);
+	m->message_id = col_dup(st, 3);
+	m->clearance = sqlite3_column_int(st, 4);
+	m->encrypted = sqlite3_column_int(st, 5);
+	m->notice = sqlite3_column_int(st, 6);
+	m->key_fpr = col_dup(st, 7);
+	m->key_problem = col_dup(st, 8);
+	m->via = col_dup(st, 9);
+	m->state = sqlite3_column_int(st, 10);
+	m->attempts = sqlite3_column_int(st, 11);
+	m->next_try = sqlite3_column_int64(st, 12);
+	m->code = (long)sqlite3_column_int64(st, 13);
+	m->reply = col_dup(st, 14);
+	m->created = sqlite3_column_int64(st, 15);
+	m->updated = sqlite3_column_int64(st, 16);
+	if (with_bytes) {
+		int n = sqlite3_column_bytes(st, 17);
+		const void *b = sqlite3_column_blob(st, 17);
+
+		m->bytes = malloc(n > 0 ? (size_t)n : 1);
+		if (!m->bytes)
+			return -1;
+		if (n > 0)
+			memcpy(m->bytes, b, (size_t)n);
+		m->len = n > 0 ? (size_t)n : 0;
+	}
+	return m->advisory && m->address && m->message_id ? 0 : -1;
+}
+
+int tlpress_journal_mail_get(struct tlpress_journal *j, const char *advisory, int version,
+			     const char *address, int with_bytes, struct tlpress_jmail *m, int *found,
+			     struct tlpress_error *err)
+{
+	sqlite3_stmt *st;
+	int rc, r;
+
+	*found = 0;
+	memset(m, 0, sizeof(*m));
+	if (!j)
+		return 0;
+	rc = prepare(j, "SELECT " MAIL_COLS ", bytes FROM mail WHERE advisory = ?1 AND "
+		     "version = ?2 AND address = ?3", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, advisory, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, version);
+	sqlite3_bind_text(st, 3, address, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*found = 1;
+		if (mail_row(st, m, with_bytes))
+			rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	} else if (r != SQLITE_DONE) {
+		rc = dberr(j, err, "cannot read");
+	}
+	sqlite3_finalize(st);
+	if (rc && *found) {
+		tlpress_jmail_release(m);
+		*found = 0;
+	}
+	return rc;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int tlpress_journal_mail_queue(struct tlpress_journal *j, const struct tlpress_jmail *m,
+			       long long now, struct tlpress_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = exec(j, "PRAGMA synchronous=FULL", err);
+
+	if (!rc)
+		rc = prepare(j, "INSERT INTO mail (" MAIL_COLS ", bytes) VALUES (?1, ?2, ?3, ?4, ?5, "
+			     "?6, ?7, ?8, ?9, ?10, ?11, 0, 0, 0, NULL, ?12, ?12, ?13)", &st, err);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, m->advisory, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, m->version);
+		sqlite3_bind_text(st, 3, m->address, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, m->message_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, m->clearance);
+		sqlite3_bind_int(st, 6, m->encrypted);
+		sqlite3_bind_int(st, 7, m->notice);
+		bind_opt(st, 8, m->key_fpr);
+		bind_opt(st, 9, m->key_problem);
+		bind_opt(st, 10, m->via);
+		sqlite3_bind_int(st, 11, m->state);
+		sqlite3_bind_int64(st, 12, now);
+		sqlite3_bind_blob(st, 13, m->bytes ? (const void *)m->bytes : "", (int)m->len,
+				  SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = dberr(j, err, "cannot record the mail");
+	}
+	sqlite3_finalize(st);
+	if (!rc)
+		rc = exec(j, "PRAGMA synchronous=NORMAL", err);
+	return rc;
+}
+
+int tlpress_journal_mail_update(struct tlpress_journal *j, const char *advisory, int version,
+				const char *address, int state, long code, const char *reply,
+				long long next_try, long long now, struct tlpress_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = prepare(j, "UPDATE mail SET state = ?4, code = ?5, reply = ?6, next_try = ?7, "
+			 "updated = ?8, attempts = attempts + 1 WHERE advisory = ?1 AND "
+			 "version = ?2 AND address = ?3", &st, err);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, advisory, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, version);
+	sqlite3_bind_text(st, 3, address, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, state);
+	sqlite3_bind_int64(st, 5, code);
+	bind_opt(st, 6, reply);
+	sqlite3_bind_int64(st, 7, next_try);
+	sqlite3_bind_int64(st, 8, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = dberr(j, err, "cannot update the mail");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int tlpress_journal_mail_list(struct tlpress_journal *j, const char *advisory,
+			      int (*fn)(void *ctx, const struct tlpress_jmail *m), void *ctx,
+			      struct tlpress_error *err)
+{
+	sqlite3_stmt *st;
+	int rc, r;
+
+	if (!j)
+		return 0;
+	rc = prepare(j, advisory ? "SELECT " MAIL_COLS " FROM mail WHERE advisory = ?1 "
+		     "ORDER BY advisory, version, address"
+		     : "SELECT " MAIL_COLS " FROM mail ORDER BY advisory, version, address", &st, err);
+	if (rc)
+		return rc;
+	if (advisory)
+		sqlite3_bind_text(st, 1, advisory, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct tlpress_jmail m;
+
+		if (mail_row(st, &m, 0)) {
+			tlpress_jmail_release(&m);
+			rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+			break;
+		}
+		rc = fn(ctx, &m);
+		tlpress_jmail_release(&m);
+		if (rc)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (!rc && r != SQLITE_DONE && r != SQLITE_ROW)
 		return dberr(j, err, "cannot read");
 	return rc;
 }

@@ -83,10 +83,76 @@ int tlpress_journal_adv_store(struct tlpress_journal *j, const char *target,
 int tlpress_journal_event(struct tlpress_journal *j, long long when, const char *what,
 			  const char *subject, const char *text, struct tlpress_error *err);
 
+/* The same, once: nothing is added when an event with the same what,
+ * subject and text is already in the log; *fresh says whether it was
+ * added (a problem reported once, not on every cron run). */
+int tlpress_journal_event_once(struct tlpress_journal *j, long long when, const char *what,
+			       const char *subject, const char *text, int *fresh,
+			       struct tlpress_error *err);
+
 /* Call fn for the last `limit` events (0: all), oldest first. */
 typedef int (*tlpress_journal_event_fn)(void *ctx, long long when, const char *what,
 					const char *subject, const char *text);
 int tlpress_journal_events(struct tlpress_journal *j, size_t limit, tlpress_journal_event_fn fn,
 			   void *ctx, struct tlpress_error *err);
+
+/*
+ * Mails: one row per (advisory, version, address), with the Message-ID,
+ * the exact bytes of the message (encryption output is random, so a resend
+ * sends the stored bytes, never a rebuilt message), the clearance and key
+ * it went with, and its state. A row and its bytes are committed durably
+ * before the SMTP transaction starts, and updated after it.
+ */
+enum tlpress_mail_state {
+	TLPRESS_MAIL_QUEUED = 0,     /* built, committed, not yet accepted */
+	TLPRESS_MAIL_SENT,           /* the server accepted it */
+	TLPRESS_MAIL_TEMPFAIL,       /* 4xx: tried again on a later run */
+	TLPRESS_MAIL_PERMFAIL,       /* 5xx: not tried again; reported */
+	TLPRESS_MAIL_NOKEY           /* the recipient's key is unusable: only the
+					content-free notice was sent */
+};
+
+/* "queued", "sent", "failed-temporary", "failed-permanent", "skipped-no-key" */
+const char *tlpress_mail_state_name(int state);
+
+struct tlpress_jmail {
+	char *advisory;              /* id, "CCB-2026-0412" */
+	int version;
+	char *address;
+	char *message_id;
+	int clearance;               /* enum tlpress_tlp of the rendition */
+	int encrypted, notice;
+	char *key_fpr;               /* the key it was encrypted to, or NULL */
+	char *key_problem;           /* for a notice: "key expired", or NULL */
+	char *via;                   /* the route: list name or "recipients" */
+	int state;                   /* enum tlpress_mail_state */
+	int attempts;
+	long long next_try;          /* Unix time; 0: now */
+	long code;                   /* the server's last reply code, or 0 */
+	char *reply;                 /* and its text, or NULL */
+	long long created, updated;
+	unsigned char *bytes;        /* the message, when asked for */
+	size_t len;
+};
+
+void tlpress_jmail_release(struct tlpress_jmail *m);
+
+/* The row of (advisory, version, address) into m (released by the caller
+ * when *found); with_bytes: load the message too. */
+int tlpress_journal_mail_get(struct tlpress_journal *j, const char *advisory, int version,
+			     const char *address, int with_bytes, struct tlpress_jmail *m, int *found,
+			     struct tlpress_error *err);
+/* Insert m (with its bytes) as queued, durably, before it is sent. */
+int tlpress_journal_mail_queue(struct tlpress_journal *j, const struct tlpress_jmail *m,
+			       long long now, struct tlpress_error *err);
+/* After a try: the new state, the reply, when to try again; attempts + 1. */
+int tlpress_journal_mail_update(struct tlpress_journal *j, const char *advisory, int version,
+				const char *address, int state, long code, const char *reply,
+				long long next_try, long long now, struct tlpress_error *err);
+/* Every row (without bytes), of one advisory or (NULL) all, by advisory,
+ * version, address; fn's non-zero return stops and is returned. */
+int tlpress_journal_mail_list(struct tlpress_journal *j, const char *advisory,
+			      int (*fn)(void *ctx, const struct tlpress_jmail *m), void *ctx,
+			      struct tlpress_error *err);
 
 #endif

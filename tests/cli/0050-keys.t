@@ -20,8 +20,12 @@ conf() {
 		echo "  key: \"$2\""
 		echo "  gnupghome: \"$H\""
 		[ -n "${3:-}" ] && echo "  warn_days: $3"
+		# no advisories, so no recipient keys: the signing key alone
+		# (recipient keys: tests/cli/0063-mail.t)
+		echo "advisories: \"$TMP/none\""
 	} >"$TMP/$1.yml"
 }
+mkdir -p "$TMP/none"
 # out and err apart: runs CMD..., stdout in $TMP/out, stderr in $TMP/err
 run2() {
 	"$@" >"$TMP/out" 2>"$TMP/err"

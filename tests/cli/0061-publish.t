@@ -65,7 +65,7 @@ same_tree() {
 }
 
 # 1. the first push: everything, and every file fetched back equals ours
-run "$TLPRESS" publish -C "$W/t.yml"
+run "$TLPRESS" publish --no-mail -C "$W/t.yml"
 check 0 "publish to a WebDAV server"
 check_grep "published to $URL" "says where it published"
 n=0 bad=0
@@ -83,7 +83,7 @@ ok $r "no temporary upload names are left"
 
 # 2. nothing changed: nothing is uploaded, and -q prints nothing
 before=$(puts)
-run "$TLPRESS" publish -C "$W/t.yml" -q
+run "$TLPRESS" publish --no-mail -C "$W/t.yml" -q
 check 0 "a second run with nothing changed"
 [ ! -s "$TMP/out" ]
 ok $? "--quiet prints nothing when all went well"
@@ -93,13 +93,13 @@ ok $? "and uploads nothing (PUTs in nginx's log: $before, then $(puts))"
 # 3. one advisory changes: only its changed files go up
 cp "$W/public/manifest.txt" "$TMP/m.before"
 sed -i 's/^Sinds 17 november 2026 stelt/Sinds 17 november 2026 (bijgewerkt) stelt/' "$W/adv/CCB-2026-0438.md"
-run "$TLPRESS" publish -C "$W/t.yml" --dry-run
+run "$TLPRESS" publish --no-mail -C "$W/t.yml" --dry-run
 check 0 "--dry-run after a change"
 check_grep "would put    ${URL}advisories/ccb-2026-0438.html (changed" "prints what would be pushed"
 [ "$(puts)" -eq "$before" ] && grep -q 'Sinds 17 november 2026 stelt' "$DOCROOT/advisories/ccb-2026-0438.html" &&
 	grep -q 'Sinds 17 november 2026 stelt' "$W/public/advisories/ccb-2026-0438.html"
 ok $? "and changes nothing, neither on the server nor in the local tree"
-run "$TLPRESS" publish -C "$W/t.yml"
+run "$TLPRESS" publish --no-mail -C "$W/t.yml"
 check 0 "publish after one advisory changed"
 changed=$(grep -v '^#' "$W/public/manifest.txt" | sort | comm -13 "$(grep -v '^#' "$TMP/m.before" | sort > "$TMP/mb"; echo "$TMP/mb")" - | wc -l)
 want=$((changed + 2))   # and the manifest with its signature
@@ -114,7 +114,7 @@ sed -i 's/^tlp: CLEAR/tlp: AMBER\nrecipients: [soc@example.org]/' "$W/adv/CCB-20
 sed -i 's/^title: "Vuln/title: "CANARY-0447-QX Vuln/' "$W/adv/CCB-2026-0447.md"
 grep -rq 'Civelia' "$DOCROOT"
 ok $? "before: the advisory is on the server"
-run "$TLPRESS" publish -C "$W/t.yml"
+run "$TLPRESS" publish --no-mail -C "$W/t.yml"
 check 0 "publish after CCB-2026-0447 was re-labelled AMBER"
 check_grep "CCB-2026-0447: withdrawn from the site" "says it was withdrawn"
 grep -rl -e 'Civelia' -e 'CANARY-0447' -e 'ccb-2026-0447' -e 'CCB-2026-0447' "$DOCROOT" > "$TMP/leak"
@@ -126,15 +126,15 @@ ok $? "the server equals the local tree"
 # 5. a section raised above CLEAR: deleted first, then the cut page
 awk '/^## Aanbevolen maatregelen/ { print; print ""; print "CANARY-SECTION-7F3A stays in the section."; next } { print }' \
 	"$W/adv/CCB-2026-0438.md" > "$TMP/a" && cp "$TMP/a" "$W/adv/CCB-2026-0438.md"
-run "$TLPRESS" publish -C "$W/t.yml" -q
+run "$TLPRESS" publish --no-mail -C "$W/t.yml" -q
 check 0 "publish with a canary in a CLEAR section"
 grep -rq CANARY-SECTION-7F3A "$DOCROOT"
 ok $? "the canary is public while its section is CLEAR"
 sed -i 's/^## Aanbevolen maatregelen$/## Aanbevolen maatregelen [TLP:AMBER]/' "$W/adv/CCB-2026-0438.md"
-run "$TLPRESS" publish -C "$W/t.yml" --dry-run
+run "$TLPRESS" publish --no-mail -C "$W/t.yml" --dry-run
 check_grep "would delete ${URL}advisories/ccb-2026-0438.html (restricted, first)" \
 	"a dry run shows the page is deleted first, before any upload"
-run "$TLPRESS" publish -C "$W/t.yml"
+run "$TLPRESS" publish --no-mail -C "$W/t.yml"
 check 0 "publish after the section was raised to AMBER"
 grep -rl CANARY-SECTION-7F3A "$DOCROOT" > "$TMP/leak"
 [ ! -s "$TMP/leak" ]
@@ -145,16 +145,16 @@ ok $? "and the rest of the advisory is still published"
 # 6. embargo and downgrade: the first run after their moment
 sed -i 's/^status: final/status: final\nembargo: 2026-11-28T13:00:00Z/' "$W/adv/CCB-2026-0442.md"
 sed -i 's/^  at: 2026-10-20T10:00:00+02:00/  at: 2026-11-28T14:00:00Z/' "$W/adv/CCBR-2026-0076.md"
-TLPRESS_NOW=2026-11-28T12:30:00Z run "$TLPRESS" publish -C "$W/t.yml"
+TLPRESS_NOW=2026-11-28T12:30:00Z run "$TLPRESS" publish --no-mail -C "$W/t.yml"
 check 0 "publish at 12:30, before the embargo and the downgrade"
 [ ! -e "$DOCROOT/advisories/ccb-2026-0442.html" ] && [ ! -e "$DOCROOT/advisories/ccbr-2026-0076.html" ]
 ok $? "neither the embargoed nor the not yet downgraded advisory is on the server"
-TLPRESS_NOW=2026-11-28T13:00:01Z run "$TLPRESS" publish -C "$W/t.yml"
+TLPRESS_NOW=2026-11-28T13:00:01Z run "$TLPRESS" publish --no-mail -C "$W/t.yml"
 check 0 "publish at 13:00:01"
 check_grep "CCB-2026-0442: embargo ended 2026-11-28T13:00:00Z; published" "logs the end of the embargo"
 [ -f "$DOCROOT/advisories/ccb-2026-0442.html" ] && [ ! -e "$DOCROOT/advisories/ccbr-2026-0076.html" ]
 ok $? "the embargoed advisory is on the server; the AMBER one is not yet"
-TLPRESS_NOW=2026-11-28T14:00:00Z run "$TLPRESS" publish -C "$W/t.yml"
+TLPRESS_NOW=2026-11-28T14:00:00Z run "$TLPRESS" publish --no-mail -C "$W/t.yml"
 check 0 "publish at 14:00:00"
 check_grep "CCBR-2026-0076: downgrade from TLP:AMBER to TLP:CLEAR (due 2026-11-28T14:00:00Z) took effect" \
 	"logs the downgrade"
@@ -169,13 +169,13 @@ chmod 600 "$S/badnetrc"
 NETRC=$S/badnetrc conf "$W/bad.yml" "$URL"
 sed -i 's/^tlp: CLEAR/tlp: AMBER/' "$W/adv/CCB-2026-0412.md"
 (cd "$DOCROOT" && find . -type f | sort) > "$TMP/before.lst"
-run "$TLPRESS" publish -C "$W/bad.yml"
+run "$TLPRESS" publish --no-mail -C "$W/bad.yml"
 check 1 "wrong credentials: exit 1"
 check_grep "401" "the message gives the server's answer"
 check_grep "needs an operator" "and says that retrying will not help"
 (cd "$DOCROOT" && find . -type f | sort) | cmp -s - "$TMP/before.lst"
 ok $? "nothing was deleted or uploaded"
-run "$TLPRESS" publish -C "$W/t.yml" -q
+run "$TLPRESS" publish --no-mail -C "$W/t.yml" -q
 check 0 "with the right credentials the withdrawal goes through"
 [ ! -e "$DOCROOT/advisories/ccb-2026-0412.html" ]
 ok $? "and the re-labelled advisory is gone from the server"
@@ -186,7 +186,7 @@ python3 "$TOP/bench/gen-corpus" 120 11 "$S/big/adv" >/dev/null 2>&1 || /usr/bin/
 rm -f "$S/big/adv/CANARIES.tsv"
 BURL=http://127.0.0.1:$WEBDAV_PORT/site/big/
 OUT=$S/big/public ADV=$S/big/adv STATE=$S/big/state conf "$S/big/t.yml" "$BURL"
-"$TLPRESS" publish -C "$S/big/t.yml" -q >"$TMP/bg.out" 2>&1 &
+"$TLPRESS" publish --no-mail -C "$S/big/t.yml" -q >"$TMP/bg.out" 2>&1 &
 bgpid=$!
 i=0
 while [ $i -lt 600 ] && [ "$(grep -c '"PUT /site/big/' "$LOG")" -lt 60 ] && kill -0 $bgpid 2>/dev/null; do
@@ -204,18 +204,18 @@ ok $? "the message names the file, the server and what to do"
 [ -s "$TMP/bg.out" ] && sed -n '1,3p' "$TMP/bg.out" | sed 's/^/#   /'
 webdav_restart "$S/dav" 2>"$TMP/err"
 ok $? "nginx comes back on the same port"
-run "$TLPRESS" publish -C "$S/big/t.yml" -q
+run "$TLPRESS" publish --no-mail -C "$S/big/t.yml" -q
 check 0 "the next run ends well"
 same_tree "$S/big/public" "$DOCROOT/big"
 ok $? "and the remote tree equals the local one"
 
 # 9. two runs at once: one publishes, the other exits 75
 sed -i '0,/^title: "/s/^title: "/title: "Changed: /' "$S/big/adv/"*.md
-"$TLPRESS" publish -C "$S/big/t.yml" -q >"$TMP/a.out" 2>&1 &
+"$TLPRESS" publish --no-mail -C "$S/big/t.yml" -q >"$TMP/a.out" 2>&1 &
 bgpid=$!
 i=0
 while [ $i -lt 500 ] && ! grep -qs "^$bgpid\$" "$S/big/state/lock"; do sleep 0.01; i=$((i + 1)); done
-run "$TLPRESS" publish -C "$S/big/t.yml"
+run "$TLPRESS" publish --no-mail -C "$S/big/t.yml"
 check 75 "a second run while the first holds the lock exits 75"
 [ "$(wc -l < "$TMP/out")" -eq 1 ] && grep -q "another run (pid $bgpid) holds" "$TMP/out"
 ok $? "with one line naming the other run"
@@ -233,17 +233,17 @@ mkdir -p "$S/sftp/root"
 SURL="sftp://$(id -un)@127.0.0.1:$SFTPD_PORT$S/sftp/root/site/"
 STATE=$W/state OUT=$W/public conf "$W/sftp.yml" "$SURL" "  known_hosts: $S/sftp/known_hosts
   ssh_key: $S/sftp/client_key"
-run "$TLPRESS" publish -C "$W/sftp.yml"
+run "$TLPRESS" publish --no-mail -C "$W/sftp.yml"
 check 0 "publish over SFTP"
 same_tree "$W/public" "$S/sftp/root/site"
 ok $? "the SFTP server holds exactly the local tree"
 sed -i 's/^tlp: CLEAR/tlp: AMBER\nrecipients: [soc@example.org]/' "$W/adv/CCB-2026-0450.md"
-run "$TLPRESS" publish -C "$W/sftp.yml" -q
+run "$TLPRESS" publish --no-mail -C "$W/sftp.yml" -q
 check 0 "publish over SFTP after a re-label"
 ! grep -rqi 'ccb-2026-0450' "$S/sftp/root/site"
 ok $? "the re-labelled advisory is gone from the SFTP server"
 conf "$W/file.yml" "file://$S/filesite/"
-run "$TLPRESS" publish -C "$W/file.yml"
+run "$TLPRESS" publish --no-mail -C "$W/file.yml"
 check 0 "publish to a file:// folder"
 same_tree "$W/public" "$S/filesite"
 ok $? "the folder holds exactly the local tree"
@@ -252,22 +252,22 @@ ok $? "the folder holds exactly the local tree"
 gpg --homedir "$G" --batch --pinentry-mode loopback --passphrase '' --quick-gen-key \
 	'tlpress demo key (DEMO ONLY, not a real CSIRT key) <demo@tlpress.invalid>' ed25519 sign 1y >/dev/null 2>&1
 sed 's/signer@test.invalid/demo@tlpress.invalid/' "$W/t.yml" > "$W/demo.yml"
-run "$TLPRESS" publish -C "$W/demo.yml"
+run "$TLPRESS" publish --no-mail -C "$W/demo.yml"
 check 1 "the demo key is refused for a WebDAV server"
 check_grep "is the demo key" "and says why"
 sed 's/signer@test.invalid/demo@tlpress.invalid/' "$W/file.yml" > "$W/demofile.yml"
-run "$TLPRESS" publish -C "$W/demofile.yml" -q
+run "$TLPRESS" publish --no-mail -C "$W/demofile.yml" -q
 check 0 "the demo key may sign a site that stays on this machine"
 conf "$W/far.yml" "http://csirt.example/dav/"
-run "$TLPRESS" publish -C "$W/far.yml"
+run "$TLPRESS" publish --no-mail -C "$W/far.yml"
 check 2 "http:// to another host is a configuration error"
 check_grep "in the clear" "saying the password would go in the clear"
 conf "$W/pw.yml" "https://user:pw@csirt.example/dav/"
-run "$TLPRESS" publish -C "$W/pw.yml"
+run "$TLPRESS" publish --no-mail -C "$W/pw.yml"
 check 2 "a password in site.target is refused"
 NETRC=$S/loose conf "$W/loose.yml" "$URL"
 cp "$S/netrc" "$S/loose"; chmod 644 "$S/loose"
-run "$TLPRESS" publish -C "$W/loose.yml"
+run "$TLPRESS" publish --no-mail -C "$W/loose.yml"
 [ "$rc" -ne 0 ] && grep -q "$S/loose" "$TMP/out"
 ok $? "a netrc file readable by others is refused, by name"
 

@@ -1,0 +1,136 @@
+/*
+ * log.c - tlpress log: who received which version of which advisory, when,
+ * encrypted to which key, and what failed; and what was published when
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "journal.h"
+#include "timefmt.h"
+#include "tlp.h"
+
+static const char usage[] =
+	"usage: tlpress log [-C FILE] [ID]\n"
+	"\n"
+	"Show the journal: every mail (advisory, version, recipient, state, when,\n"
+	"clearance, the key it was encrypted to, the server's last answer) and the\n"
+	"site's events (publications, embargoes ended, downgrades, withdrawals).\n"
+	"With ID, only that advisory's. Reads only.\n"
+	"\n"
+	"  -C, --config FILE    the configuration (default: ./tlpress.yml if there,\n"
+	"                       else the embedded defaults)\n"
+	"  -h, --help           show this help\n"
+	"\n"
+	"Exit status: 0 shown; 1 the journal cannot be read; 2 usage or configuration\n"
+	"error.\n";
+
+static void when(long long t, char *out, size_t n)
+{
+	struct tlpress_time tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.t = t;
+	tm.valid = 1;
+	tlpress_time_rfc3339_utc(&tm, out, n);
+}
+
+static int print_mail(void *ctx, const struct tlpress_jmail *m)
+{
+	char at[64];
+	size_t *n = ctx;
+
+	when(m->updated, at, sizeof(at));
+	printf("%s  %-16s v%-2d %-34s %-16s %s", at, m->advisory, m->version, m->address,
+	       tlpress_mail_state_name(m->state), tlpress_tlp_label(m->clearance));
+	if (m->notice)
+		printf(" notice (%s)", m->key_problem ? m->key_problem : "key unusable");
+	else if (m->encrypted)
+		printf(" encrypted to %s", m->key_fpr ? m->key_fpr : "the address's key");
+	else
+		printf(" signed");
+	if (m->via)
+		printf(" via %s", m->via);
+	/* the server's answer (its reply line starts with the code) */
+	if (m->state != TLPRESS_MAIL_SENT && m->state != TLPRESS_MAIL_NOKEY && m->reply)
+		printf(": %s", m->reply);
+	else if (m->state != TLPRESS_MAIL_SENT && m->code)
+		printf(": %ld", m->code);
+	printf(" <%s>\n", m->message_id);
+	(*n)++;
+	return 0;
+}
+
+struct evctx {
+	const char *id;
+	size_t n;
+};
+
+static int print_event(void *ctx, long long t, const char *what, const char *subject,
+		       const char *text)
+{
+	struct evctx *e = ctx;
+	char at[64];
+
+	if (e->id && (!subject || strcasecmp(subject, e->id)))
+		return 0;
+	when(t, at, sizeof(at));
+	printf("%s  %-9s %s\n", at, what, text);
+	e->n++;
+	return 0;
+}
+
+int cmd_log(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct tlpress_config cfg;
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct tlpress_journal *j = NULL;
+	struct evctx ev = { NULL, 0 };
+	const char *cfile = NULL;
+	size_t nmail = 0;
+	int c, rc, status = EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "C:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'C': cfile = optarg; break;
+		case 'h': return cmd_usage(usage, 1);
+		default: return cmd_usage(usage, 0);
+		}
+	}
+	if (argc - optind > 1)
+		return cmd_usage(usage, 0);
+	ev.id = optind < argc ? argv[optind] : NULL;
+	if (cmd_config("log", cfile, &cfg)) {
+		tlpress_config_release(&cfg);
+		return EXIT_USAGE;
+	}
+	rc = tlpress_journal_open(&j, cfg.state, 1, &err);
+	if (!rc) {
+		printf("# mail\n");
+		rc = tlpress_journal_mail_list(j, ev.id, print_mail, &nmail, &err);
+	}
+	if (!rc) {
+		printf("# site\n");
+		rc = tlpress_journal_events(j, 0, print_event, &ev, &err);
+	}
+	if (rc) {
+		cmd_error("log", "%s", err.msg);
+		status = EXIT_FAIL;
+	} else if (!j) {
+		printf("nothing yet: no journal in '%s' (tlpress publish or tlpress mail makes "
+		       "it)\n", cfg.state);
+	}
+	tlpress_journal_close(j);
+	tlpress_config_release(&cfg);
+	return status;
+}
