@@ -37,4 +37,19 @@ ok $? "sha256sum -c accepts every .sha256"
 run "$TLPRESS" verify --key "$W/public/openpgp/$fpr.asc" "$W/public"
 check 0 "tlpress verify accepts public/"
 
+# the mail the demo sent: into outbox/, each read as its recipient would
+n=$(find "$W/outbox" -path '*/new/*' -type f | wc -l)
+: > "$TMP/none.tsv"
+/usr/bin/python3 "$TOP/tests/mail/check_mail.py" "$W/outbox" "$W/demo/gnupg" "$fpr" "$TMP/none.tsv" > "$TMP/mail" 2>&1
+ok $? "all $n mails in outbox/ are PGP/MIME, signed by the demo key, encrypted to their recipient when above CLEAR"
+grep -E '^(BAD|LEAK)' "$TMP/mail" | head -5 | sed 's/^/#   /'
+[ "$n" -ge 40 ] && grep -q 'encrypted	TLP:RED' "$TMP/mail" && grep -q 'signed	TLP:CLEAR' "$TMP/mail"
+ok $? "RED went encrypted to named recipients, CLEAR signed to lists"
+grep -q "^j.claes@havenbedrijf-noordzee.example	encrypted	TLP:RED" "$TMP/mail" &&
+	! grep -q "^soc@gridco.example	.*TLP:RED" "$TMP/mail"
+ok $? "the RED advisory reached its named recipients and no list member"
+run "$W/build/tlpress" log -C "$W/demo/tlpress.yml" CCBR-2026-0091
+check 0 "tlpress log shows the journal"
+check_grep "j.claes@havenbedrijf-noordzee.example" "with the recipients of the RED advisory"
+
 done_testing
