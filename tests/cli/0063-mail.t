@@ -78,7 +78,13 @@ adv T-2026-0002 RED final 'recipients: [valid@test.invalid, revoked@test.invalid
 adv T-2026-0003 AMBER final 'recipients: [amber-ops]' 'Amber body with CANARY-AMBER-0003.'
 adv T-2026-0004 CLEAR draft '' 'A draft: CANARY-DRAFT-0004 must go nowhere.'
 adv T-2026-0005 CLEAR final 'embargo: 2026-12-01T09:00:00Z' 'Embargoed: CANARY-EMBARGO-0005 must wait.'
-printf 'CANARY-CLEAR-0001\tTLP:CLEAR\nCANARY-GREEN-0001\tTLP:GREEN\nCANARY-AMBER-0001\tTLP:AMBER\nCANARY-RED-0002\tTLP:RED\nCANARY-AMBER-0003\tTLP:AMBER\nCANARY-DRAFT-0004\tTLP:RED\nCANARY-EMBARGO-0005\tTLP:RED\n' > "$W/canaries.tsv"
+BODY7='Public part of the seventh, CANARY-CLEAR-0007.
+
+## Incident details [TLP:AMBER+STRICT]
+
+Only one organization reads CANARY-STRICT-0007.'
+adv T-2026-0007 CLEAR final 'recipients: [amber-ops, everyone]' "$BODY7"
+printf 'CANARY-CLEAR-0007\tTLP:CLEAR\nCANARY-STRICT-0007\tTLP:AMBER+STRICT\nCANARY-CLEAR-0001\tTLP:CLEAR\nCANARY-GREEN-0001\tTLP:GREEN\nCANARY-AMBER-0001\tTLP:AMBER\nCANARY-RED-0002\tTLP:RED\nCANARY-AMBER-0003\tTLP:AMBER\nCANARY-DRAFT-0004\tTLP:RED\nCANARY-EMBARGO-0005\tTLP:RED\n' > "$W/canaries.tsv"
 
 run "$TLPRESS" check "$W/adv"
 check 0 "the test advisories are valid"
@@ -110,7 +116,7 @@ lists:
     members: $W/everyone.txt
   - name: amber-ops
     address: amber-ops@lists.test.invalid
-    tlp: AMBER
+    tlp: AMBER+STRICT
     audience: [oes-ci]
     members: $W/amber-ops.txt
   - name: public-ann
@@ -133,28 +139,35 @@ run "$TLPRESS" mail -C "$W/t.yml"
 check 1 "tlpress mail: exit 1 (a 550 and key notices need attention)"
 check_grep "refused for good by the server: 550" "the 550 is reported"
 check_grep "notice of" "the key notices are reported"
+check_grep "T-2026-0007: TLP:AMBER+STRICT not sent to list everyone" \
+	"AMBER+STRICT to a list of several organizations is refused and reported"
 cp "$TMP/out" "$TMP/first"
 /usr/bin/python3 "$TOP/tests/mail/check_mail.py" "$MAIL" "$G" "$SIGNER" "$W/canaries.tsv" > "$TMP/summary" 2>&1
 ok $? "every delivered message decrypts or verifies, and no canary reached anyone not cleared for it"
 grep -E '^(LEAK|BAD)' "$TMP/summary" | head -10 | sed 's/^/#   /'
 n=$(count)
-[ "$(got valid@test.invalid | wc -l)" -eq 2 ] &&
+[ "$(got valid@test.invalid | wc -l)" -eq 3 ] &&
 	got valid@test.invalid | grep -q "encrypted	TLP:GREEN	.*T-2026-0001" &&
 	got valid@test.invalid | grep -q "encrypted	TLP:RED	.*T-2026-0002"
 ok $? "valid@: T-0001 at GREEN (its highest route) and T-0002 at RED, both encrypted"
 got ops@test.invalid | grep -q "encrypted	TLP:AMBER	.*T-2026-0001" &&
 	got ops@test.invalid | grep -q "encrypted	TLP:AMBER	.*T-2026-0003" &&
-	[ "$(got ops@test.invalid | wc -l)" -eq 2 ]
+	[ "$(got ops@test.invalid | grep -c 'T-2026-0001')" -eq 1 ]
 ok $? "ops@, reached by three lists: one message per advisory, at AMBER"
-[ "$(got expired@test.invalid | grep -c notice)" -eq 1 ] && [ "$(got expired@test.invalid | wc -l)" -eq 1 ] &&
-	[ ! -d "$MAIL/missing@test.invalid" ] || [ "$(got missing@test.invalid | grep -vc notice)" -eq 0 ]
-ok $? "expired@ and missing@ got only a key notice"
+got expired@test.invalid | grep -q "notice	TLP:CLEAR	.*you missed T-2026-0001" &&
+	[ "$(got expired@test.invalid | grep -v notice | grep -vc "signed	TLP:CLEAR" || true)" -eq 0 ] &&
+	[ "$(got missing@test.invalid | grep -v notice | grep -vc "signed	TLP:CLEAR" || true)" -eq 0 ]
+ok $? "expired@ and missing@: a key notice for what needs encryption, CLEAR only signed"
 got revoked@test.invalid | grep -q notice && [ "$(got revoked@test.invalid | wc -l)" -eq 1 ]
 ok $? "revoked@ (a named RED recipient) got only a key notice"
 [ ! -d "$MAIL/bad@test.invalid" ] && got nosign@test.invalid | grep -q "encrypted	TLP:AMBER"
 ok $? "bad@ was refused (550) while nosign@ on the same list got its mail"
 ! grep -rq 'CANARY-DRAFT-0004\|CANARY-EMBARGO-0005' "$MAIL"
 ok $? "nothing of the draft or the embargoed advisory was sent"
+got ops@test.invalid | grep -q "encrypted	TLP:AMBER+STRICT	.*T-2026-0007" &&
+	got nosign@test.invalid | grep -q "encrypted	TLP:AMBER+STRICT	.*T-2026-0007" &&
+	got valid@test.invalid | grep -q "T-2026-0007"
+ok $? "T-0007: AMBER+STRICT to the one-organization list, its public part to the others"
 
 # a second run sends nothing
 run "$TLPRESS" mail -C "$W/t.yml"

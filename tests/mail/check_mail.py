@@ -152,6 +152,8 @@ def main():
             else:
                 bad.append("neither signed nor encrypted: %s" % ctype)
                 plain = text_of(msg)
+            if label in ORDER and label != "TLP:CLEAR" and kind not in ("encrypted", "notice"):
+                bad.append("a %s message that is not encrypted" % label)
             mlevel = ORDER.index(label) if label in ORDER else -1
             for c, lab in canaries:
                 if c in plain or c.encode() in raw:
