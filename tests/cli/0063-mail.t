@@ -31,6 +31,8 @@ gpg --homedir "$G" --batch --pinentry-mode loopback --passphrase '' \
 	--quick-gen-key 'Ops Desk <ops@test.invalid>' future-default default never 2>/dev/null
 gpg --homedir "$G" --batch --pinentry-mode loopback --passphrase '' \
 	--quick-gen-key 'Bounces <bad@test.invalid>' future-default default never 2>/dev/null
+gpg --homedir "$G" --batch --pinentry-mode loopback --passphrase '' \
+	--quick-gen-key 'Schleuder list <schleuder@lists.test.invalid>' future-default default never 2>/dev/null
 fpr() { gpg --homedir "$G" --batch --with-colons --list-keys "<$1>" 2>/dev/null | awk -F: '/^fpr/ { print $10; exit }'; }
 SIGNER=$(fpr signer@test.invalid)
 
@@ -75,7 +77,7 @@ Only the cleared read CANARY-AMBER-0001 here.'
 adv T-2026-0001 CLEAR final 'recipients: [amber-ops]' "$BODY1"
 adv T-2026-0002 RED final 'recipients: [valid@test.invalid, revoked@test.invalid]' \
 	'For the named recipients only: CANARY-RED-0002.'
-adv T-2026-0003 AMBER final 'recipients: [amber-ops]' 'Amber body with CANARY-AMBER-0003.'
+adv T-2026-0003 AMBER final 'recipients: [amber-ops, schleuder]' 'Amber body with CANARY-AMBER-0003.'
 adv T-2026-0004 CLEAR draft '' 'A draft: CANARY-DRAFT-0004 must go nowhere.'
 adv T-2026-0005 CLEAR final 'embargo: 2026-12-01T09:00:00Z' 'Embargoed: CANARY-EMBARGO-0005 must wait.'
 BODY7='Public part of the seventh, CANARY-CLEAR-0007.
@@ -123,6 +125,11 @@ lists:
     address: public-ann@lists.test.invalid
     tlp: CLEAR
     members: $W/public-ann.txt
+  - name: schleuder
+    address: schleuder@lists.test.invalid
+    tlp: AMBER
+    mode: list-key
+    key: $(fpr schleuder@lists.test.invalid)
 advisories: $W/adv
 templates: $TOP/templates
 state: $W/state
@@ -168,6 +175,9 @@ got ops@test.invalid | grep -q "encrypted	TLP:AMBER+STRICT	.*T-2026-0007" &&
 	got nosign@test.invalid | grep -q "encrypted	TLP:AMBER+STRICT	.*T-2026-0007" &&
 	got valid@test.invalid | grep -q "T-2026-0007"
 ok $? "T-0007: AMBER+STRICT to the one-organization list, its public part to the others"
+[ "$(got schleuder@lists.test.invalid | grep -c T-2026-0003)" -eq 1 ] &&
+	got schleuder@lists.test.invalid | grep -q "encrypted	TLP:AMBER	.*T-2026-0003"
+ok $? "a list-key list gets one message, encrypted to the list's own key"
 
 # a second run sends nothing
 run "$TLPRESS" mail -C "$W/t.yml"
@@ -191,7 +201,7 @@ smtp_start "$S/sink" --reject-rcpt '^bad@' --fail-first 2 --fail-code '451 4.3.0
 ok $? "the sink again, deferring the first two messages with 451"
 conf "$W/t.yml" "$SMTP_PORT"
 REV2='  - {version: 2, date: 2026-11-27T10:00:00Z, summary: "Second."}' \
-	adv T-2026-0003 AMBER final 'recipients: [amber-ops]' 'Amber body, revised, with CANARY-AMBER-0003.'
+	adv T-2026-0003 AMBER final 'recipients: [amber-ops, schleuder]' 'Amber body, revised, with CANARY-AMBER-0003.'
 before=$(count)
 run "$TLPRESS" mail -C "$W/t.yml"
 check 1 "a revision deferred by 451 (and refused for bad@): exit 1"
@@ -202,8 +212,8 @@ check 0 "the next run delivers what was deferred"
 ok $? "all messages still check"
 got ops@test.invalid | grep -q "\[UPDATE\] T-2026-0003" && got nosign@test.invalid | grep -q "\[UPDATE\] T-2026-0003"
 ok $? "ops@ and nosign@ got the [UPDATE]"
-[ "$(count)" -eq $((before + 2)) ]
-ok $? "exactly two more messages arrived ($before, then $(count))"
+[ "$(count)" -eq $((before + 3)) ]
+ok $? "exactly three more messages arrived: ops@, nosign@, the schleuder list ($before, then $(count))"
 run "$TLPRESS" log -C "$W/t.yml" T-2026-0003
 grep -q 'v1 .*ops@test.invalid' "$TMP/out" && grep -q 'v2 .*ops@test.invalid' "$TMP/out"
 ok $? "the journal shows both versions for ops@"
