@@ -93,6 +93,7 @@ int cmd_build(int argc, char **argv)
 	o.cfg = &cfg;
 	o.output = out ? out : cfg.site.output;
 	o.paths = argv + optind;
+	o.state = cfg.state;
 	o.npaths = (size_t)(argc - optind);
 
 	/* the key first: nothing is written with a key that is not fit */
@@ -118,10 +119,12 @@ int cmd_build(int argc, char **argv)
 		status = st.invalid ? EXIT_FAIL : EXIT_OK;
 		if (!quiet)
 			printf("built %s (%s): %zu advisor%s published; %zu file%s written, "
-			       "%zu unchanged, %zu removed\n", o.output,
+			       "%zu unchanged, %zu removed; %zu of %zu advisor%s read from the "
+			       "build cache\n", o.output,
 			       tlpress_tlp_label(o.clearance), st.published,
 			       st.published == 1 ? "y" : "ies", st.written,
-			       st.written == 1 ? "" : "s", st.unchanged, st.removed);
+			       st.written == 1 ? "" : "s", st.unchanged, st.removed, st.cached,
+			       st.files, st.files == 1 ? "y" : "ies");
 		if (!quiet && o.signer) {
 			double secs = (double)(t1.tv_sec - t0.tv_sec) +
 				      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

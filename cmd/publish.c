@@ -496,6 +496,7 @@ int cmd_publish(int argc, char **argv)
 	o.now = r.now;
 	o.report = report;
 	o.report_ctx = &seen;
+	o.state = r.dry ? NULL : cfg.state;
 	build_rc = tlpress_build(&o, &st, &d, &err);
 	tlpress_diags_sort(&d);
 	cmd_print_diags(stderr, &d);

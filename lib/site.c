@@ -2,6 +2,7 @@
 #include "site.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <unistd.h>
@@ -10,8 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+
+#include <jansson.h>
 
 #include "advisory.h"
+#include "bcache.h"
 #include "csaf.h"
 #include "cvrf.h"
 #include "buf.h"
@@ -59,6 +64,10 @@ struct item {
 	enum tlpress_tlp downgrade_to, tlp, label;
 	int rendered, ncut;
 	unsigned char cutsig[32];
+	/* the build cache */
+	long long size, mtime_ns, ino, computed_at, valid_until;
+	const struct tlpress_bcache_entry *cached; /* pass 1 took its decision from here */
+	int reused;                  /* pass 2 took its files from here */
 };
 
 /* The renditions written for every published advisory. */
@@ -91,6 +100,12 @@ struct build {
 	const char *signer_fpr;      /* NULL for an unsigned tree */
 	int resign;                  /* the key changed: sign everything */
 	atomic_size_t signatures;
+	/* the build cache, or NULL */
+	struct tlpress_bcache *cache;
+	struct tlpress_bcache_entry *store;  /* what this build changes in it */
+	size_t nstore;
+	char **live;                 /* the paths it keeps rows for (borrowed) */
+	size_t nlive;
 };
 
 /*
@@ -266,6 +281,46 @@ static int cmp_items(const void *pa, const void *pb)
 	return c ? c : strcmp(a->path, b->path);
 }
 
+/*
+ * Pass 1 from the build cache: a file whose size, modification time and
+ * inode are those the cache has, decided under this fingerprint at a time
+ * the decision still holds for, is not read at all. 1 when it was taken.
+ */
+static int from_cache(struct build *b, struct item *it)
+{
+	const struct tlpress_bcache_entry *e;
+	struct stat st;
+	long long now = (long long)b->o->now.t;
+
+	if (lstat(it->path, &st) < 0)
+		return 0;
+	it->size = (long long)st.st_size;
+	it->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	it->ino = (long long)st.st_ino;
+	e = tlpress_bcache_find(b->cache, it->path);
+	if (!e || e->size != it->size || e->mtime_ns != it->mtime_ns || e->ino != it->ino ||
+	    e->computed_at > now || now >= e->valid_until || !e->id ||
+	    e->verdict == TLPRESS_REFUSE_INVALID)
+		return 0;
+	it->cached = e;
+	it->id = strdup(e->id);
+	snprintf(it->slug, sizeof(it->slug), "%s", e->slug ? e->slug : "");
+	it->verdict = (enum tlpress_verdict)e->verdict;
+	it->computed_at = e->computed_at;
+	it->valid_until = e->valid_until;
+	it->tlp = (enum tlpress_tlp)e->tlp;
+	it->embargo.valid = e->embargo_valid;
+	it->embargo.t = e->embargo;
+	it->embargo.offset = e->embargo_off;
+	it->has_downgrade = e->has_downgrade;
+	it->downgrade_at.valid = e->has_downgrade;
+	it->downgrade_at.t = e->downgrade_at;
+	it->downgrade_at.offset = e->downgrade_off;
+	it->downgrade_to = (enum tlpress_tlp)e->downgrade_to;
+	b->st->cached++;
+	return 1;
+}
+
 /* Pass 1: the front matter of every file decides what is publishable. */
 static int pass1(struct build *b, struct tlpress_pathlist *files)
 {
@@ -280,6 +335,8 @@ static int pass1(struct build *b, struct tlpress_pathlist *files)
 		struct item *it = &b->items[b->nitems++];
 
 		it->path = strdup(files->v[i]);
+		if (from_cache(b, it))
+			continue;
 		a = tlpress_advisory_load_ex(files->v[i], TLPRESS_PARSE_FRONT_ONLY, &d);
 		it->verdict = a ? tlpress_policy_publishable(a, &b->o->now, b->o->clearance)
 			      : TLPRESS_REFUSE_INVALID;
@@ -293,6 +350,14 @@ static int pass1(struct build *b, struct tlpress_pathlist *files)
 			it->downgrade_at = a->downgrade.at;
 			it->downgrade_to = a->downgrade.to;
 			it->tlp = a->tlp;
+			/* the decision holds until the next moment it could change */
+			it->computed_at = (long long)b->o->now.t;
+			it->valid_until = LLONG_MAX;
+			if (a->embargo.valid && a->embargo.t > b->o->now.t)
+				it->valid_until = (long long)a->embargo.t;
+			if (a->downgrade.set && a->downgrade.at.t > b->o->now.t &&
+			    (long long)a->downgrade.at.t < it->valid_until)
+				it->valid_until = (long long)a->downgrade.at.t;
 		}
 		/* errors are reported once, by pass 2 or here when the
 		 * advisory goes no further */
@@ -494,6 +559,144 @@ static char *joined_cves(const struct tlpress_advisory *a)
 
 /* Step 3: one advisory, parsed, cut and written (in a worker thread:
  * everything it makes goes into the item). */
+static int hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int unhex(const char *s, unsigned char *out, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int h = hexval((unsigned char)s[2 * i]), l = h < 0 ? -1 : hexval((unsigned char)s[2 * i + 1]);
+
+		if (h < 0 || l < 0)
+			return -1;
+		out[i] = (unsigned char)(h << 4 | l);
+	}
+	return 0;
+}
+
+static void hex(const unsigned char *in, size_t n, struct tlpress_buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		tlpress_buf_printf(out, "%02x", in[i]);
+}
+
+/* The metadata of the index and the feeds, to and from the cache. */
+static char *meta_json(const struct tlpress_pubmeta *m)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:i,s:b,s:i,s:i,s:I,s:i,s:I,s:i}",
+			      "id", m->id, "slug", m->slug, "title", m->title, "lang", m->lang,
+			      "summary", m->summary ? m->summary : "",
+			      "cves", m->cves_text ? m->cves_text : "", "label", (int)m->label,
+			      "has_severity", m->has_severity, "severity", (int)m->severity,
+			      "has_cvss", m->has_cvss, "score10", m->score10, "version", m->version,
+			      "initial", (json_int_t)m->initial.t, "initial_off", m->initial.offset,
+			      "current", (json_int_t)m->current.t, "current_off", m->current.offset);
+	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	return s;
+}
+
+static int meta_parse(const char *text, struct tlpress_pubmeta *m)
+{
+	json_t *o = json_loads(text, 0, NULL);
+	const char *id, *slug, *title, *lang, *summary, *cves;
+	int label, hs, sev, hc, score, version, ioff, coff;
+	json_int_t ini, cur;
+	int r = -1;
+
+	if (o && !json_unpack(o, "{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:i,s:b,s:i,s:i,s:I,s:i,s:I,s:i}",
+			      "id", &id, "slug", &slug, "title", &title, "lang", &lang,
+			      "summary", &summary, "cves", &cves, "label", &label,
+			      "has_severity", &hs, "severity", &sev, "has_cvss", &hc,
+			      "score10", &score, "version", &version, "initial", &ini,
+			      "initial_off", &ioff, "current", &cur, "current_off", &coff)) {
+		memset(m, 0, sizeof(*m));
+		m->id = strdup(id);
+		m->slug = strdup(slug);
+		m->title = strdup(title);
+		m->lang = strdup(lang);
+		m->summary = strdup(summary);
+		m->cves_text = strdup(cves);
+		m->label = (enum tlpress_tlp)label;
+		m->has_severity = hs;
+		m->severity = (enum tlpress_cvss_severity)sev;
+		m->has_cvss = hc;
+		m->score10 = score;
+		m->version = version;
+		m->initial.t = (time_t)ini;
+		m->initial.offset = ioff;
+		m->initial.valid = 1;
+		m->current.t = (time_t)cur;
+		m->current.offset = coff;
+		m->current.valid = 1;
+		r = m->id && m->slug && m->title && m->lang && m->summary && m->cves_text ? 0 : -1;
+		if (r)
+			tlpress_pubmeta_release(m);
+	}
+	json_decref(o);
+	return r;
+}
+
+/*
+ * Pass 2 from the build cache: an advisory whose decision came from the
+ * cache keeps the files the cache lists when each is still in the tree
+ * with its size; nothing is parsed or rendered. 1 when it was taken.
+ */
+static int reuse(struct build *b, struct item *it)
+{
+	const struct tlpress_bcache_entry *e = it->cached;
+	const char *p = e->outs;
+	size_t k;
+
+	if (e->verdict != TLPRESS_PUBLISH || !p || !e->meta)
+		return 0;
+	while (*p) {
+		unsigned char sha[TLPRESS_SHA256_LEN];
+		unsigned long long size;
+		const char *nl = strchr(p, '\n'), *sp;
+		char rel[1024];
+		size_t n;
+
+		if (!nl || nl - p < 2 * TLPRESS_SHA256_LEN + 3 || unhex(p, sha, sizeof(sha)) ||
+		    p[2 * TLPRESS_SHA256_LEN] != ' ')
+			goto drop;
+		size = strtoull(p + 2 * TLPRESS_SHA256_LEN + 1, (char **)&sp, 10);
+		n = (size_t)(nl - sp - 1);
+		if (*sp != ' ' || n == 0 || n >= sizeof(rel))
+			goto drop;
+		memcpy(rel, sp + 1, n);
+		rel[n] = '\0';
+		if (!on_disk(b, rel, size) || add_out(it, rel, size, sha))
+			goto drop;
+		p = nl + 1;
+	}
+	if (meta_parse(e->meta, &it->meta))
+		goto drop;
+	it->has_meta = 1;
+	it->csaf = e->csaf > 0 && (size_t)e->csaf <= it->nouts ? e->csaf : 0;
+	memcpy(it->csaf_sha512, e->csaf_sha512, sizeof(it->csaf_sha512));
+	it->label = (enum tlpress_tlp)e->label;
+	it->ncut = e->ncut;
+	memcpy(it->cutsig, e->cutsig, sizeof(it->cutsig));
+	it->rendered = 1;
+	it->reused = 1;
+	it->unchanged += it->nouts;
+	return 1;
+drop:
+	/* a file is gone or changed: render it again */
+	for (k = 0; k < it->nouts; k++)
+		free(it->outs[k].path);
+	it->nouts = 0;
+	return 0;
+}
+
 static int publish_one(struct build *b, struct item *it)
 {
 	struct tlpress_buf body = TLPRESS_BUF_INIT, out = TLPRESS_BUF_INIT;
@@ -505,6 +708,8 @@ static int publish_one(struct build *b, struct item *it)
 	size_t k, first;
 	int rc = 0;
 
+	if (it->cached && reuse(b, it))
+		return 0;
 	a = tlpress_advisory_load(it->path, &it->diags);
 	if (!a || a->nerrors ||
 	    tlpress_policy_publishable(a, &b->o->now, b->o->clearance) != TLPRESS_PUBLISH) {
@@ -632,6 +837,71 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* What this build leaves in the cache for the item: its decision, and for
+ * a published advisory its files and metadata. */
+static int cache_entry(struct build *b, struct item *it)
+{
+	struct tlpress_bcache_entry *e;
+	struct tlpress_buf outs = TLPRESS_BUF_INIT;
+	size_t k;
+
+	if (it->verdict == TLPRESS_REFUSE_INVALID || !it->id || !it->size)
+		return 0;
+	/* racily clean (git's word): a file changed again within the clock's
+	 * granularity of its last change could keep its size and time, so
+	 * one changed in the last two seconds is read again next time */
+	if ((long long)time(NULL) - it->mtime_ns / 1000000000LL < 2)
+		return 0;
+	b->live[b->nlive++] = it->path;
+	/* taken whole from the cache: its row is already right */
+	if (it->cached && (it->verdict != TLPRESS_PUBLISH || it->reused))
+		return 0;
+	if (it->verdict == TLPRESS_PUBLISH && (!it->has_meta || !it->rendered))
+		return 0;
+	e = &b->store[b->nstore];
+	memset(e, 0, sizeof(*e));
+	e->path = strdup(it->path);
+	e->id = strdup(it->id);
+	e->slug = strdup(it->slug);
+	e->size = it->size;
+	e->mtime_ns = it->mtime_ns;
+	e->ino = it->ino;
+	e->computed_at = it->computed_at;
+	e->valid_until = it->valid_until;
+	e->verdict = (int)it->verdict;
+	e->tlp = (int)it->tlp;
+	e->label = (int)it->label;
+	e->ncut = it->ncut;
+	memcpy(e->cutsig, it->cutsig, sizeof(e->cutsig));
+	e->embargo_valid = it->embargo.valid;
+	e->embargo = (long long)it->embargo.t;
+	e->embargo_off = it->embargo.offset;
+	e->has_downgrade = it->has_downgrade;
+	e->downgrade_at = (long long)it->downgrade_at.t;
+	e->downgrade_off = it->downgrade_at.offset;
+	e->downgrade_to = (int)it->downgrade_to;
+	if (it->verdict == TLPRESS_PUBLISH) {
+		for (k = 0; k < it->nouts; k++) {
+			hex(it->outs[k].sha256, TLPRESS_SHA256_LEN, &outs);
+			tlpress_buf_printf(&outs, " %llu %s\n", it->outs[k].size, it->outs[k].path);
+		}
+		e->outs = tlpress_buf_detach(&outs, NULL);
+		e->meta = meta_json(&it->meta);
+		e->csaf = it->csaf;
+		memcpy(e->csaf_sha512, it->csaf_sha512, sizeof(e->csaf_sha512));
+		if (!e->outs || !e->meta) {
+			tlpress_bcache_entry_release(e);
+			return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
+		}
+	}
+	if (!e->path || !e->id || !e->slug) {
+		tlpress_bcache_entry_release(e);
+		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
+	}
+	b->nstore++;
+	return 0;
+}
+
 /* Step 3 on a pool of workers; then the results, merged in the items'
  * order so that nothing depends on which thread did what. */
 static int pass2(struct build *b)
@@ -665,8 +935,12 @@ static int pass2(struct build *b)
 	for (i = 0; i < b->nitems; i++) {
 		struct item *it = &b->items[i];
 
-		if (it->verdict != TLPRESS_PUBLISH)
+		if (it->verdict != TLPRESS_PUBLISH) {
+			/* drafts, embargoed, above the clearance: their decision */
+			if (b->cache && !rc)
+				rc = cache_entry(b, it);
 			continue;
+		}
 		for (k = 0; k < it->diags.n; k++) {
 			const struct tlpress_diag *g = &it->diags.v[k];
 
@@ -682,6 +956,8 @@ static int pass2(struct build *b)
 						  it->outs[k].sha256);
 		if (it->refused)
 			b->st->invalid++;
+		if (b->cache && !it->refused && !rc)
+			rc = cache_entry(b, it);
 		if (it->has_meta) {
 			struct tlpress_pubmeta *m = &b->metas[b->nmetas++];
 
@@ -778,6 +1054,40 @@ static int static_files(struct build *b)
 	return rc;
 }
 
+/* What every cached decision and file depends on besides its advisory:
+ * tlpress's version, the clearance, the key, the configuration file and
+ * the templates. */
+static void fingerprint(const struct tlpress_build_opts *o, unsigned char out[TLPRESS_SHA256_LEN])
+{
+	struct tlpress_buf all = TLPRESS_BUF_INIT, f = TLPRESS_BUF_INIT, full = TLPRESS_BUF_INIT;
+	struct dirent **names;
+	int n, i;
+
+	tlpress_buf_printf(&all, "tlpress %s\n%s\n%s\n", TLPRESS_VERSION,
+			   tlpress_tlp_label(o->clearance), o->signer_fpr ? o->signer_fpr : "-");
+	if (o->cfg->path && !tlpress_read_file(o->cfg->path, 1 << 20, &f, NULL, NULL))
+		tlpress_buf_add(&all, f.ptr, f.len);
+	/* the defaults can differ by where the templates are */
+	tlpress_buf_printf(&all, "\n%s\n%s\n", o->cfg->templates, o->cfg->site.url);
+	n = scandir(o->cfg->templates, &names, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		tlpress_path_join(&full, o->cfg->templates, names[i]->d_name);
+		tlpress_buf_reset(&f);
+		if (names[i]->d_name[0] != '.' &&
+		    !tlpress_read_file(full.ptr, 1 << 20, &f, NULL, NULL)) {
+			tlpress_buf_printf(&all, "%s %zu\n", names[i]->d_name, f.len);
+			tlpress_buf_add(&all, f.ptr, f.len);
+		}
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	tlpress_sha256(all.ptr, all.len, out);
+	tlpress_buf_release(&all);
+	tlpress_buf_release(&f);
+	tlpress_buf_release(&full);
+}
+
 int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats *st,
 		  struct tlpress_diags *diags, struct tlpress_error *err)
 {
@@ -842,6 +1152,20 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		b.resign = strcmp(b.old.signer, o->signer_fpr) != 0;
 	}
 
+	if (o->state) {
+		unsigned char fp[TLPRESS_SHA256_LEN];
+		struct tlpress_buf tree = TLPRESS_BUF_INIT;
+		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
+		char abs[PATH_MAX];
+
+		fingerprint(o, fp);
+		tlpress_buf_printf(&tree, "%s %s", realpath(o->output, abs) ? abs : o->output,
+				   tlpress_tlp_label(o->clearance));
+		/* without a cache the build is slower, not wrong */
+		if (tlpress_bcache_open(&b.cache, o->state, tree.ptr, fp, &cerr))
+			b.cache = NULL;
+		tlpress_buf_release(&tree);
+	}
 	rc = pass1(&b, &files);
 	if (!rc)
 		rc = expected_slugs(&b);
@@ -851,6 +1175,11 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	if (rc)
 		goto out;
 	b.metas = calloc(b.nitems ? b.nitems : 1, sizeof(*b.metas));
+	if (b.cache && (!(b.store = calloc(b.nitems ? b.nitems : 1, sizeof(*b.store))) ||
+			!(b.live = calloc(b.nitems ? b.nitems : 1, sizeof(*b.live))))) {
+		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+		goto out;
+	}
 	b.csaf = calloc(b.nitems ? b.nitems : 1, sizeof(*b.csaf));
 	if (!b.metas || !b.csaf) {
 		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
@@ -922,6 +1251,12 @@ stale:
 	for (i = 0; i < b.old.n && !rc; i++)
 		if (!b.old.v[i].mark && !tlpress_manifest_find(&b.new, b.old.v[i].path))
 			rc = remove_file(&b, b.old.v[i].path);
+	if (!rc && b.cache) {
+		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
+
+		qsort(b.live, b.nlive, sizeof(*b.live), cmp_str);
+		tlpress_bcache_store(b.cache, b.store, b.nstore, b.live, b.nlive, &cerr);
+	}
 	goto out;
 salvage:
 	salvage_manifest(&b);
@@ -959,6 +1294,11 @@ out:
 		tlpress_pubmeta_release(&it->meta);
 	}
 	free(b.items);
+	for (i = 0; i < b.nstore; i++)
+		tlpress_bcache_entry_release(&b.store[i]);
+	free(b.store);
+	free(b.live);
+	tlpress_bcache_close(b.cache);
 	free(b.expected);
 	free(b.csaf);
 	for (i = 0; i < b.nmetas; i++)

@@ -64,6 +64,8 @@ struct tlpress_build_opts {
 	struct tlpress_signer *signer; /* opened with `jobs` contexts, or NULL
 					  for an unsigned tree */
 	const char *signer_fpr;      /* its fingerprint */
+	const char *state;           /* the state folder for the build cache
+					(bcache.h), or NULL to build without */
 	tlpress_build_report_fn report; /* or NULL: called once per advisory
 					   file, in id order, when the build
 					   ends (also when it failed: then
@@ -82,6 +84,8 @@ struct tlpress_build_stats {
 	size_t unchanged;            /* files whose bytes were already there */
 	size_t removed;              /* files removed */
 	size_t signatures;           /* signatures made */
+	size_t cached;               /* advisories taken from the build cache,
+					neither parsed nor rendered */
 };
 
 /*

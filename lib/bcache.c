@@ -1,0 +1,361 @@
+/* bcache.c - the build cache; see bcache.h */
+#include "bcache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "fsutil.h"
+
+struct tlpress_bcache {
+	sqlite3 *db;
+	char *path, *tree;
+	char fp[2 * TLPRESS_SHA256_LEN + 1];
+	struct tlpress_bcache_entry *v;  /* sorted by path */
+	size_t n;
+};
+
+static const char schema[] =
+	"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	"CREATE TABLE IF NOT EXISTS entry ("
+	"  tree TEXT NOT NULL, path TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+	"  size INTEGER, mtime_ns INTEGER, ino INTEGER, computed_at INTEGER, valid_until INTEGER,"
+	"  id TEXT, slug TEXT, verdict INTEGER, tlp INTEGER, label INTEGER, ncut INTEGER,"
+	"  cutsig BLOB, embargo INTEGER, embargo_valid INTEGER, embargo_off INTEGER,"
+	"  has_downgrade INTEGER, downgrade_at INTEGER, downgrade_off INTEGER, downgrade_to INTEGER,"
+	"  outs TEXT, csaf INTEGER, csaf_sha512 BLOB, meta TEXT,"
+	"  PRIMARY KEY (tree, path)) WITHOUT ROWID;";
+
+#define COLS "path, size, mtime_ns, ino, computed_at, valid_until, id, slug, verdict, tlp, " \
+	"label, ncut, cutsig, embargo, embargo_valid, embargo_off, has_downgrade, downgrade_at, " \
+	"downgrade_off, downgrade_to, outs, csaf, csaf_sha512, meta"
+
+void tlpress_bcache_entry_release(struct tlpress_bcache_entry *e)
+{
+	free(e->path);
+	free(e->id);
+	free(e->slug);
+	free(e->outs);
+	free(e->meta);
+	memset(e, 0, sizeof(*e));
+}
+
+static int dberr(struct tlpress_bcache *c, struct tlpress_error *err, const char *what)
+{
+	return tlpress_error_set(err, TLPRESS_EIO, "build cache '%s': %s: %s", c->path, what,
+				 sqlite3_errmsg(c->db));
+}
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
+static void blob(sqlite3_stmt *st, int i, unsigned char *out, size_t n)
+{
+	const void *b = sqlite3_column_blob(st, i);
+
+	memset(out, 0, n);
+	if (b && (size_t)sqlite3_column_bytes(st, i) == n)
+		memcpy(out, b, n);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct tlpress_bcache_entry *)a)->path,
+		      ((const struct tlpress_bcache_entry *)b)->path);
+}
+
+static int load(struct tlpress_bcache *c, struct tlpress_error *err)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int r;
+
+	if (sqlite3_prepare_v2(c->db, "SELECT " COLS " FROM entry WHERE tree = ?1 AND "
+			       "fingerprint = ?2", -1, &st, NULL) != SQLITE_OK)
+		return dberr(c, err, "cannot read");
+	sqlite3_bind_text(st, 1, c->tree, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, c->fp, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct tlpress_bcache_entry *e;
+
+		if (c->n == cap) {
+			size_t nc = cap ? cap * 2 : 256;
+			struct tlpress_bcache_entry *nv = realloc(c->v, nc * sizeof(*nv));
+
+			if (!nv) {
+				sqlite3_finalize(st);
+				return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+			}
+			c->v = nv;
+			cap = nc;
+		}
+		e = &c->v[c->n++];
+		memset(e, 0, sizeof(*e));
+		e->path = dup_col(st, 0);
+		e->size = sqlite3_column_int64(st, 1);
+		e->mtime_ns = sqlite3_column_int64(st, 2);
+		e->ino = sqlite3_column_int64(st, 3);
+		e->computed_at = sqlite3_column_int64(st, 4);
+		e->valid_until = sqlite3_column_int64(st, 5);
+		e->id = dup_col(st, 6);
+		e->slug = dup_col(st, 7);
+		e->verdict = sqlite3_column_int(st, 8);
+		e->tlp = sqlite3_column_int(st, 9);
+		e->label = sqlite3_column_int(st, 10);
+		e->ncut = sqlite3_column_int(st, 11);
+		blob(st, 12, e->cutsig, sizeof(e->cutsig));
+		e->embargo = sqlite3_column_int64(st, 13);
+		e->embargo_valid = sqlite3_column_int(st, 14);
+		e->embargo_off = sqlite3_column_int(st, 15);
+		e->has_downgrade = sqlite3_column_int(st, 16);
+		e->downgrade_at = sqlite3_column_int64(st, 17);
+		e->downgrade_off = sqlite3_column_int(st, 18);
+		e->downgrade_to = sqlite3_column_int(st, 19);
+		e->outs = dup_col(st, 20);
+		e->csaf = sqlite3_column_int(st, 21);
+		blob(st, 22, e->csaf_sha512, sizeof(e->csaf_sha512));
+		e->meta = dup_col(st, 23);
+		if (!e->path) {
+			sqlite3_finalize(st);
+			return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return dberr(c, err, "cannot read");
+	if (c->n > 1)
+		qsort(c->v, c->n, sizeof(*c->v), cmp_entry);
+	return 0;
+}
+
+/* Rows of trees whose folder is gone (the tree key is "FOLDER LABEL") are
+ * dropped, so that the cache does not grow with every folder ever built. */
+static void prune(struct tlpress_bcache *c)
+{
+	sqlite3_stmt *st, *del;
+	char **gone = NULL;
+	size_t n = 0, cap = 0, i;
+	struct stat sb;
+
+	if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT tree FROM entry", -1, &st, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		const char *sp = t ? strrchr(t, ' ') : NULL;
+		char *dir;
+
+		if (!sp)
+			continue;
+		dir = strndup(t, (size_t)(sp - t));
+		if (dir && stat(dir, &sb) < 0 && errno == ENOENT) {
+			if (n == cap) {
+				size_t nc = cap ? 2 * cap : 16;
+				char **nv = realloc(gone, nc * sizeof(*nv));
+
+				if (!nv) {
+					free(dir);
+					break;
+				}
+				gone = nv;
+				cap = nc;
+			}
+			gone[n] = strdup(t);
+			if (gone[n])
+				n++;
+		}
+		free(dir);
+	}
+	sqlite3_finalize(st);
+	/* then, the scan done, their rows */
+	if (n && sqlite3_prepare_v2(c->db, "DELETE FROM entry WHERE tree = ?1", -1, &del, NULL) ==
+	    SQLITE_OK) {
+		for (i = 0; i < n; i++) {
+			sqlite3_reset(del);
+			sqlite3_bind_text(del, 1, gone[i], -1, SQLITE_STATIC);
+			sqlite3_step(del);
+		}
+		sqlite3_finalize(del);
+	}
+	for (i = 0; i < n; i++)
+		free(gone[i]);
+	free(gone);
+}
+
+int tlpress_bcache_open(struct tlpress_bcache **out, const char *state_dir, const char *tree,
+			const unsigned char fingerprint[TLPRESS_SHA256_LEN],
+			struct tlpress_error *err)
+{
+	struct tlpress_bcache *c;
+	struct tlpress_buf p = TLPRESS_BUF_INIT;
+	size_t i;
+	int fd, rc;
+
+	*out = NULL;
+	if (mkdir(state_dir, 0700) < 0 && errno != EEXIST)
+		return tlpress_error_set(err, TLPRESS_EIO, "cannot make state folder '%s': %s",
+					 state_dir, strerror(errno));
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	tlpress_path_join(&p, state_dir, TLPRESS_BCACHE_NAME);
+	c->path = tlpress_buf_detach(&p, NULL);
+	c->tree = strdup(tree);
+	for (i = 0; i < TLPRESS_SHA256_LEN; i++)
+		snprintf(c->fp + 2 * i, 3, "%02x", fingerprint[i]);
+	if (!c->path || !c->tree) {
+		tlpress_bcache_close(c);
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	}
+	fd = open(c->path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = tlpress_error_set(err, TLPRESS_EIO, "cannot open build cache '%s': %s",
+				       c->path, strerror(errno));
+		tlpress_bcache_close(c);
+		return rc;
+	}
+	close(fd);
+	if (sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) !=
+	    SQLITE_OK) {
+		rc = c->db ? dberr(c, err, "cannot open")
+			   : tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+		tlpress_bcache_close(c);
+		return rc;
+	}
+	sqlite3_busy_timeout(c->db, 10000);
+	if (sqlite3_exec(c->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+		rc = dberr(c, err, "cannot set up");
+		tlpress_bcache_close(c);
+		return rc;
+	}
+	prune(c);
+	rc = load(c, err);
+	if (rc) {
+		tlpress_bcache_close(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+void tlpress_bcache_close(struct tlpress_bcache *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->n; i++)
+		tlpress_bcache_entry_release(&c->v[i]);
+	free(c->v);
+	sqlite3_close(c->db);
+	free(c->path);
+	free(c->tree);
+	free(c);
+}
+
+const struct tlpress_bcache_entry *tlpress_bcache_find(const struct tlpress_bcache *c,
+							const char *path)
+{
+	struct tlpress_bcache_entry key;
+
+	if (!c || !c->n)
+		return NULL;
+	memset(&key, 0, sizeof(key));
+	key.path = (char *)path;
+	return bsearch(&key, c->v, c->n, sizeof(*c->v), cmp_entry);
+}
+
+static void text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int tlpress_bcache_store(struct tlpress_bcache *c, const struct tlpress_bcache_entry *v,
+			 size_t n, char *const *live, size_t nlive, struct tlpress_error *err)
+{
+	sqlite3_stmt *del = NULL, *ins = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return dberr(c, err, "cannot update");
+	if (sqlite3_prepare_v2(c->db, "DELETE FROM entry WHERE tree = ?1 AND path = ?2", -1, &del,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO entry (tree, fingerprint, " COLS ") "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+			       "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)", -1, &ins,
+			       NULL) != SQLITE_OK)
+		rc = dberr(c, err, "cannot update");
+	/* the rows loaded that no live file has any more */
+	for (i = 0; i < c->n && !rc; i++) {
+		const char *key = c->v[i].path;
+
+		if (nlive && bsearch(&key, live, nlive, sizeof(*live), cmp_strp))
+			continue;
+		sqlite3_reset(del);
+		sqlite3_bind_text(del, 1, c->tree, -1, SQLITE_STATIC);
+		sqlite3_bind_text(del, 2, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(del) != SQLITE_DONE)
+			rc = dberr(c, err, "cannot update");
+	}
+	for (i = 0; i < n && !rc; i++) {
+		const struct tlpress_bcache_entry *e = &v[i];
+
+		sqlite3_reset(ins);
+		sqlite3_bind_text(ins, 1, c->tree, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, c->fp, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, e->path, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 4, e->size);
+		sqlite3_bind_int64(ins, 5, e->mtime_ns);
+		sqlite3_bind_int64(ins, 6, e->ino);
+		sqlite3_bind_int64(ins, 7, e->computed_at);
+		sqlite3_bind_int64(ins, 8, e->valid_until);
+		text_or_null(ins, 9, e->id);
+		text_or_null(ins, 10, e->slug);
+		sqlite3_bind_int(ins, 11, e->verdict);
+		sqlite3_bind_int(ins, 12, e->tlp);
+		sqlite3_bind_int(ins, 13, e->label);
+		sqlite3_bind_int(ins, 14, e->ncut);
+		sqlite3_bind_blob(ins, 15, e->cutsig, sizeof(e->cutsig), SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 16, e->embargo);
+		sqlite3_bind_int(ins, 17, e->embargo_valid);
+		sqlite3_bind_int(ins, 18, e->embargo_off);
+		sqlite3_bind_int(ins, 19, e->has_downgrade);
+		sqlite3_bind_int64(ins, 20, e->downgrade_at);
+		sqlite3_bind_int(ins, 21, e->downgrade_off);
+		sqlite3_bind_int(ins, 22, e->downgrade_to);
+		text_or_null(ins, 23, e->outs);
+		sqlite3_bind_int(ins, 24, e->csaf);
+		sqlite3_bind_blob(ins, 25, e->csaf_sha512, sizeof(e->csaf_sha512), SQLITE_STATIC);
+		text_or_null(ins, 26, e->meta);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			rc = dberr(c, err, "cannot update");
+	}
+	sqlite3_finalize(del);
+	sqlite3_finalize(ins);
+	if (rc) {
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		return dberr(c, err, "cannot update");
+	return 0;
+}

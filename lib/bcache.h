@@ -1,0 +1,71 @@
+/*
+ * bcache.h - what the last build learnt of each advisory file, so that a
+ * rebuild neither re-parses nor re-renders what did not change
+ *
+ * One SQLite file in the state folder (state/cache.sqlite, 0600), one row
+ * per (tree, advisory file): the file's size, modification time and inode
+ * when it was read (git's index does the same), what was decided
+ * (id, verdict, the fields of the build report), until when that decision
+ * holds (the next embargo end or downgrade of the advisory: a decision
+ * made at T is reused only for T <= now < valid_until), and the files the
+ * build wrote for it (path, size, SHA-256), with the metadata the index,
+ * the feed and the CSAF listings need. A row is used only when the build's
+ * fingerprint matches the one it was made with: the fingerprint covers the
+ * tlpress version, the clearance, the signing key, the configuration file
+ * and every template, so a change to any of them rebuilds everything.
+ *
+ * Advisories with errors are never cached: their errors are reported on
+ * every build. A cache that cannot be opened or written costs speed only:
+ * the build goes on without it.
+ */
+#ifndef TLPRESS_BCACHE_H
+#define TLPRESS_BCACHE_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "hash.h"
+
+#define TLPRESS_BCACHE_NAME "cache.sqlite"
+
+struct tlpress_bcache; /* opaque */
+
+struct tlpress_bcache_entry {
+	char *path;                  /* the advisory file, as scanned */
+	long long size, mtime_ns, ino;
+	long long computed_at;       /* the build's clock when decided */
+	long long valid_until;       /* the decision holds before this; LLONG_MAX: always */
+	char *id, *slug;
+	int verdict;                 /* enum tlpress_verdict */
+	/* the build report (site.h) */
+	int tlp, label, ncut, has_downgrade, downgrade_to;
+	unsigned char cutsig[TLPRESS_SHA256_LEN];
+	long long embargo, downgrade_at;  /* Unix times; embargo_valid says if set */
+	int embargo_valid, embargo_off, downgrade_off;
+	/* a published advisory: what the build wrote, and its metadata */
+	char *outs;                  /* "sha256hex size path\n" per file, or NULL */
+	int csaf;                    /* outs line of its CSAF document + 1, or 0 */
+	unsigned char csaf_sha512[TLPRESS_SHA512_LEN];
+	char *meta;                  /* JSON of its struct tlpress_pubmeta, or NULL */
+};
+
+void tlpress_bcache_entry_release(struct tlpress_bcache_entry *e);
+
+/* Open the cache of the tree `tree` (an absolute path and clearance, say)
+ * in state_dir, loading the rows made with this fingerprint. */
+int tlpress_bcache_open(struct tlpress_bcache **c, const char *state_dir, const char *tree,
+			const unsigned char fingerprint[TLPRESS_SHA256_LEN],
+			struct tlpress_error *err);
+void tlpress_bcache_close(struct tlpress_bcache *c);
+
+/* The row of path, or NULL. Borrowed: lives as long as c. */
+const struct tlpress_bcache_entry *tlpress_bcache_find(const struct tlpress_bcache *c,
+							const char *path);
+
+/* In one transaction: write v[0..n) (new or changed rows), and delete the
+ * tree's rows whose path is not in live[0..nlive) (sorted with strcmp):
+ * files that are no longer scanned, or no longer cacheable. */
+int tlpress_bcache_store(struct tlpress_bcache *c, const struct tlpress_bcache_entry *v,
+			 size_t n, char *const *live, size_t nlive, struct tlpress_error *err);
+
+#endif

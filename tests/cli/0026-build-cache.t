@@ -1,0 +1,83 @@
+#!/bin/sh
+# The build cache (lib/bcache.h): a rebuild reads from the cache every
+# advisory whose file, configuration and templates did not change, and
+# its tree is byte-identical to a fresh build's; a changed advisory, a
+# changed template, an embargo that ends, a deleted advisory and a deleted
+# output file are each noticed.
+. "$(dirname "$0")/lib.sh"
+export LC_ALL=C
+export TLPRESS_NOW=2026-11-28T12:00:00Z
+
+W=$TMP/w
+mkdir -p "$W"
+cp -r "$TOP/advisories" "$W/adv"
+cp -r "$TOP/templates" "$W/tmpl"
+# the cache does not trust files changed in the last two seconds (racily
+# clean): date the sources back
+old() { touch -d '1 minute ago' "$@"; }
+old "$W"/adv/*.md
+printf 'advisories: adv\ntemplates: tmpl\nstate: state\nsite:\n  output: pub\n' > "$W/t.yml"
+# fresh NAME: a build without cache (its own state) into W/NAME, to compare
+fresh() {
+	rm -rf "$W/$1" "$W/state-$1"
+	printf 'advisories: adv\ntemplates: tmpl\nstate: state-%s\nsite:\n  output: %s\n' "$1" "$1" > "$W/$1.yml"
+	"$TLPRESS" build -q -C "$W/$1.yml"
+}
+
+run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a first build"
+check_grep "0 of 12 advisories read from the build cache" "reads nothing from the cache"
+[ -f "$W/state/cache.sqlite" ] && [ "$(stat -c %a "$W/state/cache.sqlite")" = 600 ]
+ok $? "the cache is in the state folder, mode 600"
+run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a rebuild with nothing changed"
+check_grep "0 files written" "writes nothing"
+check_grep "12 of 12 advisories read from the build cache" "and reads every advisory from the cache"
+
+# one advisory changes
+sed -i 's/^Sinds 17 november 2026 stelt/Sinds 17 november 2026 (herzien) stelt/' "$W/adv/CCB-2026-0438.md"
+old "$W/adv/CCB-2026-0438.md"
+run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a rebuild after one advisory changed"
+check_grep "11 of 12 advisories read from the build cache" "parses only that one"
+grep -q 'herzien' "$W/pub/advisories/ccb-2026-0438.html"
+ok $? "and its page has the change"
+fresh f1
+diff -r "$W/pub" "$W/f1" >/dev/null
+ok $? "the tree is byte-identical to a fresh build's"
+
+# a template changes: everything again
+printf '\n' >> "$W/tmpl/page.mustache"
+run "$TLPRESS" build -C "$W/t.yml"
+check_grep "0 of 12 advisories read from the build cache" "a changed template: nothing from the cache"
+
+# an output file removed by hand comes back
+rm "$W/pub/cvrf/ccb-2026-0412.xml"
+run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a rebuild after an output file was removed"
+[ -f "$W/pub/cvrf/ccb-2026-0412.xml" ]
+ok $? "writes it again"
+
+# time: an embargo ends; the cached decision is not used past it
+run "$TLPRESS" build -C "$W/t.yml"
+[ ! -e "$W/pub/advisories/ccb-2026-0431.html" ]
+ok $? "CCB-2026-0431 is under embargo until 2027-01-12"
+TLPRESS_NOW=2027-01-12T09:00:01+01:00 run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a rebuild after the embargo"
+[ -f "$W/pub/advisories/ccb-2026-0431.html" ]
+ok $? "publishes it"
+check_nogrep "12 of 12 advisories read" "the embargoed advisory was decided again"
+TLPRESS_NOW=2027-01-12T09:00:01+01:00 fresh f2
+diff -r "$W/pub" "$W/f2" >/dev/null
+ok $? "the tree is byte-identical to a fresh build's at that time"
+
+# an advisory file removed: its pages go
+rm "$W/adv/CCB-2026-0442.md"
+run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a rebuild after an advisory file was removed"
+[ ! -e "$W/pub/advisories/ccb-2026-0442.html" ]
+ok $? "its page is gone"
+run "$TLPRESS" build -C "$W/t.yml"
+check_grep "11 of 11 advisories read from the build cache" "and the cache follows"
+
+done_testing
