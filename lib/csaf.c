@@ -1069,7 +1069,11 @@ int tlpress_csaf_render(const struct tlpress_rendition *r, struct tlpress_buf *o
 		return tlpress_error_set(err, TLPRESS_EINVAL, "'site.url' is not a URI: "
 					 "cannot write the CSAF document's own URL");
 
-	rc = tlpress_body_render(a, r->base, r->clearance, TLPRESS_BODY_MARKDOWN, &body, NULL);
+	if (r->body_markdown)
+		rc = tlpress_buf_adds(&body, r->body_markdown) < 0 || body.failed ? TLPRESS_ENOMEM : 0;
+	else
+		rc = tlpress_body_render(a, r->base, r->clearance, TLPRESS_BODY_MARKDOWN, &body,
+					 NULL);
 	if (rc) {
 		tlpress_error_set(err, rc, "%s: cannot render the body", a->id);
 		goto done;

@@ -861,7 +861,16 @@ int tlpress_cvrf_render(const struct tlpress_rendition *r, struct tlpress_buf *o
 					 "clearance %s: no CVRF document is made", a->id,
 					 tlpress_tlp_label(tlpress_tlp_max(r->base, r->label)),
 					 tlpress_tlp_label(r->clearance));
-	rc = tlpress_body_render(a, r->base, r->clearance, TLPRESS_BODY_MARKDOWN, &body, &cut);
+	if (r->body_markdown) {
+		/* rendered once by the build, with the label it gave r */
+		memset(&cut, 0, sizeof(cut));
+		cut.label = r->label;
+		tlpress_buf_adds(&body, r->body_markdown);
+		rc = body.failed ? TLPRESS_ENOMEM : 0;
+	} else {
+		rc = tlpress_body_render(a, r->base, r->clearance, TLPRESS_BODY_MARKDOWN, &body,
+					 &cut);
+	}
 	if (rc) {
 		tlpress_buf_release(&body);
 		return tlpress_error_set(err, rc, "%s: cannot render the body", a->id);

@@ -33,6 +33,8 @@ struct tlpress_rendition {
 	enum tlpress_tlp base;       /* the advisory's base label now */
 	enum tlpress_tlp label;      /* the label of this rendition */
 	const char *body_html;       /* the body cleared for clearance */
+	const char *body_markdown;   /* the same as Markdown for CVRF and CSAF
+					notes, or NULL: they render it */
 	const char *summary;         /* the summary (plain text), or "" */
 	const char *signer_fpr;      /* the signing key, or NULL (unsigned) */
 	char slug[64];               /* lower-case id */

@@ -36,6 +36,57 @@ static void render_node(cmark_node *node, enum tlpress_body_format fmt,
 		tlpress_buf_addch(out, '\n');
 }
 
+/*
+ * The Markdown of a kept block is its own source lines, not a rendering of
+ * its tree: the author's text as written (tables, lists and code exactly),
+ * and no second pass over the body. cmark-gfm's start and end lines of a
+ * top-level block cover all of it (checked on every block of the samples
+ * and a 1,000-advisory corpus: the lines parse to the same HTML as the
+ * node). A node without sane lines is rendered.
+ */
+struct srclines {
+	const char *text;
+	size_t len;
+	size_t *off;                 /* off[i]: start of line i + 1; off[n] = len */
+	size_t n;
+};
+
+static int srclines_init(const struct tlpress_advisory *adv, struct srclines *L)
+{
+	size_t j;
+
+	memset(L, 0, sizeof(*L));
+	L->text = adv->body;
+	L->len = adv->body_len;
+	L->off = malloc((adv->body_len + 2) * sizeof(*L->off));
+	if (!L->off)
+		return -1;
+	L->off[L->n++] = 0;
+	for (j = 0; j < L->len; j++)
+		if (L->text[j] == '\n')
+			L->off[L->n++] = j + 1;
+	if (L->off[L->n - 1] != L->len)
+		L->off[L->n++] = L->len;
+	return 0;
+}
+
+static void add_source(const struct srclines *L, cmark_node *node, struct tlpress_buf *out)
+{
+	int s = cmark_node_get_start_line(node), e = cmark_node_get_end_line(node);
+	size_t from, to;
+
+	if (!L->off || s < 1 || e < s || (size_t)s >= L->n) {
+		render_node(node, TLPRESS_BODY_MARKDOWN, out);
+		return;
+	}
+	from = L->off[s - 1];
+	to = (size_t)e < L->n ? L->off[e] : L->len;
+	tlpress_buf_add(out, L->text + from, to - from);
+	if (out->len && out->ptr[out->len - 1] != '\n')
+		tlpress_buf_addch(out, '\n');
+	tlpress_buf_addch(out, '\n');
+}
+
 static void banner(enum tlpress_tlp label, int end, enum tlpress_body_format fmt,
 		   struct tlpress_buf *out)
 {
@@ -63,6 +114,7 @@ int tlpress_body_render(const struct tlpress_advisory *adv, enum tlpress_tlp bas
 			struct tlpress_buf *out, struct tlpress_cut *info)
 {
 	struct tlpress_cut cut = { base, 0, 0, 0, 0 };
+	struct srclines src = { NULL, 0, NULL, 0 };
 	size_t stack[16], depth = 0, i, s;
 
 	if (!tlpress_policy_cleared(base, clearance) || !adv->doc) {
@@ -70,9 +122,15 @@ int tlpress_body_render(const struct tlpress_advisory *adv, enum tlpress_tlp bas
 			*info = cut;
 		return 0;
 	}
+	if (fmt == TLPRESS_BODY_MARKDOWN && srclines_init(adv, &src) < 0)
+		return TLPRESS_ENOMEM;
 	if (adv->nsections == 0) {
 		/* nothing marked: every block carries the base label */
-		render_node(adv->doc, fmt, out);
+		if (fmt == TLPRESS_BODY_MARKDOWN)
+			for (i = 0; i < adv->nblocks; i++)
+				add_source(&src, adv->blocks[i].node, out);
+		else
+			render_node(adv->doc, fmt, out);
 		cut.kept_blocks = adv->nblocks;
 		goto done;
 	}
@@ -104,7 +162,10 @@ int tlpress_body_render(const struct tlpress_advisory *adv, enum tlpress_tlp bas
 			if (depth < sizeof(stack) / sizeof(stack[0]))
 				stack[depth++] = s;
 		}
-		render_node(adv->blocks[i].node, fmt, out);
+		if (fmt == TLPRESS_BODY_MARKDOWN)
+			add_source(&src, adv->blocks[i].node, out);
+		else
+			render_node(adv->blocks[i].node, fmt, out);
 		cut.kept_blocks++;
 	}
 	while (depth) {
@@ -112,6 +173,7 @@ int tlpress_body_render(const struct tlpress_advisory *adv, enum tlpress_tlp bas
 		banner(adv->sections[stack[depth]].label, 1, fmt, out);
 	}
 done:
+	free(src.off);
 	if (info)
 		*info = cut;
 	if (out->failed)

@@ -699,7 +699,7 @@ drop:
 
 static int publish_one(struct build *b, struct item *it)
 {
-	struct tlpress_buf body = TLPRESS_BUF_INIT, out = TLPRESS_BUF_INIT;
+	struct tlpress_buf body = TLPRESS_BUF_INIT, out = TLPRESS_BUF_INIT, md = TLPRESS_BUF_INIT;
 	struct tlpress_buf path = TLPRESS_BUF_INIT, sum = TLPRESS_BUF_INIT;
 	struct tlpress_rendition r;
 	struct tlpress_advisory *a;
@@ -741,6 +741,13 @@ static int publish_one(struct build *b, struct item *it)
 	}
 	r.label = cut.label;
 	r.body_html = body.ptr;
+	/* the Markdown of the CVRF and CSAF notes, once for both */
+	rc = tlpress_body_render(a, r.base, r.clearance, TLPRESS_BODY_MARKDOWN, &md, NULL);
+	if (rc) {
+		tlpress_error_set(&it->err, rc, "%s: cannot render the body", it->path);
+		goto done;
+	}
+	r.body_markdown = md.ptr;
 	it->ncut = tlpress_cut_digest(a, r.base, r.clearance, it->cutsig);
 	if (it->ncut < 0) {
 		rc = tlpress_error_set(&it->err, it->ncut, "out of memory");
@@ -805,6 +812,7 @@ static int publish_one(struct build *b, struct item *it)
 	it->has_meta = 1;
 done:
 	tlpress_buf_release(&body);
+	tlpress_buf_release(&md);
 	tlpress_buf_release(&out);
 	tlpress_buf_release(&path);
 	tlpress_buf_release(&sum);
