@@ -122,13 +122,17 @@ static int open_parent(const char *root, const char *rel, int create,
 		}
 		memcpy(comp, p, n);
 		comp[n] = '\0';
-		if (create && mkdirat(dfd, comp, 0755) < 0 && errno != EEXIST) {
-			tlpress_error_set(err, TLPRESS_EIO, "cannot create folder '%s/%.*s': %s",
-					  root, (int)(slash - rel), rel, strerror(errno));
-			close(dfd);
-			return -1;
-		}
 		nfd = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		/* made only when missing: one system call less per folder and file */
+		if (nfd < 0 && errno == ENOENT && create) {
+			if (mkdirat(dfd, comp, 0755) < 0 && errno != EEXIST) {
+				tlpress_error_set(err, TLPRESS_EIO, "cannot create folder '%s/%.*s': %s",
+						  root, (int)(slash - rel), rel, strerror(errno));
+				close(dfd);
+				return -1;
+			}
+			nfd = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
 		if (nfd < 0) {
 			int e = errno;
 
