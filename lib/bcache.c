@@ -20,6 +20,8 @@ struct tlpress_bcache {
 	char fp[2 * TLPRESS_SHA256_LEN + 1];
 	struct tlpress_bcache_entry *v;  /* sorted by path */
 	size_t n;
+	sqlite3_stmt *ins;           /* during a write transaction */
+	int in_txn;
 };
 
 static const char schema[] =
@@ -254,6 +256,7 @@ void tlpress_bcache_close(struct tlpress_bcache *c)
 
 	if (!c)
 		return;
+	tlpress_bcache_rollback(c);
 	for (i = 0; i < c->n; i++)
 		tlpress_bcache_entry_release(&c->v[i]);
 	free(c->v);
@@ -288,20 +291,81 @@ static int cmp_strp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int tlpress_bcache_store(struct tlpress_bcache *c, const struct tlpress_bcache_entry *v,
-			 size_t n, char *const *live, size_t nlive, struct tlpress_error *err)
+void tlpress_bcache_drop(struct tlpress_bcache *c, const struct tlpress_bcache_entry *e)
 {
-	sqlite3_stmt *del = NULL, *ins = NULL;
+	struct tlpress_bcache_entry *m = c->v + (e - c->v); /* c owns its rows */
+
+	free(m->outs);
+	free(m->meta);
+	m->outs = m->meta = NULL;
+}
+
+int tlpress_bcache_begin(struct tlpress_bcache *c, struct tlpress_error *err)
+{
+	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return dberr(c, err, "cannot update");
+	if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO entry (tree, fingerprint, " COLS ") "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+			       "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)", -1,
+			       &c->ins, NULL) != SQLITE_OK) {
+		int rc = dberr(c, err, "cannot update");
+
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	c->in_txn = 1;
+	return 0;
+}
+
+int tlpress_bcache_put(struct tlpress_bcache *c, const struct tlpress_bcache_entry *e,
+		       struct tlpress_error *err)
+{
+	sqlite3_stmt *ins = c->ins;
+
+	if (!c->in_txn)
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "build cache: no transaction");
+	sqlite3_reset(ins);
+	sqlite3_bind_text(ins, 1, c->tree, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 2, c->fp, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 3, e->path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 4, e->size);
+	sqlite3_bind_int64(ins, 5, e->mtime_ns);
+	sqlite3_bind_int64(ins, 6, e->ino);
+	sqlite3_bind_int64(ins, 7, e->computed_at);
+	sqlite3_bind_int64(ins, 8, e->valid_until);
+	text_or_null(ins, 9, e->id);
+	text_or_null(ins, 10, e->slug);
+	sqlite3_bind_int(ins, 11, e->verdict);
+	sqlite3_bind_int(ins, 12, e->tlp);
+	sqlite3_bind_int(ins, 13, e->label);
+	sqlite3_bind_int(ins, 14, e->ncut);
+	sqlite3_bind_blob(ins, 15, e->cutsig, sizeof(e->cutsig), SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 16, e->embargo);
+	sqlite3_bind_int(ins, 17, e->embargo_valid);
+	sqlite3_bind_int(ins, 18, e->embargo_off);
+	sqlite3_bind_int(ins, 19, e->has_downgrade);
+	sqlite3_bind_int64(ins, 20, e->downgrade_at);
+	sqlite3_bind_int(ins, 21, e->downgrade_off);
+	sqlite3_bind_int(ins, 22, e->downgrade_to);
+	text_or_null(ins, 23, e->outs);
+	sqlite3_bind_int(ins, 24, e->csaf);
+	sqlite3_bind_blob(ins, 25, e->csaf_sha512, sizeof(e->csaf_sha512), SQLITE_STATIC);
+	text_or_null(ins, 26, e->meta);
+	if (sqlite3_step(ins) != SQLITE_DONE)
+		return dberr(c, err, "cannot update");
+	return 0;
+}
+
+int tlpress_bcache_commit(struct tlpress_bcache *c, char *const *live, size_t nlive,
+			  struct tlpress_error *err)
+{
+	sqlite3_stmt *del = NULL;
 	size_t i;
 	int rc = 0;
 
-	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return dberr(c, err, "cannot update");
+	if (!c->in_txn)
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "build cache: no transaction");
 	if (sqlite3_prepare_v2(c->db, "DELETE FROM entry WHERE tree = ?1 AND path = ?2", -1, &del,
-			       NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO entry (tree, fingerprint, " COLS ") "
-			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-			       "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)", -1, &ins,
 			       NULL) != SQLITE_OK)
 		rc = dberr(c, err, "cannot update");
 	/* the rows loaded that no live file has any more */
@@ -316,46 +380,25 @@ int tlpress_bcache_store(struct tlpress_bcache *c, const struct tlpress_bcache_e
 		if (sqlite3_step(del) != SQLITE_DONE)
 			rc = dberr(c, err, "cannot update");
 	}
-	for (i = 0; i < n && !rc; i++) {
-		const struct tlpress_bcache_entry *e = &v[i];
-
-		sqlite3_reset(ins);
-		sqlite3_bind_text(ins, 1, c->tree, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 2, c->fp, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 3, e->path, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 4, e->size);
-		sqlite3_bind_int64(ins, 5, e->mtime_ns);
-		sqlite3_bind_int64(ins, 6, e->ino);
-		sqlite3_bind_int64(ins, 7, e->computed_at);
-		sqlite3_bind_int64(ins, 8, e->valid_until);
-		text_or_null(ins, 9, e->id);
-		text_or_null(ins, 10, e->slug);
-		sqlite3_bind_int(ins, 11, e->verdict);
-		sqlite3_bind_int(ins, 12, e->tlp);
-		sqlite3_bind_int(ins, 13, e->label);
-		sqlite3_bind_int(ins, 14, e->ncut);
-		sqlite3_bind_blob(ins, 15, e->cutsig, sizeof(e->cutsig), SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 16, e->embargo);
-		sqlite3_bind_int(ins, 17, e->embargo_valid);
-		sqlite3_bind_int(ins, 18, e->embargo_off);
-		sqlite3_bind_int(ins, 19, e->has_downgrade);
-		sqlite3_bind_int64(ins, 20, e->downgrade_at);
-		sqlite3_bind_int(ins, 21, e->downgrade_off);
-		sqlite3_bind_int(ins, 22, e->downgrade_to);
-		text_or_null(ins, 23, e->outs);
-		sqlite3_bind_int(ins, 24, e->csaf);
-		sqlite3_bind_blob(ins, 25, e->csaf_sha512, sizeof(e->csaf_sha512), SQLITE_STATIC);
-		text_or_null(ins, 26, e->meta);
-		if (sqlite3_step(ins) != SQLITE_DONE)
-			rc = dberr(c, err, "cannot update");
-	}
 	sqlite3_finalize(del);
-	sqlite3_finalize(ins);
 	if (rc) {
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		tlpress_bcache_rollback(c);
 		return rc;
 	}
+	sqlite3_finalize(c->ins);
+	c->ins = NULL;
+	c->in_txn = 0;
 	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		return dberr(c, err, "cannot update");
 	return 0;
+}
+
+void tlpress_bcache_rollback(struct tlpress_bcache *c)
+{
+	if (!c || !c->in_txn)
+		return;
+	sqlite3_finalize(c->ins);
+	c->ins = NULL;
+	c->in_txn = 0;
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -62,10 +62,23 @@ void tlpress_bcache_close(struct tlpress_bcache *c);
 const struct tlpress_bcache_entry *tlpress_bcache_find(const struct tlpress_bcache *c,
 							const char *path);
 
-/* In one transaction: write v[0..n) (new or changed rows), and delete the
- * tree's rows whose path is not in live[0..nlive) (sorted with strcmp):
- * files that are no longer scanned, or no longer cacheable. */
-int tlpress_bcache_store(struct tlpress_bcache *c, const struct tlpress_bcache_entry *v,
-			 size_t n, char *const *live, size_t nlive, struct tlpress_error *err);
+/*
+ * Writing, one row at a time so that no build holds every row in memory:
+ * tlpress_bcache_begin() opens a transaction; tlpress_bcache_put() writes a
+ * new or changed row; tlpress_bcache_commit() deletes the tree's rows whose
+ * path is not in live[0..nlive) (sorted with strcmp: files no longer
+ * scanned or no longer cacheable) and commits; tlpress_bcache_rollback()
+ * forgets it all (a build that failed).
+ */
+int tlpress_bcache_begin(struct tlpress_bcache *c, struct tlpress_error *err);
+int tlpress_bcache_put(struct tlpress_bcache *c, const struct tlpress_bcache_entry *e,
+		       struct tlpress_error *err);
+int tlpress_bcache_commit(struct tlpress_bcache *c, char *const *live, size_t nlive,
+			  struct tlpress_error *err);
+void tlpress_bcache_rollback(struct tlpress_bcache *c);
+
+/* The build took what it needed of row e (its files and metadata): free
+ * them. Rows are independent: threads may drop different rows at once. */
+void tlpress_bcache_drop(struct tlpress_bcache *c, const struct tlpress_bcache_entry *e);
 
 #endif

@@ -56,7 +56,9 @@ struct item {
 	int csaf;                    /* outs[csaf - 1] is its CSAF document */
 	unsigned char csaf_sha512[TLPRESS_SHA512_LEN];
 	int rc;
-	struct tlpress_error err;
+	struct tlpress_error *err;   /* during pass 2 the worker's; after a
+					failure a copy (a kilobyte each: not kept
+					for every item) */
 	/* for the report */
 	struct tlpress_time embargo;
 	int has_downgrade;
@@ -102,8 +104,6 @@ struct build {
 	atomic_size_t signatures;
 	/* the build cache, or NULL */
 	struct tlpress_bcache *cache;
-	struct tlpress_bcache_entry *store;  /* what this build changes in it */
-	size_t nstore;
 	char **live;                 /* the paths it keeps rows for (borrowed) */
 	size_t nlive;
 };
@@ -141,6 +141,7 @@ int tlpress_site_advisory_slug(const char *path, char *slug, size_t size)
 #define advisory_slug tlpress_site_advisory_slug
 
 static _Thread_local int worker_id; /* which GPGME context this thread uses */
+static _Thread_local struct tlpress_error worker_err; /* the item's error while it is worked on */
 
 /* Does the file at root/rel exist with this size? */
 static int on_disk(struct build *b, const char *rel, unsigned long long size)
@@ -162,14 +163,14 @@ static int add_out(struct item *it, const char *rel, unsigned long long size,
 	struct out *o;
 
 	if (it->nouts == MAX_OUTS)
-		return tlpress_error_set(&it->err, TLPRESS_ELIMIT, "too many files for %s",
+		return tlpress_error_set(it->err, TLPRESS_ELIMIT, "too many files for %s",
 					 it->path ? it->path : rel);
 	o = &it->outs[it->nouts];
 	o->path = strdup(rel);
 	o->size = size;
 	memcpy(o->sha256, sha, TLPRESS_SHA256_LEN);
 	if (!o->path)
-		return tlpress_error_set(&it->err, TLPRESS_ENOMEM, "out of memory");
+		return tlpress_error_set(it->err, TLPRESS_ENOMEM, "out of memory");
 	it->nouts++;
 	return 0;
 }
@@ -212,13 +213,13 @@ static int emit_item(struct build *b, struct item *it, const char *rel, const vo
 			it->unchanged += 2;
 			goto out;
 		}
-		r = tlpress_sign_detached(b->o->signer, worker_id, data, len, &asc, &it->err);
+		r = tlpress_sign_detached(b->o->signer, worker_id, data, len, &asc, it->err);
 		if (r)
 			goto out;
 		atomic_fetch_add(&b->signatures, 1);
 	}
 	if (!same) {
-		r = tlpress_write_atomic(b->o->output, rel, data, len, &it->err);
+		r = tlpress_write_atomic(b->o->output, rel, data, len, it->err);
 		if (r)
 			goto out;
 		it->written++;
@@ -229,7 +230,7 @@ static int emit_item(struct build *b, struct item *it, const char *rel, const vo
 	if (!r && sign) {
 		unsigned char asha[TLPRESS_SHA256_LEN];
 
-		r = tlpress_write_atomic(b->o->output, arel.ptr, asc.ptr, asc.len, &it->err);
+		r = tlpress_write_atomic(b->o->output, arel.ptr, asc.ptr, asc.len, it->err);
 		if (!r) {
 			it->written++;
 			tlpress_sha256(asc.ptr, asc.len, asha);
@@ -250,9 +251,8 @@ static int emit(struct build *b, const char *rel, const void *data, size_t len)
 	int r;
 
 	memset(&tmp, 0, sizeof(tmp));
+	tmp.err = b->err;            /* the main thread's files: errors go straight there */
 	r = emit_item(b, &tmp, rel, data, len);
-	if (r)
-		*b->err = tmp.err;
 	b->st->written += tmp.written;
 	b->st->unchanged += tmp.unchanged;
 	for (k = 0; k < tmp.nouts; k++) {
@@ -688,6 +688,7 @@ static int reuse(struct build *b, struct item *it)
 	it->rendered = 1;
 	it->reused = 1;
 	it->unchanged += it->nouts;
+	tlpress_bcache_drop(b->cache, e);
 	return 1;
 drop:
 	/* a file is gone or changed: render it again */
@@ -708,8 +709,11 @@ static int publish_one(struct build *b, struct item *it)
 	size_t k, first;
 	int rc = 0;
 
-	if (it->cached && reuse(b, it))
+	it->err = &worker_err;
+	if (it->cached && reuse(b, it)) {
+		it->err = NULL;
 		return 0;
+	}
 	a = tlpress_advisory_load(it->path, &it->diags);
 	if (!a || a->nerrors ||
 	    tlpress_policy_publishable(a, &b->o->now, b->o->clearance) != TLPRESS_PUBLISH) {
@@ -720,7 +724,7 @@ static int publish_one(struct build *b, struct item *it)
 
 			if (!advisory_slug(b->old.v[k].path, slug, sizeof(slug)) &&
 			    !strcmp(slug, it->slug)) {
-				rc = tlpress_remove(b->o->output, b->old.v[k].path, &it->err);
+				rc = tlpress_remove(b->o->output, b->old.v[k].path, it->err);
 				if (!rc)
 					it->removed++;
 			}
@@ -736,7 +740,7 @@ static int publish_one(struct build *b, struct item *it)
 	memcpy(r.slug, it->slug, sizeof(r.slug));
 	rc = tlpress_body_render(a, r.base, r.clearance, TLPRESS_BODY_HTML, &body, &cut);
 	if (rc) {
-		tlpress_error_set(&it->err, rc, "%s: cannot render the body", it->path);
+		tlpress_error_set(it->err, rc, "%s: cannot render the body", it->path);
 		goto done;
 	}
 	r.label = cut.label;
@@ -744,13 +748,13 @@ static int publish_one(struct build *b, struct item *it)
 	/* the Markdown of the CVRF and CSAF notes, once for both */
 	rc = tlpress_body_render(a, r.base, r.clearance, TLPRESS_BODY_MARKDOWN, &md, NULL);
 	if (rc) {
-		tlpress_error_set(&it->err, rc, "%s: cannot render the body", it->path);
+		tlpress_error_set(it->err, rc, "%s: cannot render the body", it->path);
 		goto done;
 	}
 	r.body_markdown = md.ptr;
 	it->ncut = tlpress_cut_digest(a, r.base, r.clearance, it->cutsig);
 	if (it->ncut < 0) {
-		rc = tlpress_error_set(&it->err, it->ncut, "out of memory");
+		rc = tlpress_error_set(it->err, it->ncut, "out of memory");
 		goto done;
 	}
 	it->label = cut.label;
@@ -763,9 +767,9 @@ static int publish_one(struct build *b, struct item *it)
 		tlpress_buf_reset(&path);
 		tlpress_buf_reset(&out);
 		renderers[k]->path(&r, &path);
-		rc = renderers[k]->render(&r, &out, &it->err);
+		rc = renderers[k]->render(&r, &out, it->err);
 		if (!rc && (path.failed || out.failed))
-			rc = tlpress_error_set(&it->err, TLPRESS_ENOMEM, "out of memory");
+			rc = tlpress_error_set(it->err, TLPRESS_ENOMEM, "out of memory");
 		first = it->nouts;
 		if (!rc)
 			rc = emit_item(b, it, path.ptr, out.ptr, out.len);
@@ -818,6 +822,12 @@ done:
 	tlpress_buf_release(&sum);
 	tlpress_advisory_free(a);
 	it->rc = rc;
+	it->err = NULL;
+	if (rc) {
+		it->err = malloc(sizeof(*it->err));
+		if (it->err)
+			*it->err = worker_err;
+	}
 	return rc;
 }
 
@@ -849,9 +859,11 @@ static void *worker(void *arg)
  * a published advisory its files and metadata. */
 static int cache_entry(struct build *b, struct item *it)
 {
-	struct tlpress_bcache_entry *e;
+	struct tlpress_bcache_entry one, *e = &one;
 	struct tlpress_buf outs = TLPRESS_BUF_INIT;
+	struct tlpress_error cerr = TLPRESS_ERROR_INIT;
 	size_t k;
+	int rc;
 
 	if (it->verdict == TLPRESS_REFUSE_INVALID || !it->id || !it->size)
 		return 0;
@@ -866,7 +878,6 @@ static int cache_entry(struct build *b, struct item *it)
 		return 0;
 	if (it->verdict == TLPRESS_PUBLISH && (!it->has_meta || !it->rendered))
 		return 0;
-	e = &b->store[b->nstore];
 	memset(e, 0, sizeof(*e));
 	e->path = strdup(it->path);
 	e->id = strdup(it->id);
@@ -906,7 +917,14 @@ static int cache_entry(struct build *b, struct item *it)
 		tlpress_bcache_entry_release(e);
 		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
 	}
-	b->nstore++;
+	rc = tlpress_bcache_put(b->cache, e, &cerr);
+	tlpress_bcache_entry_release(e);
+	if (rc) {
+		/* a cache that cannot be written costs speed only */
+		tlpress_bcache_rollback(b->cache);
+		tlpress_bcache_close(b->cache);
+		b->cache = NULL;
+	}
 	return 0;
 }
 
@@ -940,6 +958,14 @@ static int pass2(struct build *b)
 		worker(&args[0]);
 	}
 	worker_id = 0;
+	if (b->cache) {
+		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
+
+		if (tlpress_bcache_begin(b->cache, &cerr)) {
+			tlpress_bcache_close(b->cache);
+			b->cache = NULL;
+		}
+	}
 	for (i = 0; i < b->nitems; i++) {
 		struct item *it = &b->items[i];
 
@@ -990,7 +1016,10 @@ static int pass2(struct build *b)
 			}
 		}
 		if (it->rc && !rc) {
-			*b->err = it->err;
+			if (it->err)
+				*b->err = *it->err;
+			else
+				tlpress_error_set(b->err, it->rc, "out of memory");
 			rc = it->rc;
 		}
 	}
@@ -1183,8 +1212,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	if (rc)
 		goto out;
 	b.metas = calloc(b.nitems ? b.nitems : 1, sizeof(*b.metas));
-	if (b.cache && (!(b.store = calloc(b.nitems ? b.nitems : 1, sizeof(*b.store))) ||
-			!(b.live = calloc(b.nitems ? b.nitems : 1, sizeof(*b.live))))) {
+	if (b.cache && !(b.live = calloc(b.nitems ? b.nitems : 1, sizeof(*b.live)))) {
 		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -1263,7 +1291,7 @@ stale:
 		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
 
 		qsort(b.live, b.nlive, sizeof(*b.live), cmp_str);
-		tlpress_bcache_store(b.cache, b.store, b.nstore, b.live, b.nlive, &cerr);
+		tlpress_bcache_commit(b.cache, b.live, b.nlive, &cerr);
 	}
 	goto out;
 salvage:
@@ -1297,14 +1325,12 @@ out:
 		free(it->path);
 		free(it->id);
 		tlpress_diags_release(&it->diags);
+		free(it->err);
 		for (k = 0; k < it->nouts; k++)
 			free(it->outs[k].path);
 		tlpress_pubmeta_release(&it->meta);
 	}
 	free(b.items);
-	for (i = 0; i < b.nstore; i++)
-		tlpress_bcache_entry_release(&b.store[i]);
-	free(b.store);
 	free(b.live);
 	tlpress_bcache_close(b.cache);
 	free(b.expected);
