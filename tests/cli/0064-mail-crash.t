@@ -65,10 +65,24 @@ EOF
 
 kills=0 k=0
 while [ $k -lt 20 ]; do
+	c0=$(find "$SMTP_MAILDIR" -path '*/new/*' -type f 2>/dev/null | wc -l)
 	"$TLPRESS" mail -C "$S/t.yml" -q >/dev/null 2>&1 &
 	pid=$!
-	# a random moment within the batch (it takes a few seconds in all)
-	sleep "0.$(od -An -N2 -tu2 /dev/urandom | tr -d ' ' | cut -c1-3)"
+	# a random moment: on even rounds anywhere from the start (while it
+	# reads keys, encrypts and journals), on odd rounds once the server has
+	# taken a message of this run (while it sends), so that a loaded
+	# machine cannot make every kill land before the first delivery
+	if [ $((k % 2)) -eq 1 ]; then
+		w=0
+		while [ $w -lt 400 ] && kill -0 $pid 2>/dev/null &&
+		      [ "$(find "$SMTP_MAILDIR" -path '*/new/*' -type f 2>/dev/null | wc -l)" -le "$c0" ]; do
+			sleep 0.05
+			w=$((w + 1))
+		done
+		sleep "0.$(od -An -N2 -tu2 /dev/urandom | tr -d ' ' | cut -c1-2)"
+	else
+		sleep "0.$(od -An -N2 -tu2 /dev/urandom | tr -d ' ' | cut -c1-3)"
+	fi
 	if kill -KILL $pid 2>/dev/null; then
 		kills=$((kills + 1))
 	fi
