@@ -32,6 +32,35 @@ void tlpress_sha512(const void *data, size_t len, unsigned char out[TLPRESS_SHA5
 	gcry_md_hash_buffer(GCRY_MD_SHA512, out, data, len);
 }
 
+void tlpress_sha256_init(struct tlpress_sha256_ctx *c)
+{
+	gcry_md_hd_t h;
+
+	pthread_once(&once, init);
+	c->h = gcry_md_open(&h, GCRY_MD_SHA256, 0) ? NULL : h;
+}
+
+void tlpress_sha256_update(struct tlpress_sha256_ctx *c, const void *data, size_t len)
+{
+	if (c->h)
+		gcry_md_write((gcry_md_hd_t)c->h, data, len);
+}
+
+int tlpress_sha256_final(struct tlpress_sha256_ctx *c, unsigned char out[TLPRESS_SHA256_LEN])
+{
+	const unsigned char *d;
+
+	memset(out, 0, TLPRESS_SHA256_LEN);
+	if (!c->h)
+		return -1;
+	d = gcry_md_read((gcry_md_hd_t)c->h, GCRY_MD_SHA256);
+	if (d)
+		memcpy(out, d, TLPRESS_SHA256_LEN);
+	gcry_md_close((gcry_md_hd_t)c->h);
+	c->h = NULL;
+	return d ? 0 : -1;
+}
+
 void tlpress_hex(const unsigned char *b, size_t n, char *hex)
 {
 	static const char digits[] = "0123456789abcdef";

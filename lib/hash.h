@@ -15,6 +15,16 @@
 void tlpress_sha256(const void *data, size_t len, unsigned char out[TLPRESS_SHA256_LEN]);
 void tlpress_sha512(const void *data, size_t len, unsigned char out[TLPRESS_SHA512_LEN]);
 
+/* SHA-256 in steps, for data that is never in memory at once. */
+struct tlpress_sha256_ctx {
+	void *h;                     /* libgcrypt's handle; NULL when out of memory */
+};
+void tlpress_sha256_init(struct tlpress_sha256_ctx *c);
+void tlpress_sha256_update(struct tlpress_sha256_ctx *c, const void *data, size_t len);
+/* The digest, and the context released; -1 (and out zeroed) when it
+ * could not be computed. */
+int tlpress_sha256_final(struct tlpress_sha256_ctx *c, unsigned char out[TLPRESS_SHA256_LEN]);
+
 /* Lower-case hex of n bytes into hex (2n+1 bytes). */
 void tlpress_hex(const unsigned char *bytes, size_t n, char *hex);
 /* Parse 2n hex digits into bytes; 0 or -1. */

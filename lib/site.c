@@ -106,7 +106,14 @@ struct build {
 	struct tlpress_bcache *cache;
 	char **live;                 /* the paths it keeps rows for (borrowed) */
 	size_t nlive;
+	struct tlpress_buf mtext;    /* scratch: a meta's text */
+	/* what the listings (index, feed, CSAF index files) are made of: the
+	 * cache keeps them while this digest stays the same */
+	struct tlpress_sha256_ctx lhash;
 };
+
+/* The cache row of the listings: not a path scan() can give */
+#define LISTINGS_ROW ":listings"
 
 /*
  * Files of advisories live under these folders of the tree, named after the
@@ -586,62 +593,103 @@ static void hex(const unsigned char *in, size_t n, struct tlpress_buf *out)
 		tlpress_buf_printf(out, "%02x", in[i]);
 }
 
-/* The metadata of the index and the feeds, to and from the cache. */
-static char *meta_json(const struct tlpress_pubmeta *m)
-{
-	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:i,s:b,s:i,s:i,s:I,s:i,s:I,s:i}",
-			      "id", m->id, "slug", m->slug, "title", m->title, "lang", m->lang,
-			      "summary", m->summary ? m->summary : "",
-			      "cves", m->cves_text ? m->cves_text : "", "label", (int)m->label,
-			      "has_severity", m->has_severity, "severity", (int)m->severity,
-			      "has_cvss", m->has_cvss, "score10", m->score10, "version", m->version,
-			      "initial", (json_int_t)m->initial.t, "initial_off", m->initial.offset,
-			      "current", (json_int_t)m->current.t, "current_off", m->current.offset);
-	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+/*
+ * The metadata of the index and the feeds, to and from the cache: a line
+ * of numbers, then each string as "<length>:<bytes>\n" (quick to read back,
+ * and any byte may stand in a string).
+ */
+#define META_STRINGS 6
 
-	json_decref(o);
-	return s;
+static void meta_text(const struct tlpress_pubmeta *m, struct tlpress_buf *out)
+{
+	const char *s[META_STRINGS] = { m->id, m->slug, m->title, m->lang,
+					m->summary ? m->summary : "",
+					m->cves_text ? m->cves_text : "" };
+	size_t k;
+
+	tlpress_buf_printf(out, "m1 %d %d %d %d %d %d %lld %d %lld %d\n", (int)m->label,
+			   m->has_severity, (int)m->severity, m->has_cvss, m->score10, m->version,
+			   (long long)m->initial.t, m->initial.offset, (long long)m->current.t,
+			   m->current.offset);
+	for (k = 0; k < META_STRINGS; k++) {
+		size_t n = s[k] ? strlen(s[k]) : 0;
+
+		tlpress_buf_printf(out, "%zu:", n);
+		tlpress_buf_add(out, s[k] ? s[k] : "", n);
+		tlpress_buf_addch(out, '\n');
+	}
 }
 
 static int meta_parse(const char *text, struct tlpress_pubmeta *m)
 {
-	json_t *o = json_loads(text, 0, NULL);
-	const char *id, *slug, *title, *lang, *summary, *cves;
-	int label, hs, sev, hc, score, version, ioff, coff;
-	json_int_t ini, cur;
-	int r = -1;
+	char **s[META_STRINGS];
+	int label, sev, used = 0;
+	long long ini, cur;
+	const char *p;
+	size_t k;
 
-	if (o && !json_unpack(o, "{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:i,s:b,s:i,s:i,s:I,s:i,s:I,s:i}",
-			      "id", &id, "slug", &slug, "title", &title, "lang", &lang,
-			      "summary", &summary, "cves", &cves, "label", &label,
-			      "has_severity", &hs, "severity", &sev, "has_cvss", &hc,
-			      "score10", &score, "version", &version, "initial", &ini,
-			      "initial_off", &ioff, "current", &cur, "current_off", &coff)) {
-		memset(m, 0, sizeof(*m));
-		m->id = strdup(id);
-		m->slug = strdup(slug);
-		m->title = strdup(title);
-		m->lang = strdup(lang);
-		m->summary = strdup(summary);
-		m->cves_text = strdup(cves);
-		m->label = (enum tlpress_tlp)label;
-		m->has_severity = hs;
-		m->severity = (enum tlpress_cvss_severity)sev;
-		m->has_cvss = hc;
-		m->score10 = score;
-		m->version = version;
-		m->initial.t = (time_t)ini;
-		m->initial.offset = ioff;
-		m->initial.valid = 1;
-		m->current.t = (time_t)cur;
-		m->current.offset = coff;
-		m->current.valid = 1;
-		r = m->id && m->slug && m->title && m->lang && m->summary && m->cves_text ? 0 : -1;
-		if (r)
-			tlpress_pubmeta_release(m);
+	memset(m, 0, sizeof(*m));
+	s[0] = &m->id;
+	s[1] = &m->slug;
+	s[2] = &m->title;
+	s[3] = &m->lang;
+	s[4] = &m->summary;
+	s[5] = &m->cves_text;
+	if (!text || sscanf(text, "m1 %d %d %d %d %d %d %lld %d %lld %d%n", &label,
+			    &m->has_severity, &sev, &m->has_cvss, &m->score10, &m->version, &ini,
+			    &m->initial.offset, &cur, &m->current.offset, &used) != 10 ||
+	    text[used] != '\n')
+		return -1;
+	m->label = (enum tlpress_tlp)label;
+	m->severity = (enum tlpress_cvss_severity)sev;
+	m->initial.t = (time_t)ini;
+	m->initial.valid = 1;
+	m->current.t = (time_t)cur;
+	m->current.valid = 1;
+	p = text + used + 1;
+	for (k = 0; k < META_STRINGS; k++) {
+		char *end;
+		unsigned long long n;
+
+		if (*p < '0' || *p > '9')
+			goto bad;
+		n = strtoull(p, &end, 10);
+		if (*end != ':' || n > (1u << 20) || strnlen(end + 1, (size_t)n + 1) < n + 1 ||
+		    end[1 + n] != '\n')
+			goto bad;
+		*s[k] = strndup(end + 1, (size_t)n);
+		if (!*s[k])
+			goto bad;
+		p = end + 2 + n;
 	}
-	json_decref(o);
-	return r;
+	if (!*p)
+		return 0;
+bad:
+	tlpress_pubmeta_release(m);
+	memset(m, 0, sizeof(*m));
+	return -1;
+}
+
+/* One line of a cache row's list of files, "sha256hex size path\n": the
+ * next line, or NULL when the line is not one. */
+static const char *out_line(const char *p, unsigned char sha[TLPRESS_SHA256_LEN],
+			    unsigned long long *size, char *rel, size_t relsize)
+{
+	const char *nl = strchr(p, '\n'), *sp;
+	size_t n;
+
+	if (!nl || nl - p < 2 * TLPRESS_SHA256_LEN + 3 || unhex(p, sha, TLPRESS_SHA256_LEN) ||
+	    p[2 * TLPRESS_SHA256_LEN] != ' ')
+		return NULL;
+	*size = strtoull(p + 2 * TLPRESS_SHA256_LEN + 1, (char **)&sp, 10);
+	if (*sp != ' ' || sp >= nl)
+		return NULL;
+	n = (size_t)(nl - sp - 1);
+	if (n == 0 || n >= relsize)
+		return NULL;
+	memcpy(rel, sp + 1, n);
+	rel[n] = '\0';
+	return nl + 1;
 }
 
 /*
@@ -660,22 +708,11 @@ static int reuse(struct build *b, struct item *it)
 	while (*p) {
 		unsigned char sha[TLPRESS_SHA256_LEN];
 		unsigned long long size;
-		const char *nl = strchr(p, '\n'), *sp;
 		char rel[1024];
-		size_t n;
 
-		if (!nl || nl - p < 2 * TLPRESS_SHA256_LEN + 3 || unhex(p, sha, sizeof(sha)) ||
-		    p[2 * TLPRESS_SHA256_LEN] != ' ')
+		p = out_line(p, sha, &size, rel, sizeof(rel));
+		if (!p || !on_disk(b, rel, size) || add_out(it, rel, size, sha))
 			goto drop;
-		size = strtoull(p + 2 * TLPRESS_SHA256_LEN + 1, (char **)&sp, 10);
-		n = (size_t)(nl - sp - 1);
-		if (*sp != ' ' || n == 0 || n >= sizeof(rel))
-			goto drop;
-		memcpy(rel, sp + 1, n);
-		rel[n] = '\0';
-		if (!on_disk(b, rel, size) || add_out(it, rel, size, sha))
-			goto drop;
-		p = nl + 1;
 	}
 	if (meta_parse(e->meta, &it->meta))
 		goto drop;
@@ -905,7 +942,9 @@ static int cache_entry(struct build *b, struct item *it)
 			tlpress_buf_printf(&outs, " %llu %s\n", it->outs[k].size, it->outs[k].path);
 		}
 		e->outs = tlpress_buf_detach(&outs, NULL);
-		e->meta = meta_json(&it->meta);
+		tlpress_buf_reset(&b->mtext);
+		meta_text(&it->meta, &b->mtext);
+		e->meta = b->mtext.failed ? NULL : strdup(b->mtext.ptr);
 		e->csaf = it->csaf;
 		memcpy(e->csaf_sha512, it->csaf_sha512, sizeof(e->csaf_sha512));
 		if (!e->outs || !e->meta) {
@@ -998,6 +1037,13 @@ static int pass2(struct build *b)
 			*m = it->meta;
 			memset(&it->meta, 0, sizeof(it->meta));
 			b->st->published++;
+			if (b->cache) {
+				tlpress_buf_reset(&b->mtext);
+				meta_text(m, &b->mtext);
+				tlpress_sha256_update(&b->lhash, b->mtext.ptr, b->mtext.len);
+				if (b->mtext.failed)
+					tlpress_sha256_update(&b->lhash, "!", 1); /* never equal */
+			}
 			if (it->csaf) {
 				struct tlpress_csaf_entry *e = &b->csaf[b->ncsaf++];
 				const struct out *o = &it->outs[it->csaf - 1];
@@ -1013,6 +1059,11 @@ static int pass2(struct build *b)
 				memcpy(e->sha256, o->sha256, sizeof(e->sha256));
 				memcpy(e->sha512, it->csaf_sha512, sizeof(e->sha512));
 				e->hashes_written = 1;
+				if (b->cache) {
+					tlpress_sha256_update(&b->lhash, o->path, strlen(o->path) + 1);
+					tlpress_sha256_update(&b->lhash, o->sha256, sizeof(o->sha256));
+					tlpress_sha256_update(&b->lhash, e->sha512, sizeof(e->sha512));
+				}
 			}
 		}
 		if (it->rc && !rc) {
@@ -1091,6 +1142,102 @@ static int static_files(struct build *b)
 	return rc;
 }
 
+/*
+ * Step 4 from the cache: when the listings' digest is the one the cache
+ * has, and each of their files is in the tree with its size, they stay as
+ * they are and nothing is rendered. 1 when taken.
+ */
+static int listings_cached(struct build *b, const char *digest)
+{
+	const struct tlpress_bcache_entry *e = tlpress_bcache_find(b->cache, LISTINGS_ROW);
+	unsigned char sha[TLPRESS_SHA256_LEN];
+	unsigned long long size;
+	char rel[1024];
+	const char *p;
+	size_t n = 0;
+
+	if (!e || !e->meta || !e->outs || strcmp(e->meta, digest))
+		return 0;
+	for (p = e->outs; *p; n++)
+		if (!(p = out_line(p, sha, &size, rel, sizeof(rel))) || !on_disk(b, rel, size))
+			return 0;
+	for (p = e->outs; *p;) {
+		p = out_line(p, sha, &size, rel, sizeof(rel));
+		if (tlpress_manifest_add(&b->new, rel, size, sha))
+			return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
+	}
+	b->st->unchanged += n;
+	return 1;
+}
+
+/* Step 4: index.html, feed.xml and the CSAF provider's files, made from
+ * the metadata of every published advisory. */
+static int listings(struct build *b, struct tlpress_buf *buf)
+{
+	const struct tlpress_build_opts *o = b->o;
+	char digest[2 * TLPRESS_SHA256_LEN + 1] = "";
+	size_t first = b->new.n, k;
+	int rc;
+
+	if (b->cache) {
+		unsigned char d[TLPRESS_SHA256_LEN];
+
+		if (!tlpress_sha256_final(&b->lhash, d))
+			tlpress_hex(d, sizeof(d), digest);
+		if (digest[0]) {
+			rc = listings_cached(b, digest);
+			if (rc < 0)
+				return rc;
+			if (rc) {
+				b->live[b->nlive++] = (char *)LISTINGS_ROW;
+				return 0;
+			}
+		}
+	}
+	tlpress_pubmeta_sort(b->metas, b->nmetas);
+	tlpress_buf_reset(buf);
+	rc = tlpress_render_index(o->cfg, b->tmpl, o->clearance, b->signer_fpr, b->metas,
+				  b->nmetas, buf, b->err);
+	if (!rc)
+		rc = emit(b, "index.html", buf->ptr, buf->len);
+	tlpress_buf_reset(buf);
+	if (!rc)
+		rc = tlpress_render_rss(o->cfg, b->tmpl, o->clearance, b->signer_fpr, b->metas,
+					b->nmetas, buf, b->err);
+	if (!rc)
+		rc = emit(b, "feed.xml", buf->ptr, buf->len);
+	if (!rc)
+		rc = csaf_files(b);
+	if (!rc && b->cache && digest[0]) {
+		struct tlpress_bcache_entry e;
+		struct tlpress_buf outs = TLPRESS_BUF_INIT;
+		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
+
+		for (k = first; k < b->new.n; k++) {
+			hex(b->new.v[k].sha256, TLPRESS_SHA256_LEN, &outs);
+			tlpress_buf_printf(&outs, " %llu %s\n", b->new.v[k].size, b->new.v[k].path);
+		}
+		memset(&e, 0, sizeof(e));
+		e.path = (char *)LISTINGS_ROW;
+		e.id = (char *)LISTINGS_ROW;
+		e.slug = (char *)"";
+		e.valid_until = LLONG_MAX;
+		e.verdict = TLPRESS_PUBLISH;
+		e.outs = outs.ptr;
+		e.meta = digest;
+		if (!outs.failed && !tlpress_bcache_put(b->cache, &e, &cerr)) {
+			b->live[b->nlive++] = (char *)LISTINGS_ROW;
+		} else if (!outs.failed) {
+			/* a cache that cannot be written costs speed only */
+			tlpress_bcache_rollback(b->cache);
+			tlpress_bcache_close(b->cache);
+			b->cache = NULL;
+		}
+		tlpress_buf_release(&outs);
+	}
+	return rc;
+}
+
 /* What every cached decision and file depends on besides its advisory:
  * tlpress's version, the clearance, the key, the configuration file and
  * the templates. */
@@ -1136,6 +1283,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	int rc;
 
 	memset(st, 0, sizeof(*st));
+	tlpress_buf_init(&b.mtext, TLPRESS_BUF_NOLIMIT);
 	if (tlpress_policy_tree_clearance_ok(o->clearance))
 		return tlpress_error_set(err, TLPRESS_EPOLICY,
 					 "a tree cannot be cleared for %s: AMBER and above reach "
@@ -1201,6 +1349,8 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		/* without a cache the build is slower, not wrong */
 		if (tlpress_bcache_open(&b.cache, o->state, tree.ptr, fp, &cerr))
 			b.cache = NULL;
+		tlpress_sha256_init(&b.lhash);
+		tlpress_sha256_update(&b.lhash, fp, sizeof(fp));
 		tlpress_buf_release(&tree);
 	}
 	rc = pass1(&b, &files);
@@ -1212,7 +1362,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	if (rc)
 		goto out;
 	b.metas = calloc(b.nitems ? b.nitems : 1, sizeof(*b.metas));
-	if (b.cache && !(b.live = calloc(b.nitems ? b.nitems : 1, sizeof(*b.live)))) {
+	if (b.cache && !(b.live = calloc(b.nitems + 1, sizeof(*b.live)))) {
 		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -1225,20 +1375,8 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	if (rc)
 		goto salvage;
 
-	/* step 4: the index and the feed */
-	tlpress_pubmeta_sort(b.metas, b.nmetas);
-	rc = tlpress_render_index(o->cfg, b.tmpl, o->clearance, b.signer_fpr, b.metas, b.nmetas,
-				  &buf, err);
-	if (!rc)
-		rc = emit(&b, "index.html", buf.ptr, buf.len);
-	tlpress_buf_reset(&buf);
-	if (!rc)
-		rc = tlpress_render_rss(o->cfg, b.tmpl, o->clearance, b.signer_fpr, b.metas,
-					b.nmetas, &buf, err);
-	if (!rc)
-		rc = emit(&b, "feed.xml", buf.ptr, buf.len);
-	if (!rc)
-		rc = csaf_files(&b);
+	/* step 4: the index, the feed and the CSAF listings */
+	rc = listings(&b, &buf);
 	if (!rc)
 		rc = static_files(&b);
 	if (!rc && o->signer) {
@@ -1332,6 +1470,12 @@ out:
 	}
 	free(b.items);
 	free(b.live);
+	tlpress_buf_release(&b.mtext);
+	if (b.lhash.h) {
+		unsigned char dummy[TLPRESS_SHA256_LEN];
+
+		tlpress_sha256_final(&b.lhash, dummy);
+	}
 	tlpress_bcache_close(b.cache);
 	free(b.expected);
 	free(b.csaf);

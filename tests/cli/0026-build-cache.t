@@ -3,7 +3,8 @@
 # advisory whose file, configuration and templates did not change, and
 # its tree is byte-identical to a fresh build's; a changed advisory, a
 # changed template, an embargo that ends, a deleted advisory and a deleted
-# output file are each noticed.
+# output file are each noticed; the listings are kept while no
+# advisory's metadata changed.
 . "$(dirname "$0")/lib.sh"
 export LC_ALL=C
 export TLPRESS_NOW=2026-11-28T12:00:00Z
@@ -50,6 +51,40 @@ ok $? "the tree is byte-identical to a fresh build's"
 printf '\n' >> "$W/tmpl/page.mustache"
 run "$TLPRESS" build -C "$W/t.yml"
 check_grep "0 of 12 advisories read from the build cache" "a changed template: nothing from the cache"
+
+# the listings (index, feed, CSAF index files) come from the cache while
+# no advisory's metadata changed: not even rendered
+run "$TLPRESS" build -C "$W/t.yml"
+ino=$(stat -c %i "$W/pub/index.html")
+run "$TLPRESS" build -C "$W/t.yml"
+check_grep "0 files written" "nothing changed: nothing written"
+[ "$(stat -c %i "$W/pub/index.html")" = "$ino" ]
+ok $? "index.html kept as it was"
+for f in index.html feed.xml; do
+	rm "$W/pub/$f"
+	run "$TLPRESS" build -C "$W/t.yml"
+	[ -f "$W/pub/$f" ] && grep -qF "$f" "$W/pub/manifest.txt"
+	ok $? "$f removed by hand comes back, and is in the manifest"
+done
+printf 'x' >> "$W/pub/feed.xml"
+run "$TLPRESS" build -C "$W/t.yml"
+check_grep "1 file written" "feed.xml of another size: written again"
+fresh f0
+diff -r "$W/pub" "$W/f0" >/dev/null
+ok $? "the tree is byte-identical to a fresh build's"
+# a title changes: the index, the feed and the ROLIE feed follow
+sed -i 's/^title: "\(.*\)"$/title: "\1 (bijgewerkt)"/' "$W/adv/CCB-2026-0438.md"
+grep -q 'bijgewerkt' "$W/adv/CCB-2026-0438.md"
+ok $? "a title edited"
+old "$W/adv/CCB-2026-0438.md"
+run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a rebuild after a title changed"
+grep -q 'bijgewerkt' "$W/pub/index.html" && grep -q 'bijgewerkt' "$W/pub/feed.xml" &&
+	grep -rq 'bijgewerkt' "$W/pub/.well-known/csaf/"
+ok $? "index.html, feed.xml and the CSAF feed have the new title"
+fresh f2
+diff -r "$W/pub" "$W/f2" >/dev/null
+ok $? "the tree is byte-identical to a fresh build's"
 
 # an output file removed by hand comes back
 rm "$W/pub/cvrf/ccb-2026-0412.xml"
