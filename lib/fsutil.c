@@ -67,6 +67,16 @@ void tlpress_path_join(struct tlpress_buf *out, const char *root, const char *re
 	tlpress_buf_adds(out, rel);
 }
 
+static pthread_once_t mask_once = PTHREAD_ONCE_INIT;
+static mode_t process_umask;
+static atomic_int no_tmpfile;    /* O_TMPFILE or /proc/self/fd did not work here */
+
+static void mask_init(void)
+{
+	process_umask = umask(022);
+	umask(process_umask);
+}
+
 int tlpress_mkroot(const char *root, struct tlpress_error *err)
 {
 	char tmp[PATH_MAX];
@@ -80,9 +90,16 @@ int tlpress_mkroot(const char *root, struct tlpress_error *err)
 		if (tmp[i] != '/' && tmp[i] != '\0')
 			continue;
 		tmp[i] = '\0';
-		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+		if (mkdir(tmp, 0755) == 0) {
+			/* a site's folders are for everybody to read, whatever
+			 * the umask (a service's UMask=0077, say) */
+			pthread_once(&mask_once, mask_init);
+			if (process_umask & 0755)
+				chmod(tmp, 0755);
+		} else if (errno != EEXIST) {
 			return tlpress_error_set(err, TLPRESS_EIO, "cannot create folder '%s': %s",
 						 tmp, strerror(errno));
+		}
 		if (i < n)
 			tmp[i] = '/';
 	}
@@ -132,6 +149,11 @@ static int open_parent(const char *root, const char *rel, int create,
 				return -1;
 			}
 			nfd = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			/* folders of the tree are for everybody to read, whatever
+			 * the umask (a service's UMask=0077, say) */
+			pthread_once(&mask_once, mask_init);
+			if (nfd >= 0 && (process_umask & 0755))
+				fchmod(nfd, 0755);
 		}
 		if (nfd < 0) {
 			int e = errno;
@@ -154,23 +176,97 @@ static int open_parent(const char *root, const char *rel, int create,
 	return dfd;
 }
 
-int tlpress_write_atomic(const char *root, const char *rel, const void *data,
-			 size_t len, struct tlpress_error *err)
+static int write_all(int fd, const char *p, size_t len)
 {
-	const char *base, *p = data;
-	char tmp[64];
 	size_t done = 0;
-	int dfd, fd, e;
 
-	dfd = open_parent(root, rel, 1, &base, err);
-	if (dfd < 0)
-		return err ? err->code : TLPRESS_EIO;
+	while (done < len) {
+		ssize_t w = write(fd, p + done, len - done);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	/* files of the tree are for everybody to read, whatever the umask */
+	pthread_once(&mask_once, mask_init);
+	if ((process_umask & 0644) && fchmod(fd, 0644) < 0)
+		return -1;
+	return 0;
+}
+
+/* An unnamed file linked into place whole: 0, 1 when it could not be
+ * done this way (the caller then writes a named temporary file), or -1
+ * with errno for a write error. */
+static int write_unnamed(int dfd, const char *base, const void *data, size_t len)
+{
+	char proc[64];
+	int fd = -1, e;
+
+	if (atomic_load(&no_tmpfile))
+		return 1;
+	fd = openat(dfd, ".", O_WRONLY | O_TMPFILE | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL || errno == ENOENT) {
+			atomic_store(&no_tmpfile, 1);
+			return 1;
+		}
+		return -1;
+	}
+	if (fault()) {
+		errno = EIO;
+		goto fail;
+	}
+	if (write_all(fd, data, len) < 0)
+		goto fail;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, dfd, base, AT_SYMLINK_FOLLOW) < 0) {
+		e = errno;
+		close(fd);
+		if (e == EEXIST)
+			return 1;
+		if (e == ENOENT || e == EPERM || e == EACCES || e == EXDEV) {
+			atomic_store(&no_tmpfile, 1);
+			return 1;
+		}
+		errno = e;
+		return -1;
+	}
+	if (close(fd) < 0)
+		return -1;
+	return 0;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+/* Write data as dfd/base: a temporary file renamed into place (or, for a
+ * fresh file, an unnamed one linked). `shown` names it in errors. */
+static int write_at(int dfd, const char *base, const void *data, size_t len, int fresh,
+		    const char *root, const char *rel, struct tlpress_error *err)
+{
+	char tmp[64];
+	int fd, e, r;
+
+	if (fresh) {
+		r = write_unnamed(dfd, base, data, len);
+		if (r == 0)
+			return 0;
+		if (r < 0) {
+			e = errno;
+			return tlpress_error_set(err, TLPRESS_EIO, "cannot write '%s/%s': %s", root,
+						 rel, strerror(e));
+		}
+	}
 	snprintf(tmp, sizeof(tmp), ".tlpress-%ld-%lu.tmp", (long)getpid(),
 		 (unsigned long)atomic_fetch_add(&tmpcount, 1));
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		e = errno;
-		close(dfd);
 		return tlpress_error_set(err, TLPRESS_EIO, "cannot create a file in the folder of "
 					 "'%s/%s': %s", root, rel, strerror(e));
 	}
@@ -178,33 +274,154 @@ int tlpress_write_atomic(const char *root, const char *rel, const void *data,
 		errno = EIO;
 		goto fail;
 	}
-	while (done < len) {
-		ssize_t w = write(fd, p + done, len - done);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		done += (size_t)w;
-	}
-	if (fchmod(fd, 0644) < 0 || close(fd) < 0) {
+	if (write_all(fd, data, len) < 0)
+		goto fail;
+	if (close(fd) < 0) {
 		fd = -1;
 		goto fail;
 	}
 	fd = -1;
 	if (renameat(dfd, tmp, dfd, base) < 0)
 		goto fail;
-	close(dfd);
 	return 0;
 fail:
 	e = errno;
 	if (fd >= 0)
 		close(fd);
 	unlinkat(dfd, tmp, 0);
-	close(dfd);
 	return tlpress_error_set(err, TLPRESS_EIO, "cannot write '%s/%s': %s", root, rel,
 				 strerror(e));
+}
+
+int tlpress_write_atomic(const char *root, const char *rel, const void *data,
+			 size_t len, struct tlpress_error *err)
+{
+	const char *base;
+	int dfd, r;
+
+	dfd = open_parent(root, rel, 1, &base, err);
+	if (dfd < 0)
+		return err ? err->code : TLPRESS_EIO;
+	r = write_at(dfd, base, data, len, 0, root, rel, err);
+	close(dfd);
+	return r;
+}
+
+/* The folders of a tree, kept open. */
+#define TREE_DIRS 64
+
+struct tlpress_tree {
+	char *root;
+	pthread_mutex_t mu;
+	size_t n;
+	struct {
+		char *rel;           /* "advisories", ".well-known/csaf/white/2026" */
+		int fd;
+	} dirs[TREE_DIRS];
+};
+
+int tlpress_tree_open(struct tlpress_tree **t, const char *root, struct tlpress_error *err)
+{
+	*t = calloc(1, sizeof(**t));
+	if (!*t || !((*t)->root = strdup(root))) {
+		free(*t);
+		*t = NULL;
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	}
+	pthread_mutex_init(&(*t)->mu, NULL);
+	return 0;
+}
+
+void tlpress_tree_close(struct tlpress_tree *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->n; i++) {
+		close(t->dirs[i].fd);
+		free(t->dirs[i].rel);
+	}
+	pthread_mutex_destroy(&t->mu);
+	free(t->root);
+	free(t);
+}
+
+/* The folder of rel, kept open in t: an fd the caller must not close
+ * (*owned 0), or, when t is full, one it must (*owned 1); -1 with err. */
+static int tree_dir(struct tlpress_tree *t, const char *rel, int create, const char **base,
+		    int *owned, struct tlpress_error *err)
+{
+	const char *slash = strrchr(rel, '/');
+	size_t dl = slash ? (size_t)(slash - rel) : 0, i;
+	int fd = -1;
+
+	*owned = 0;
+	if (tlpress_path_check(rel)) {
+		tlpress_error_set(err, TLPRESS_EUSAGE, "refusing to write '%s': not a clean "
+				  "relative path", rel);
+		return -1;
+	}
+	pthread_mutex_lock(&t->mu);
+	for (i = 0; i < t->n; i++)
+		if (strlen(t->dirs[i].rel) == dl && !memcmp(t->dirs[i].rel, rel, dl)) {
+			fd = t->dirs[i].fd;
+			break;
+		}
+	if (fd < 0) {
+		fd = open_parent(t->root, rel, create, base, err);
+		if (fd >= 0 && t->n < TREE_DIRS && (t->dirs[t->n].rel = strndup(rel, dl))) {
+			t->dirs[t->n].fd = fd;
+			t->n++;
+		} else if (fd >= 0) {
+			*owned = 1;
+		}
+	}
+	pthread_mutex_unlock(&t->mu);
+	*base = slash ? slash + 1 : rel;
+	return fd;
+}
+
+int tlpress_tree_write(struct tlpress_tree *t, const char *rel, const void *data, size_t len,
+		       int fresh, struct tlpress_error *err)
+{
+	const char *base;
+	int owned, r, dfd = tree_dir(t, rel, 1, &base, &owned, err);
+
+	if (dfd < 0)
+		return err ? err->code : TLPRESS_EIO;
+	r = write_at(dfd, base, data, len, fresh, t->root, rel, err);
+	if (owned)
+		close(dfd);
+	return r;
+}
+
+int tlpress_tree_remove(struct tlpress_tree *t, const char *rel, struct tlpress_error *err)
+{
+	const char *base;
+	int owned, r = 0, dfd = tree_dir(t, rel, 0, &base, &owned, NULL);
+
+	if (dfd < 0)
+		return 0; /* no folder: no file */
+	if (unlinkat(dfd, base, 0) < 0 && errno != ENOENT)
+		r = tlpress_error_set(err, TLPRESS_EIO, "cannot remove '%s/%s': %s", t->root, rel,
+				      strerror(errno));
+	if (owned)
+		close(dfd);
+	return r;
+}
+
+int tlpress_tree_stat(struct tlpress_tree *t, const char *rel, struct stat *st)
+{
+	const char *base;
+	int owned, r, dfd = tree_dir(t, rel, 0, &base, &owned, NULL);
+
+	if (dfd < 0)
+		return -1;
+	r = fstatat(dfd, base, st, AT_SYMLINK_NOFOLLOW);
+	if (owned)
+		close(dfd);
+	return r;
 }
 
 int tlpress_remove(const char *root, const char *rel, struct tlpress_error *err)
@@ -217,23 +434,24 @@ int tlpress_remove(const char *root, const char *rel, struct tlpress_error *err)
 	struct stat st;
 
 	tlpress_path_join(&path, root, rel);
-	if (lstat(path.ptr, &st) < 0 && errno == ENOENT) {
-		tlpress_buf_release(&path);
-		return 0; /* already gone */
+	if (lstat(path.ptr, &st) == 0 || errno != ENOENT) {
+		dfd = open_parent(root, rel, 0, &base, err);
+		if (dfd < 0) {
+			tlpress_buf_release(&path);
+			return err ? err->code : TLPRESS_EIO;
+		}
+		if (unlinkat(dfd, base, 0) < 0 && errno != ENOENT)
+			r = tlpress_error_set(err, TLPRESS_EIO, "cannot remove '%s/%s': %s", root,
+					      rel, strerror(errno));
+		close(dfd);
+		if (r) {
+			tlpress_buf_release(&path);
+			return r;
+		}
 	}
 	tlpress_buf_reset(&path);
-	dfd = open_parent(root, rel, 0, &base, err);
-	if (dfd < 0) {
-		tlpress_buf_release(&path);
-		return err ? err->code : TLPRESS_EIO;
-	}
-	if (unlinkat(dfd, base, 0) < 0 && errno != ENOENT)
-		r = tlpress_error_set(err, TLPRESS_EIO, "cannot remove '%s/%s': %s", root, rel,
-				      strerror(errno));
-	close(dfd);
-	if (r)
-		return r;
-	/* then the folders that became empty, up to root */
+	/* then the folders that are empty (this removal's, or an earlier
+	 * one's that left them so), up to root */
 	tlpress_buf_adds(&path, rel);
 	while ((slash = strrchr(path.ptr, '/'))) {
 		struct tlpress_buf full = TLPRESS_BUF_INIT;

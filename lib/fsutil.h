@@ -15,8 +15,10 @@
 #define TLPRESS_FSUTIL_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "buf.h"
+
 #include "error.h"
 
 /* 0 when rel is a clean relative path (no "..", no leading '/', no empty
@@ -32,8 +34,35 @@ int tlpress_mkroot(const char *root, struct tlpress_error *err);
 int tlpress_write_atomic(const char *root, const char *rel, const void *data,
 			 size_t len, struct tlpress_error *err);
 
+/*
+ * An output tree held open for a build: its folders are opened once (never
+ * through a symbolic link, made when missing) and kept open, so that the
+ * thousands of files of a build cost no path walk each. Safe to use from
+ * several threads at once.
+ */
+struct tlpress_tree;
+
+int tlpress_tree_open(struct tlpress_tree **t, const char *root, struct tlpress_error *err);
+void tlpress_tree_close(struct tlpress_tree *t);
+
+/* tlpress_write_atomic() into the tree. `fresh`: the file is probably not
+ * there yet (it is then made as an unnamed file and linked into place
+ * whole, where the system can: cheaper than a named temporary file and a
+ * rename); a file that is there is replaced by rename all the same. */
+int tlpress_tree_write(struct tlpress_tree *t, const char *rel, const void *data, size_t len,
+		       int fresh, struct tlpress_error *err);
+
+/* Remove root/rel (gone already is not an error). Its folder stays, even
+ * when empty, as other threads may be writing into it: tlpress_remove()
+ * of the same path after the build's writes removes the empty folders. */
+int tlpress_tree_remove(struct tlpress_tree *t, const char *rel, struct tlpress_error *err);
+
+/* lstat() of root/rel; -1 when it cannot be had. */
+int tlpress_tree_stat(struct tlpress_tree *t, const char *rel, struct stat *st);
+
 /* Remove root/rel, and then its folders up to root while they are empty.
- * A file that is already gone is not an error. */
+ * A file that is already gone is not an error (its empty folders go all
+ * the same). */
 int tlpress_remove(const char *root, const char *rel, struct tlpress_error *err);
 
 /* Read a whole file (at most `limit` bytes; more is TLPRESS_ELIMIT) into

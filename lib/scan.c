@@ -54,7 +54,16 @@ static int walk(const char *dir, struct tlpress_pathlist *l, unsigned depth,
 		if (dl && dir[dl - 1] != '/')
 			p[dl++] = '/';
 		memcpy(p + dl, e->d_name, n + 1);
-		if (lstat(p, &st) == 0) {
+		/* the folder's entry says what it is on most file systems: no
+		 * lstat() per file */
+		if (e->d_type == DT_DIR)
+			st.st_mode = S_IFDIR;
+		else if (e->d_type == DT_REG)
+			st.st_mode = S_IFREG;
+		else if (e->d_type == DT_LNK)
+			st.st_mode = S_IFLNK;
+		if ((e->d_type != DT_UNKNOWN && (e->d_type == DT_DIR || e->d_type == DT_REG ||
+						 e->d_type == DT_LNK)) || lstat(p, &st) == 0) {
 			if (S_ISDIR(st.st_mode))
 				r = walk(p, l, depth + 1, err);
 			else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&

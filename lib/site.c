@@ -110,6 +110,7 @@ struct build {
 	/* what the listings (index, feed, CSAF index files) are made of: the
 	 * cache keeps them while this digest stays the same */
 	struct tlpress_sha256_ctx lhash;
+	struct tlpress_tree *tree;   /* the output folder, held open */
 };
 
 /* The cache row of the listings: not a path scan() can give */
@@ -153,15 +154,10 @@ static _Thread_local struct tlpress_error worker_err; /* the item's error while 
 /* Does the file at root/rel exist with this size? */
 static int on_disk(struct build *b, const char *rel, unsigned long long size)
 {
-	struct tlpress_buf full = TLPRESS_BUF_INIT;
 	struct stat st;
-	int r;
 
-	tlpress_path_join(&full, b->o->output, rel);
-	r = lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (unsigned long long)st.st_size == size;
-	tlpress_buf_release(&full);
-	return r;
+	return tlpress_tree_stat(b->tree, rel, &st) == 0 && S_ISREG(st.st_mode) &&
+	       (unsigned long long)st.st_size == size;
 }
 
 static int add_out(struct item *it, const char *rel, unsigned long long size,
@@ -202,16 +198,18 @@ static int emit_item(struct build *b, struct item *it, const char *rel, const vo
 	unsigned char sha[TLPRESS_SHA256_LEN];
 	struct tlpress_mentry *e;
 	struct tlpress_buf asc = TLPRESS_BUF_INIT, arel = TLPRESS_BUF_INIT;
-	int r = 0, same = 0, sign;
+	int r = 0, same = 0, sign, fresh, afresh = 1;
 
 	tlpress_sha256(data, len, sha);
 	e = tlpress_manifest_find(&b->old, rel);
+	fresh = !e;  /* not in the last build's tree: most likely not there */
 	if (e && e->size == len && !memcmp(e->sha256, sha, sizeof(sha)))
 		same = on_disk(b, rel, len);
 	sign = b->o->signer && !is_asc(rel);
 	if (sign) {
 		tlpress_buf_printf(&arel, "%s.asc", rel);
 		e = tlpress_manifest_find(&b->old, arel.ptr);
+		afresh = !e;
 		if (same && e && b->resign == 0 && on_disk(b, arel.ptr, e->size)) {
 			/* unchanged, and signed by this key: keep the signature */
 			r = add_out(it, rel, len, sha);
@@ -226,7 +224,7 @@ static int emit_item(struct build *b, struct item *it, const char *rel, const vo
 		atomic_fetch_add(&b->signatures, 1);
 	}
 	if (!same) {
-		r = tlpress_write_atomic(b->o->output, rel, data, len, it->err);
+		r = tlpress_tree_write(b->tree, rel, data, len, fresh, it->err);
 		if (r)
 			goto out;
 		it->written++;
@@ -237,7 +235,7 @@ static int emit_item(struct build *b, struct item *it, const char *rel, const vo
 	if (!r && sign) {
 		unsigned char asha[TLPRESS_SHA256_LEN];
 
-		r = tlpress_write_atomic(b->o->output, arel.ptr, asc.ptr, asc.len, it->err);
+		r = tlpress_tree_write(b->tree, arel.ptr, asc.ptr, asc.len, afresh, it->err);
 		if (!r) {
 			it->written++;
 			tlpress_sha256(asc.ptr, asc.len, asha);
@@ -761,7 +759,7 @@ static int publish_one(struct build *b, struct item *it)
 
 			if (!advisory_slug(b->old.v[k].path, slug, sizeof(slug)) &&
 			    !strcmp(slug, it->slug)) {
-				rc = tlpress_remove(b->o->output, b->old.v[k].path, it->err);
+				rc = tlpress_tree_remove(b->tree, b->old.v[k].path, it->err);
 				if (!rc)
 					it->removed++;
 			}
@@ -1316,6 +1314,8 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		goto out;
 	/* the tree */
 	rc = tlpress_mkroot(o->output, err);
+	if (!rc)
+		rc = tlpress_tree_open(&b.tree, o->output, err);
 	if (rc)
 		goto out;
 	tlpress_path_join(&mpath, o->output, TLPRESS_MANIFEST_NAME);
@@ -1470,6 +1470,7 @@ out:
 	}
 	free(b.items);
 	free(b.live);
+	tlpress_tree_close(b.tree);
 	tlpress_buf_release(&b.mtext);
 	if (b.lhash.h) {
 		unsigned char dummy[TLPRESS_SHA256_LEN];

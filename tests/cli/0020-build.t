@@ -118,4 +118,19 @@ check 3 "a missing configuration file exits 3"
 TLPRESS_NOW=yesterday run "$TLPRESS" build -o "$TMP/x"
 check 2 "a bad TLPRESS_NOW is refused"
 
+# under a service's UMask=0077 the site is still readable by the web
+# server: files 0644, folders 0755 (new files are linked into place whole,
+# replaced ones renamed: both ways)
+cp -r "$TOP/advisories" "$TMP/umadv"
+(umask 077; "$TLPRESS" build -q -o "$TMP/um" "$TMP/umadv" &&
+	sed -i 's/^Sinds 17 november 2026 stelt/Sinds 17 november 2026 (herzien) stelt/' "$TMP/umadv/CCB-2026-0438.md" &&
+	"$TLPRESS" build -q -o "$TMP/um" "$TMP/umadv")
+ok $? "two builds under umask 077, an advisory changed between them"
+grep -q herzien "$TMP/um/advisories/ccb-2026-0438.html"
+ok $? "its page was replaced"
+[ -z "$(find "$TMP/um" \( -type f ! -perm 0644 \) -o \( -type d ! -perm 0755 \) | head -3)" ]
+ok $? "every file is 0644 and every folder 0755"
+[ -z "$(find "$TMP/um" -name '.tlpress-*')" ]
+ok $? "no temporary file left"
+
 done_testing
