@@ -17,6 +17,11 @@
 #define TLP_URL "https://www.first.org/tlp/"
 #define ROLIE_SCHEME "urn:ietf:params:rolie:category:information-type"
 #define FEED_PREFIX "csaf-feed-tlp-"
+/* where the entries of a ROLIE feed go in its text, and their indentation
+ * there (root, feed, entry: three levels of JSON_INDENT(2)) */
+#define ENTRY_MARKER "tlpress:entries"
+#define ENTRY_KEY "\n    \"entry\": "     /* a raw line break: only in the layout */
+#define ENTRY_INDENT "      "
 /* one decimal is all a CVSS score has: 9.8 is written 9.8, 10.0 as 10.0 */
 #define DUMP_FLAGS (JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(3))
 
@@ -1190,7 +1195,7 @@ static int folder_files(struct pv *p, const char *folder, const char *tlp1,
 	struct tlpress_buf url = TLPRESS_BUF_INIT, base = TLPRESS_BUF_INIT;
 	size_t plen = strlen(TLPRESS_CSAF_ROOT) + strlen(folder) + 1, i;
 	struct tlpress_time latest = *latest_all;
-	json_t *root, *feed, *entries, *list, *o;
+	json_t *root, *feed, *list, *o;
 	char hex[2 * TLPRESS_SHA512_LEN + 1], when[48];
 	int rc = 0;
 
@@ -1260,45 +1265,91 @@ static int folder_files(struct pv *p, const char *folder, const char *tlp1,
 	set(b, feed, "category", list);
 	utc(&latest, when, sizeof(when));
 	set(b, feed, "updated", jlit(b, when));
-	entries = jarr(b);
-	for (i = 0; i < n; i++) {
-		json_t *en = jobj(b), *fmt = jobj(b), *content = jobj(b);
-		static const char *const ext[] = { "", ".sha256", ".sha512", ".asc" };
-		static const char *const rels[] = { "self", "hash", "hash", "signature" };
-		size_t k;
-
-		set(b, en, "id", jtext(b, e[i]->id, NULL));
-		set(b, en, "title", jtext(b, e[i]->title, e[i]->id));
-		list = jarr(b);
-		for (k = 0; k < 4; k++) {
-			if (k == 3 && !signed_tree)
-				continue;
-			tlpress_buf_reset(&url);
-			tlpress_buf_printf(&url, "%s%s%s", p->cfg->site.url, e[i]->path, ext[k]);
-			push(b, list, rolie_link(b, rels[k], url.ptr));
-		}
-		set(b, en, "link", list);
-		utc(&e[i]->initial, when, sizeof(when));
-		set(b, en, "published", jlit(b, when));
-		utc(&e[i]->current, when, sizeof(when));
-		set(b, en, "updated", jlit(b, when));
-		tlpress_buf_reset(&url);
-		tlpress_buf_printf(&url, "%s%s", p->cfg->site.url, e[i]->path);
-		set(b, content, "type", jlit(b, "application/json"));
-		set(b, content, "src", jurl(b, url.ptr));
-		set(b, en, "content", content);
-		set(b, fmt, "schema", jlit(b, CSAF_SCHEMA_URL));
-		set(b, fmt, "version", jlit(b, "2.0"));
-		set(b, en, "format", fmt);
-		push(b, entries, en);
-	}
-	set(b, feed, "entry", entries);
+	/* the entries are written one at a time into the text of the feed,
+	 * in the place of a marker: the tree of a feed of ten thousand
+	 * entries would take tens of megabytes */
+	set(b, feed, "entry", jlit(b, ENTRY_MARKER));
 	set(b, root, "feed", feed);
 	tlpress_buf_reset(&rel);
 	tlpress_buf_printf(&rel, TLPRESS_CSAF_ROOT "%s/" FEED_PREFIX "%s.json", folder, folder);
 	if (rel.failed || url.failed || base.failed || data.failed)
 		b->oom = 1;
-	rc = emit_json(p, rel.ptr, root);
+	{
+		char *text = b->oom ? NULL : json_dumps(root, DUMP_FLAGS);
+		const char *mark = text ? strstr(text, ENTRY_KEY "\"" ENTRY_MARKER "\"") : NULL;
+
+		json_decref(root);
+		if (!mark) {
+			free(text);
+			rc = tlpress_error_set(p->err, TLPRESS_ENOMEM, "out of memory writing '%s'",
+					       rel.ptr);
+			goto out;
+		}
+		tlpress_buf_reset(&data);
+		tlpress_buf_add(&data, text, (size_t)(mark - text) + strlen(ENTRY_KEY));
+		tlpress_buf_adds(&data, n ? "[" : "[]");
+		for (i = 0; i < n && !b->oom; i++) {
+			json_t *en = jobj(b), *fmt = jobj(b), *content = jobj(b);
+			static const char *const ext[] = { "", ".sha256", ".sha512", ".asc" };
+			static const char *const rels[] = { "self", "hash", "hash", "signature" };
+			size_t k;
+			char *et;
+			const char *q;
+
+			set(b, en, "id", jtext(b, e[i]->id, NULL));
+			set(b, en, "title", jtext(b, e[i]->title, e[i]->id));
+			list = jarr(b);
+			for (k = 0; k < 4; k++) {
+				if (k == 3 && !signed_tree)
+					continue;
+				tlpress_buf_reset(&url);
+				tlpress_buf_printf(&url, "%s%s%s", p->cfg->site.url, e[i]->path, ext[k]);
+				push(b, list, rolie_link(b, rels[k], url.ptr));
+			}
+			set(b, en, "link", list);
+			utc(&e[i]->initial, when, sizeof(when));
+			set(b, en, "published", jlit(b, when));
+			utc(&e[i]->current, when, sizeof(when));
+			set(b, en, "updated", jlit(b, when));
+			tlpress_buf_reset(&url);
+			tlpress_buf_printf(&url, "%s%s", p->cfg->site.url, e[i]->path);
+			set(b, content, "type", jlit(b, "application/json"));
+			set(b, content, "src", jurl(b, url.ptr));
+			set(b, en, "content", content);
+			set(b, fmt, "schema", jlit(b, CSAF_SCHEMA_URL));
+			set(b, fmt, "version", jlit(b, "2.0"));
+			set(b, en, "format", fmt);
+			et = b->oom ? NULL : json_dumps(en, DUMP_FLAGS);
+			json_decref(en);
+			if (!et) {
+				b->oom = 1;
+				break;
+			}
+			/* as it stands in the feed: three levels in (a raw line
+			 * break in jansson's output is always its layout's) */
+			tlpress_buf_adds(&data, i ? ",\n" ENTRY_INDENT : "\n" ENTRY_INDENT);
+			for (q = et; *q; q++) {
+				const char *nl = strchr(q, '\n');
+
+				if (!nl) {
+					tlpress_buf_adds(&data, q);
+					break;
+				}
+				tlpress_buf_add(&data, q, (size_t)(nl - q + 1));
+				tlpress_buf_adds(&data, ENTRY_INDENT);
+				q = nl;
+			}
+			free(et);
+		}
+		if (n)
+			tlpress_buf_adds(&data, "\n    ]");
+		tlpress_buf_adds(&data, mark + strlen(ENTRY_KEY "\"" ENTRY_MARKER "\""));
+		tlpress_buf_addch(&data, '\n');
+		free(text);
+		if (b->oom)
+			data.failed = 1;
+		rc = emit_buf(p, rel.ptr, &data);
+	}
 out:
 	tlpress_buf_release(&rel);
 	tlpress_buf_release(&data);

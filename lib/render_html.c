@@ -268,55 +268,63 @@ void tlpress_pubmeta_sort(struct tlpress_pubmeta *v, size_t n)
 	qsort(v, n, sizeof(*v), cmp_meta);
 }
 
+struct index_items {
+	const struct tlpress_pubmeta *v;
+};
+
+/* The context of one line of the index: made when its turn comes. */
+static json_t *index_item(size_t i, void *data)
+{
+	const struct tlpress_pubmeta *m = &((struct index_items *)data)->v[i];
+	json_t *o = json_object();
+	char when[40], url[128];
+
+	if (!o)
+		return NULL;
+	put(o, "id", m->id);
+	put(o, "slug", m->slug);
+	snprintf(url, sizeof(url), "advisories/%s.html", m->slug);
+	put(o, "url", url);
+	put(o, "title", m->title);
+	put(o, "lang", m->lang);
+	labels(o, m->label);
+	putb(o, "has_severity", m->has_severity);
+	if (m->has_severity) {
+		put(o, "severity", tlpress_cvss_severity_name(m->severity));
+		put(o, "severity_label", severity_labels[m->severity]);
+	}
+	putb(o, "has_cvss", m->has_cvss);
+	if (m->has_cvss) {
+		tlpress_cvss_score_str(m->score10, when, sizeof(when));
+		put(o, "cvss_score", when);
+	}
+	putb(o, "has_cves", m->cves_text && *m->cves_text);
+	put(o, "cves_text", m->cves_text);
+	tlpress_time_date(&m->current, when, sizeof(when));
+	put(o, "date", when);
+	tlpress_time_rfc3339(&m->current, when, sizeof(when));
+	put(o, "datetime", when);
+	putb(o, "update", m->version > 1);
+	json_object_set_new(o, "version", json_integer(m->version));
+	return o;
+}
+
 int tlpress_render_index(const struct tlpress_config *cfg, const struct tlpress_tmplset *tmpl,
 			 enum tlpress_tlp clearance, const char *signer_fpr, const struct tlpress_pubmeta *v, size_t n,
 			 struct tlpress_buf *out, struct tlpress_error *err)
 {
-	json_t *ctx = json_object(), *list = json_array();
-	struct tlpress_buf b = TLPRESS_BUF_INIT;
-	char when[40];
-	size_t i;
+	json_t *ctx = json_object();
+	struct index_items items = { v };
+	struct tlpress_tmpl_lazy lazy = { "advisories", n, index_item, &items };
 	int rc;
 
 	json_object_set_new(ctx, "root", json_string(""));
 	json_object_set_new(ctx, "site", tlpress_ctx_site(cfg, clearance, signer_fpr));
 	json_object_set_new(ctx, "count", json_integer((json_int_t)n));
 	putb(ctx, "has_advisories", n > 0);
-	for (i = 0; i < n; i++) {
-		const struct tlpress_pubmeta *m = &v[i];
-		json_t *o = json_object();
-
-		put(o, "id", m->id);
-		put(o, "slug", m->slug);
-		tlpress_buf_reset(&b);
-		tlpress_buf_printf(&b, "advisories/%s.html", m->slug);
-		put(o, "url", b.ptr);
-		put(o, "title", m->title);
-		put(o, "lang", m->lang);
-		labels(o, m->label);
-		putb(o, "has_severity", m->has_severity);
-		if (m->has_severity) {
-			put(o, "severity", tlpress_cvss_severity_name(m->severity));
-			put(o, "severity_label", severity_labels[m->severity]);
-		}
-		putb(o, "has_cvss", m->has_cvss);
-		if (m->has_cvss) {
-			tlpress_cvss_score_str(m->score10, when, sizeof(when));
-			put(o, "cvss_score", when);
-		}
-		putb(o, "has_cves", m->cves_text && *m->cves_text);
-		put(o, "cves_text", m->cves_text);
-		tlpress_time_date(&m->current, when, sizeof(when));
-		put(o, "date", when);
-		tlpress_time_rfc3339(&m->current, when, sizeof(when));
-		put(o, "datetime", when);
-		putb(o, "update", m->version > 1);
-		json_object_set_new(o, "version", json_integer(m->version));
-		json_array_append_new(list, o);
-	}
-	json_object_set_new(ctx, "advisories", list);
-	rc = tlpress_tmplset_render(tmpl, "index", ctx, TLPRESS_ESCAPE_HTML, out, err);
+	/* the lines one at a time: the index of ten thousand advisories
+	 * holds one line's context at a time */
+	rc = tlpress_tmplset_render_lazy(tmpl, "index", ctx, &lazy, TLPRESS_ESCAPE_HTML, out, err);
 	json_decref(ctx);
-	tlpress_buf_release(&b);
 	return rc;
 }

@@ -811,6 +811,8 @@ struct render {
 	enum tlpress_escape escape;
 	struct tlpress_error *err;
 	unsigned depth;		/* partials */
+	const struct tlpress_tmpl_lazy *lazy;
+	const json_t *lazy_v;	/* the value that stands for it in the context */
 };
 
 static json_t *lookup(const struct frame *f, const char *part, unsigned nparts)
@@ -827,6 +829,16 @@ static json_t *lookup(const struct frame *f, const char *part, unsigned nparts)
 		v = json_is_object(v) ? json_object_get(v, part) : NULL;
 	}
 	return v;
+}
+
+static int truthy(const json_t *v);
+
+/* truthy(), knowing the lazy list by its stand-in */
+static int truthy_in(const struct render *st, const json_t *v)
+{
+	if (v && v == st->lazy_v)
+		return st->lazy->n > 0;
+	return truthy(v);
 }
 
 static int truthy(const json_t *v)
@@ -1009,7 +1021,17 @@ static int render_range(struct render *st, const struct tlpress_template *t,
 		case N_SECTION:
 			v = lookup(ctx, t->pool + nd->off, nd->nparts);
 			f.up = ctx;
-			if (json_is_array(v)) {
+			if (v && v == st->lazy_v) {
+				for (k = 0; k < st->lazy->n; k++) {
+					f.v = st->lazy->item(k, st->lazy->data);
+					if (!f.v)
+						return OUT_FAILED;
+					r = render_range(st, t, i + 1, nd->aux, &f, ind);
+					json_decref(f.v);
+					if (r)
+						return r;
+				}
+			} else if (json_is_array(v)) {
 				for (k = 0; k < json_array_size(v); k++) {
 					f.v = json_array_get(v, k);
 					r = render_range(st, t, i + 1, nd->aux, &f, ind);
@@ -1026,7 +1048,7 @@ static int render_range(struct render *st, const struct tlpress_template *t,
 			break;
 		case N_INVERTED:
 			v = lookup(ctx, t->pool + nd->off, nd->nparts);
-			if (!truthy(v)) {
+			if (!truthy_in(st, v)) {
 				r = render_range(st, t, i + 1, nd->aux, ctx, ind);
 				if (r)
 					return r;
@@ -1053,8 +1075,17 @@ int tlpress_tmplset_render(const struct tlpress_tmplset *set, const char *name,
 			   json_t *ctx, enum tlpress_escape escape,
 			   struct tlpress_buf *out, struct tlpress_error *err)
 {
+	return tlpress_tmplset_render_lazy(set, name, ctx, NULL, escape, out, err);
+}
+
+int tlpress_tmplset_render_lazy(const struct tlpress_tmplset *set, const char *name,
+				json_t *ctx, const struct tlpress_tmpl_lazy *lazy,
+				enum tlpress_escape escape, struct tlpress_buf *out,
+				struct tlpress_error *err)
+{
 	const struct tlpress_template *t;
-	struct frame root;
+	struct frame root, below;
+	json_t *holder = NULL, *stand_in = NULL;
 	struct render st;
 	size_t start;
 	int r;
@@ -1069,6 +1100,24 @@ int tlpress_tmplset_render(const struct tlpress_tmplset *set, const char *name,
 	start = out->len;
 	root.v = ctx;
 	root.up = NULL;
+	st.lazy = NULL;
+	st.lazy_v = NULL;
+	if (lazy && lazy->name) {
+		/* a frame below ctx binds the name to a stand-in */
+		holder = json_object();
+		stand_in = json_array();
+		if (!holder || !stand_in || json_object_set(holder, lazy->name, stand_in)) {
+			json_decref(holder);
+			json_decref(stand_in);
+			return tlpress_error_set(err, TLPRESS_ENOMEM, "template '%s': out of memory",
+						 name);
+		}
+		below.v = holder;
+		below.up = NULL;
+		root.up = &below;
+		st.lazy = lazy;
+		st.lazy_v = stand_in;
+	}
 	st.set = set;
 	st.name = name;
 	st.out = out;
@@ -1087,5 +1136,7 @@ int tlpress_tmplset_render(const struct tlpress_tmplset *set, const char *name,
 	}
 	if (r)
 		tlpress_buf_truncate(out, start);
+	json_decref(holder);
+	json_decref(stand_in);
 	return r;
 }

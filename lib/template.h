@@ -127,4 +127,23 @@ int tlpress_tmplset_render(const struct tlpress_tmplset *set, const char *name,
 			   json_t *ctx, enum tlpress_escape escape,
 			   struct tlpress_buf *out, struct tlpress_error *err);
 
+/*
+ * A list whose elements are made one at a time, while the section over it
+ * renders, and released after their turn: an index over ten thousand
+ * advisories then never holds ten thousand contexts. item(i, data) returns
+ * a new reference to element i (< n), or NULL when memory ran out.
+ */
+struct tlpress_tmpl_lazy {
+	const char *name;            /* the key it stands for, below ctx's own */
+	size_t n;
+	json_t *(*item)(size_t i, void *data);
+	void *data;
+};
+
+/* tlpress_tmplset_render() with `lazy` (may be NULL) in the context. */
+int tlpress_tmplset_render_lazy(const struct tlpress_tmplset *set, const char *name,
+				json_t *ctx, const struct tlpress_tmpl_lazy *lazy,
+				enum tlpress_escape escape, struct tlpress_buf *out,
+				struct tlpress_error *err);
+
 #endif

@@ -578,6 +578,77 @@ static void test_threads(void)
 	tlpress_tmplset_free(set);
 }
 
+/* A lazy list: element i is {"n": i, "sq": i*i}; counts what it made and
+ * how many are alive; fails at element fail_at. */
+struct lazy_data {
+	size_t made, fail_at;
+	json_t *last;
+};
+
+static json_t *lazy_item(size_t i, void *p)
+{
+	struct lazy_data *d = p;
+
+	if (i == d->fail_at)
+		return NULL;
+	d->made++;
+	d->last = json_pack("{s:i,s:i}", "n", (int)i, "sq", (int)(i * i));
+	return d->last;
+}
+
+static void lazy_case(const char *tmpl, const char *ctx_json, size_t n, size_t fail_at,
+		      const char *want, int want_rc, const char *what)
+{
+	struct tlpress_tmplset *set = tlpress_tmplset_new();
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct tlpress_buf out = TLPRESS_BUF_INIT;
+	struct lazy_data d = { 0, fail_at, NULL };
+	struct tlpress_tmpl_lazy lazy = { "list", n, lazy_item, &d };
+	json_t *ctx = ctx_json ? json_loads(ctx_json, 0, NULL) : NULL;
+	int rc;
+
+	tlpress_buf_adds(&out, "pre:");
+	tlpress_tmplset_add(set, "t", tmpl, strlen(tmpl), &err);
+	tlpress_tmplset_add(set, "row", "<{{n}}={{sq}}/{{title}}>", 24, &err);
+	rc = tlpress_tmplset_render_lazy(set, "t", ctx, &lazy, TLPRESS_ESCAPE_HTML, &out, &err);
+	INT_EQ(rc, want_rc, "%s: status", what);
+	STR_EQ(out.ptr, want, "%s", what);
+	json_decref(ctx);
+	tlpress_buf_release(&out);
+	tlpress_tmplset_free(set);
+}
+
+static void test_lazy(void)
+{
+	lazy_case("{{#list}}[{{n}}:{{sq}}]{{/list}}", NULL, 4, 99, "pre:[0:0][1:1][2:4][3:9]", 0,
+		  "a lazy list renders each element in order");
+	lazy_case("{{^list}}none{{/list}}{{#list}}x{{/list}}", NULL, 0, 99, "pre:none", 0,
+		  "an empty lazy list is falsy");
+	lazy_case("{{^list}}none{{/list}}{{#list}}x{{/list}}", NULL, 2, 99, "pre:xx", 0,
+		  "a non-empty one is truthy");
+	lazy_case("{{#list}}{{>row}}{{/list}}", "{\"title\": \"T&\"}", 2, 99,
+		  "pre:<0=0/T&amp;><1=1/T&amp;>", 0,
+		  "partials inside see the element and the outer context");
+	lazy_case("{{#list}}{{.}}{{/list}}", "{\"list\": [\"a\", \"b\"]}", 3, 99, "pre:ab", 0,
+		  "a key of the context itself wins over the lazy list");
+	lazy_case("{{#list}}[{{n}}]{{/list}}", NULL, 5, 2, "pre:", TLPRESS_ENOMEM,
+		  "an element that cannot be made: out of memory, output cut back");
+	{
+		struct lazy_data d = { 0, (size_t)-1, NULL };
+		struct tlpress_tmpl_lazy lazy = { "list", 1000, lazy_item, &d };
+		struct tlpress_tmplset *set = tlpress_tmplset_new();
+		struct tlpress_buf out = TLPRESS_BUF_INIT;
+		struct tlpress_error err = TLPRESS_ERROR_INIT;
+
+		tlpress_tmplset_add(set, "t", "{{#list}}{{n}},{{/list}}{{#list}}{{/list}}", 42, &err);
+		INT_EQ(tlpress_tmplset_render_lazy(set, "t", NULL, &lazy, TLPRESS_ESCAPE_NONE, &out,
+						   &err), 0, "a lazy list rendered twice");
+		INT_EQ((long)d.made, 2000, "each element made once per pass");
+		tlpress_buf_release(&out);
+		tlpress_tmplset_free(set);
+	}
+}
+
 int main(void)
 {
 	test_spec();
@@ -590,5 +661,6 @@ int main(void)
 	test_api();
 	test_load_dir();
 	test_threads();
+	test_lazy();
 	return harness_done();
 }
