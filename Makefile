@@ -37,6 +37,8 @@ BUILD_DEBS = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libcurl4-openssl-dev libsqlite3-dev libgcrypt20-dev gnupg openssh-client
 TEST_DEBS = perl libxml2-utils cmark-gfm valgrind python3 python3-feedparser \
 	openjdk-17-jre-headless nodejs npm=npm nginx openssh-server python3-aiosmtpd
+# the manual pages, the bash completion and the systemd units (tests/cli/007*)
+TEST_DEBS += mandoc man-db groff-base bash systemd
 # and in addition to run the benchmarks (make bench)
 BENCH_DEBS = hugo time cmark-gfm python3
 
