@@ -6,7 +6,7 @@
 #                   test (unit tests also under ASan and UBSan)
 #   make demo       build and run the pipeline on advisories/
 #   make bench      measure speed and memory (see bench/)
-#   make install    PREFIX=/usr/local DESTDIR= ...
+#   make install    PREFIX=/usr/local DESTDIR= ... (SYSTEMD=1: the units too)
 
 VERSION = 0.1.0
 
@@ -133,15 +133,34 @@ bench:
 	$(MAKE) all
 	@sh bench/run
 
-install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(MANDIR)/man1
+# The binary, its templates, the manual pages and the bash completion; the
+# systemd units too with SYSTEMD=1 (or make install-systemd), their
+# ExecStart pointing at $(BINDIR). Builds nothing that is up to date.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+MAN1 = docs/tlpress.1
+MAN5 = docs/tlpress.yml.5 docs/tlpress-advisory.5
+UNITS = contrib/systemd/tlpress-publish.service contrib/systemd/tlpress-publish.timer
+
+install: all $(if $(SYSTEMD),install-systemd)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(B)/tlpress $(DESTDIR)$(BINDIR)/tlpress
 	for f in templates/*; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/templates/; done; true
-	for f in docs/*.1; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man1/; done; true
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 contrib/bash-completion/tlpress $(DESTDIR)$(BASHCOMPDIR)/tlpress
+
+install-systemd:
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	for f in $(UNITS); do \
+		sed 's|/usr/bin/tlpress|$(BINDIR)/tlpress|g' "$$f" >$(DESTDIR)$(SYSTEMDUNITDIR)/$${f##*/} && \
+		chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${f##*/} || exit 1; \
+	done
 
 clean:
 	rm -rf $(B)
 
-.PHONY: all unit asan deps check-deps check demo bench install clean
+.PHONY: all unit asan deps check-deps check demo bench install install-systemd clean
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(SAN_CMD_OBJ:.o=.d)
