@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "lock.h"
 #include "sign.h"
 #include "site.h"
 #include "timefmt.h"
@@ -35,7 +36,8 @@ static const char usage[] =
 	"configuration). TLPRESS_NOW (RFC 3339) replaces the clock.\n"
 	"\n"
 	"Exit status: 0 all publishable advisories built; 1 some advisories have\n"
-	"errors and were left out, or the clearance was refused; 2 usage; 3 I/O.\n";
+	"errors and were left out, or the clearance was refused; 2 usage; 3 I/O;\n"
+	"75 another run (a publish from cron, say) holds the state folder's lock.\n";
 
 int cmd_build(int argc, char **argv)
 {
@@ -58,7 +60,7 @@ int cmd_build(int argc, char **argv)
 	struct tlpress_keyinfo info;
 	struct timespec t0, t1;
 	char fpr[41] = "";
-	int quiet = 0, c, rc, status;
+	int quiet = 0, c, rc, status, lockfd = -1;
 
 	memset(&o, 0, sizeof(o));
 	optind = 1;
@@ -96,8 +98,17 @@ int cmd_build(int argc, char **argv)
 	o.state = cfg.state;
 	o.npaths = (size_t)(argc - optind);
 
+	/* one run at a time over the state folder and the tree: a build by
+	 * hand must not race a publish from cron */
+	rc = tlpress_lock(cfg.state, &lockfd, &err);
+	if (rc) {
+		cmd_error("build", "%s", err.msg);
+		tlpress_config_release(&cfg);
+		return rc == TLPRESS_ELOCKED ? EXIT_TEMPFAIL : EXIT_ENV;
+	}
 	/* the key first: nothing is written with a key that is not fit */
 	if (cmd_signer("build", &cfg, o.jobs, &o.now, &signer, &info)) {
+		tlpress_unlock(lockfd);
 		tlpress_config_release(&cfg);
 		return EXIT_ENV;
 	}
@@ -147,6 +158,7 @@ int cmd_build(int argc, char **argv)
 			cmd_error("build", "%zu advisor%s with errors left out; run 'tlpress check'",
 				  st.invalid, st.invalid == 1 ? "y" : "ies");
 	}
+	tlpress_unlock(lockfd);
 	tlpress_diags_release(&d);
 	tlpress_config_release(&cfg);
 	return status;

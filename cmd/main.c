@@ -146,7 +146,8 @@ static void help(FILE *f)
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "   %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n'tlpress COMMAND -h' shows the options of a command; the manual is tlpress(1).\n"
-	      "Exit status: 0 success, 1 check failed or refused, 2 usage, 3 I/O or environment.\n", f);
+	      "Exit status: 0 success, 1 check failed or refused, 2 usage, 3 I/O or environment,\n"
+	      "75 locked by another run or a server down: try again later.\n", f);
 }
 
 /* Flush stdout and check that everything was written (git's run_builtin). */

@@ -115,4 +115,15 @@ ok $? "its page is gone"
 run "$TLPRESS" build -C "$W/t.yml"
 check_grep "11 of 11 advisories read from the build cache" "and the cache follows"
 
+# a build by hand while a publish holds the state folder's lock: 75, and
+# nothing touched
+if command -v flock >/dev/null; then
+	before=$(cat "$W/pub/manifest.txt" | sha256sum)
+	run flock "$W/state/lock" "$TLPRESS" build -C "$W/t.yml"
+	check 75 "a build while another run holds the lock exits 75"
+	check_grep "lock" "and says so"
+	[ "$(cat "$W/pub/manifest.txt" | sha256sum)" = "$before" ]
+	ok $? "the tree is untouched"
+fi
+
 done_testing
