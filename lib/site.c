@@ -322,59 +322,96 @@ static int from_cache(struct build *b, struct item *it)
 	it->downgrade_at.t = e->downgrade_at;
 	it->downgrade_at.offset = e->downgrade_off;
 	it->downgrade_to = (enum tlpress_tlp)e->downgrade_to;
-	b->st->cached++;
 	return 1;
 }
 
-/* Pass 1: the front matter of every file decides what is publishable. */
+/* Pass 1 for one file: its decision, from the cache or its front matter. */
+static void decide(struct build *b, struct item *it)
+{
+	struct tlpress_advisory *a;
+
+	if (from_cache(b, it))
+		return;
+	a = tlpress_advisory_load_ex(it->path, TLPRESS_PARSE_FRONT_ONLY, &it->diags);
+	it->verdict = a ? tlpress_policy_publishable(a, &b->o->now, b->o->clearance)
+		      : TLPRESS_REFUSE_INVALID;
+	if (a && a->id) {
+		it->id = strdup(a->id);
+		tlpress_advisory_slug(a, it->slug, sizeof(it->slug));
+	}
+	if (a) {
+		it->embargo = a->embargo;
+		it->has_downgrade = a->downgrade.set;
+		it->downgrade_at = a->downgrade.at;
+		it->downgrade_to = a->downgrade.to;
+		it->tlp = a->tlp;
+		/* the decision holds until the next moment it could change */
+		it->computed_at = (long long)b->o->now.t;
+		it->valid_until = LLONG_MAX;
+		if (a->embargo.valid && a->embargo.t > b->o->now.t)
+			it->valid_until = (long long)a->embargo.t;
+		if (a->downgrade.set && a->downgrade.at.t > b->o->now.t &&
+		    (long long)a->downgrade.at.t < it->valid_until)
+			it->valid_until = (long long)a->downgrade.at.t;
+	}
+	/* errors are reported once: here when the advisory goes no further,
+	 * else by pass 2, which parses it whole */
+	if (it->verdict != TLPRESS_REFUSE_INVALID) {
+		tlpress_diags_release(&it->diags);
+		memset(&it->diags, 0, sizeof(it->diags));
+	}
+	tlpress_advisory_free(a);
+}
+
+static void *decide_worker(void *arg)
+{
+	struct build *b = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&b->next, 1)) < b->nitems)
+		decide(b, &b->items[i]);
+	return NULL;
+}
+
+/* Pass 1: the front matter of every file decides what is publishable; on
+ * the workers, as each file is read on its own. */
 static int pass1(struct build *b, struct tlpress_pathlist *files)
 {
-	size_t i;
+	pthread_t threads[64];
+	size_t i, k, n = b->o->jobs > 0 ? (size_t)b->o->jobs : 1, started = 0;
 
 	b->items = calloc(files->n ? files->n : 1, sizeof(*b->items));
 	if (!b->items)
 		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
 	for (i = 0; i < files->n; i++) {
-		struct tlpress_diags d = TLPRESS_DIAGS_INIT;
-		struct tlpress_advisory *a;
 		struct item *it = &b->items[b->nitems++];
 
-		it->path = strdup(files->v[i]);
-		if (from_cache(b, it))
-			continue;
-		a = tlpress_advisory_load_ex(files->v[i], TLPRESS_PARSE_FRONT_ONLY, &d);
-		it->verdict = a ? tlpress_policy_publishable(a, &b->o->now, b->o->clearance)
-			      : TLPRESS_REFUSE_INVALID;
-		if (a && a->id) {
-			it->id = strdup(a->id);
-			tlpress_advisory_slug(a, it->slug, sizeof(it->slug));
-		}
-		if (a) {
-			it->embargo = a->embargo;
-			it->has_downgrade = a->downgrade.set;
-			it->downgrade_at = a->downgrade.at;
-			it->downgrade_to = a->downgrade.to;
-			it->tlp = a->tlp;
-			/* the decision holds until the next moment it could change */
-			it->computed_at = (long long)b->o->now.t;
-			it->valid_until = LLONG_MAX;
-			if (a->embargo.valid && a->embargo.t > b->o->now.t)
-				it->valid_until = (long long)a->embargo.t;
-			if (a->downgrade.set && a->downgrade.at.t > b->o->now.t &&
-			    (long long)a->downgrade.at.t < it->valid_until)
-				it->valid_until = (long long)a->downgrade.at.t;
-		}
-		/* errors are reported once, by pass 2 or here when the
-		 * advisory goes no further */
-		if (it->verdict == TLPRESS_REFUSE_INVALID) {
-			size_t k;
+		/* the list is the scan's: its paths move to the items */
+		it->path = files->v[i];
+		files->v[i] = NULL;
+	}
+	if (n > sizeof(threads) / sizeof(threads[0]))
+		n = sizeof(threads) / sizeof(threads[0]);
+	if (n > b->nitems / 64 + 1)  /* a few files are not worth a thread */
+		n = b->nitems / 64 + 1;
+	atomic_store(&b->next, 0);
+	for (i = 1; i < n; i++)
+		if (pthread_create(&threads[started], NULL, decide_worker, b) == 0)
+			started++;
+	decide_worker(b);
+	for (i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	for (i = 0; i < b->nitems; i++) {
+		struct item *it = &b->items[i];
 
-			for (k = 0; k < d.n; k++)
-				tlpress_diags_add(b->d, d.v[k].severity, d.v[k].file, d.v[k].line,
-						  d.v[k].col, d.v[k].key, d.v[k].hint, "%s", d.v[k].msg);
-		}
-		tlpress_diags_release(&d);
-		tlpress_advisory_free(a);
+		if (it->cached)
+			b->st->cached++;
+		for (k = 0; k < it->diags.n; k++)
+			tlpress_diags_add(b->d, it->diags.v[k].severity, it->diags.v[k].file,
+					  it->diags.v[k].line, it->diags.v[k].col, it->diags.v[k].key,
+					  it->diags.v[k].hint, "%s", it->diags.v[k].msg);
+		tlpress_diags_release(&it->diags);
+		memset(&it->diags, 0, sizeof(it->diags));
 	}
 	b->st->files = b->nitems;
 	/* an id claimed by two files: neither is published */

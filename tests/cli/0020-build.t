@@ -118,6 +118,20 @@ check 3 "a missing configuration file exits 3"
 TLPRESS_NOW=yesterday run "$TLPRESS" build -o "$TMP/x"
 check 2 "a bad TLPRESS_NOW is refused"
 
+# the output does not depend on the number of workers: trees and messages
+# of a corpus with errors, on 1 and on 4 (pass 1 and pass 2 both run on
+# the workers)
+mkdir -p "$TMP/jadv"
+cp "$TOP"/advisories/*.md "$TOP"/tests/invalid/*.md "$TMP/jadv/"
+"$TLPRESS" build -j 1 -o "$TMP/j1" "$TMP/jadv" >"$TMP/j1.out" 2>&1
+"$TLPRESS" build -j 4 -o "$TMP/j4" "$TMP/jadv" >"$TMP/j4.out" 2>&1
+diff -r "$TMP/j1" "$TMP/j4" >/dev/null
+ok $? "-j 1 and -j 4 build byte-identical trees"
+sed "s|$TMP/j[14]|TREE|" "$TMP/j1.out" >"$TMP/j1.txt"
+sed "s|$TMP/j[14]|TREE|" "$TMP/j4.out" >"$TMP/j4.txt"
+cmp -s "$TMP/j1.txt" "$TMP/j4.txt" && [ "$(grep -c 'error:' "$TMP/j1.txt")" -gt 10 ]
+ok $? "and print the same messages, in the same order"
+
 # under a service's UMask=0077 the site is still readable by the web
 # server: files 0644, folders 0755 (new files are linked into place whole,
 # replaced ones renamed: both ways)
