@@ -9,6 +9,7 @@
 
 #include "advisory.h"
 #include "cvss.h"
+#include "jsonout.h"
 #include "policy.h"
 #include "rendition.h"
 #include "strutil.h"
@@ -22,8 +23,9 @@
 #define ENTRY_MARKER "tlpress:entries"
 #define ENTRY_KEY "\n    \"entry\": "     /* a raw line break: only in the layout */
 #define ENTRY_INDENT "      "
-/* one decimal is all a CVSS score has: 9.8 is written 9.8, 10.0 as 10.0 */
-#define DUMP_FLAGS (JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(3))
+/* The layout of every JSON file: jansson's JSON_INDENT(2) | JSON_SORT_KEYS |
+ * JSON_REAL_PRECISION(3) (one decimal is all a CVSS score has: 9.8 is
+ * written 9.8, 10.0 as 10.0), written by tlpress_json_write(). */
 
 /* ---------------------------------------------------------------- text */
 
@@ -1052,7 +1054,6 @@ int tlpress_csaf_render(const struct tlpress_rendition *r, struct tlpress_buf *o
 	struct jb b = { 0, TLPRESS_BUF_INIT };
 	enum tlpress_tlp label;
 	json_t *root = NULL;
-	char *text = NULL;
 	size_t len0 = out ? out->len : 0;
 	int rc = 0;
 
@@ -1089,14 +1090,12 @@ int tlpress_csaf_render(const struct tlpress_rendition *r, struct tlpress_buf *o
 		goto done;
 	}
 	root = build_doc(&b, r, label, body.ptr, path.ptr);
-	if (!b.oom && !b.tmp.failed)
-		text = json_dumps(root, DUMP_FLAGS);
-	if (!text) {
+	if (b.oom || b.tmp.failed || tlpress_json_write(root, 2, 0, out)) {
+		tlpress_buf_truncate(out, len0 <= out->len ? len0 : out->len);
 		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "%s: out of memory while writing "
 				       "the CSAF document", a->id);
 		goto done;
 	}
-	tlpress_buf_adds(out, text);
 	tlpress_buf_addch(out, '\n');
 	if (out->failed) {
 		tlpress_buf_truncate(out, len0 <= out->len ? len0 : out->len);
@@ -1104,7 +1103,6 @@ int tlpress_csaf_render(const struct tlpress_rendition *r, struct tlpress_buf *o
 				       a->id);
 	}
 done:
-	free(text);
 	json_decref(root);
 	tlpress_buf_release(&b.tmp);
 	tlpress_buf_release(&body);
@@ -1156,23 +1154,15 @@ static int emit_buf(struct pv *p, const char *rel, struct tlpress_buf *data)
 
 static int emit_json(struct pv *p, const char *rel, json_t *root)
 {
-	char *text = NULL;
+	struct tlpress_buf d = TLPRESS_BUF_INIT;
 	int rc;
 
-	if (!p->b.oom && !p->b.tmp.failed)
-		text = json_dumps(root, DUMP_FLAGS);
+	if (p->b.oom || p->b.tmp.failed || tlpress_json_write(root, 2, 0, &d))
+		d.failed = 1;
 	json_decref(root);
-	if (!text)
-		return tlpress_error_set(p->err, TLPRESS_ENOMEM, "out of memory writing '%s'", rel);
-	{
-		struct tlpress_buf d = TLPRESS_BUF_INIT;
-
-		tlpress_buf_adds(&d, text);
-		tlpress_buf_addch(&d, '\n');
-		free(text);
-		rc = emit_buf(p, rel, &d);
-		tlpress_buf_release(&d);
-	}
+	tlpress_buf_addch(&d, '\n');
+	rc = emit_buf(p, rel, &d);
+	tlpress_buf_release(&d);
 	return rc;
 }
 
@@ -1275,16 +1265,19 @@ static int folder_files(struct pv *p, const char *folder, const char *tlp1,
 	if (rel.failed || url.failed || base.failed || data.failed)
 		b->oom = 1;
 	{
-		char *text = b->oom ? NULL : json_dumps(root, DUMP_FLAGS);
-		const char *mark = text ? strstr(text, ENTRY_KEY "\"" ENTRY_MARKER "\"") : NULL;
+		struct tlpress_buf head = TLPRESS_BUF_INIT;
+		const char *text, *mark = NULL;
 
+		if (!b->oom && !tlpress_json_write(root, 2, 0, &head) && !head.failed)
+			mark = strstr(head.ptr, ENTRY_KEY "\"" ENTRY_MARKER "\"");
 		json_decref(root);
 		if (!mark) {
-			free(text);
+			tlpress_buf_release(&head);
 			rc = tlpress_error_set(p->err, TLPRESS_ENOMEM, "out of memory writing '%s'",
 					       rel.ptr);
 			goto out;
 		}
+		text = head.ptr;
 		tlpress_buf_reset(&data);
 		tlpress_buf_add(&data, text, (size_t)(mark - text) + strlen(ENTRY_KEY));
 		tlpress_buf_adds(&data, n ? "[" : "[]");
@@ -1293,8 +1286,6 @@ static int folder_files(struct pv *p, const char *folder, const char *tlp1,
 			static const char *const ext[] = { "", ".sha256", ".sha512", ".asc" };
 			static const char *const rels[] = { "self", "hash", "hash", "signature" };
 			size_t k;
-			char *et;
-			const char *q;
 
 			set(b, en, "id", jtext(b, e[i]->id, NULL));
 			set(b, en, "title", jtext(b, e[i]->title, e[i]->id));
@@ -1319,33 +1310,17 @@ static int folder_files(struct pv *p, const char *folder, const char *tlp1,
 			set(b, fmt, "schema", jlit(b, CSAF_SCHEMA_URL));
 			set(b, fmt, "version", jlit(b, "2.0"));
 			set(b, en, "format", fmt);
-			et = b->oom ? NULL : json_dumps(en, DUMP_FLAGS);
-			json_decref(en);
-			if (!et) {
-				b->oom = 1;
-				break;
-			}
-			/* as it stands in the feed: three levels in (a raw line
-			 * break in jansson's output is always its layout's) */
+			/* as it stands in the feed: three levels in */
 			tlpress_buf_adds(&data, i ? ",\n" ENTRY_INDENT : "\n" ENTRY_INDENT);
-			for (q = et; *q; q++) {
-				const char *nl = strchr(q, '\n');
-
-				if (!nl) {
-					tlpress_buf_adds(&data, q);
-					break;
-				}
-				tlpress_buf_add(&data, q, (size_t)(nl - q + 1));
-				tlpress_buf_adds(&data, ENTRY_INDENT);
-				q = nl;
-			}
-			free(et);
+			if (b->oom || tlpress_json_write(en, 2, 3, &data))
+				b->oom = 1;
+			json_decref(en);
 		}
 		if (n)
 			tlpress_buf_adds(&data, "\n    ]");
 		tlpress_buf_adds(&data, mark + strlen(ENTRY_KEY "\"" ENTRY_MARKER "\""));
 		tlpress_buf_addch(&data, '\n');
-		free(text);
+		tlpress_buf_release(&head);
 		if (b->oom)
 			data.failed = 1;
 		rc = emit_buf(p, rel.ptr, &data);
