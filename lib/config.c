@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "ids.h"
 #include "strutil.h"
 #include "ytree.h"
 
@@ -397,6 +398,40 @@ static void mail(struct cctx *c, const struct tlpress_ynode *p)
 		       &cfg->mail.retry_minutes);
 }
 
+static void ids(struct cctx *c, const struct tlpress_ynode *p)
+{
+	static const char *const keys[] = { "public", "restricted", "digits", NULL };
+	static const char *const names[] = { "ids.public", "ids.restricted" };
+	struct tlpress_config *cfg = c->cfg;
+	const struct tlpress_ynode *v[2];
+	char **field[2] = { &cfg->ids.public_prefix, &cfg->ids.restricted_prefix };
+	char a[64], b[64];
+	const char *s, *why;
+	int i;
+
+	known(c, "ids", p, keys);
+	if ((v[0] = tlpress_ymap_get(p, "digits", NULL)))
+		number(c, "ids.digits", v[0], 4, 8, "a number of digits, 4 to 8", &cfg->ids.digits);
+	for (i = 0; i < 2; i++) {
+		v[i] = tlpress_ymap_get(p, names[i] + 4, NULL);
+		if (!v[i] || !(s = str(c, names[i], v[i])))
+			continue;
+		if (tlpress_ids_pattern_valid(s, &why)) {
+			cerr(c, v[i], names[i], "write a prefix of capital letters or digits, "
+			     "'-{year}-' and nothing more, e.g. \"CCB-{year}-\"",
+			     "'%s': '%.40s' %s", names[i], s, why);
+			continue;
+		}
+		set(field[i], s);
+	}
+	tlpress_ids_prefix(cfg->ids.public_prefix, 2026, a, sizeof(a));
+	tlpress_ids_prefix(cfg->ids.restricted_prefix, 2026, b, sizeof(b));
+	if (!strcmp(a, b))
+		cerr(c, v[1] ? v[1] : v[0] ? v[0] : p, "ids.restricted",
+		     "give the restricted series its own prefix, e.g. \"CCBR-{year}-\"",
+		     "'ids.public' and 'ids.restricted' are the same series '%s'", a);
+}
+
 static int defaults(struct tlpress_config *cfg)
 {
 	struct stat st;
@@ -421,6 +456,9 @@ static int defaults(struct tlpress_config *cfg)
 	cfg->mail.retry_minutes = 5;
 	cfg->signing.warn_days = 30;
 	cfg->state = strdup("state");
+	cfg->ids.public_prefix = strdup(TLPRESS_IDS_PUBLIC_DEFAULT);
+	cfg->ids.restricted_prefix = strdup(TLPRESS_IDS_RESTRICTED_DEFAULT);
+	cfg->ids.digits = 4;
 	/* the templates of the source tree when run from it, else installed */
 	if (stat("templates/page.mustache", &st) == 0)
 		cfg->templates = strdup("templates");
@@ -431,7 +469,7 @@ static int defaults(struct tlpress_config *cfg)
 	    !cfg->publisher.category || !cfg->publisher.contact_details || !cfg->site.url ||
 	    !cfg->site.title || !cfg->site.lang || !cfg->site.output || !cfg->templates ||
 	    !cfg->state || !cfg->smtp.from || !cfg->mail.outbox ||
-	    !cfg->advisories)
+	    !cfg->advisories || !cfg->ids.public_prefix || !cfg->ids.restricted_prefix)
 		return TLPRESS_ENOMEM;
 	return 0;
 }
@@ -440,7 +478,7 @@ int tlpress_config_load(struct tlpress_config *cfg, const char *file,
 			struct tlpress_diags *diags)
 {
 	static const char *const keys[] = { "publisher", "site", "signing", "lists", "smtp",
-		"mail", "state", "templates", "advisories", NULL };
+		"mail", "ids", "state", "templates", "advisories", NULL };
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
 	struct tlpress_buf b = TLPRESS_BUF_INIT;
 	struct tlpress_ynode *root;
@@ -498,6 +536,8 @@ int tlpress_config_load(struct tlpress_config *cfg, const char *file,
 		smtp(&c, v);
 	if ((v = section(&c, root, "mail")))
 		mail(&c, v);
+	if ((v = section(&c, root, "ids")))
+		ids(&c, v);
 	if ((v = tlpress_ymap_get(root, "state", NULL)))
 		path(&c, "state", v, &cfg->state);
 	if ((v = tlpress_ymap_get(root, "templates", NULL)))
@@ -540,6 +580,8 @@ void tlpress_config_release(struct tlpress_config *cfg)
 	free(cfg->signing.key);
 	free(cfg->signing.gnupghome);
 	tlpress_lists_release(&cfg->lists);
+	free(cfg->ids.public_prefix);
+	free(cfg->ids.restricted_prefix);
 	free(cfg->state);
 	free(cfg->templates);
 	free(cfg->advisories);

@@ -60,7 +60,12 @@ struct tlpress_config {
 		int warn_days;          /* warn when a recipient key expires this soon */
 		int retry_minutes;      /* first wait before a 4xx is tried again; doubles */
 	} mail;
-	char *state;                /* the state folder (journal, caches) */
+	struct {
+		char *public_prefix;    /* "CCB-{year}-": ids of CLEAR advisories */
+		char *restricted_prefix; /* "CCBR-{year}-": ids of all others */
+		int digits;             /* at least this many digits: 4 to 8 */
+	} ids;                      /* how `tlpress new` numbers (ids.h) */
+	char *state;                /* the state folder (journal, caches, id counters) */
 	char *templates;            /* folder of the templates */
 	char *advisories;           /* folder of the advisories */
 };
