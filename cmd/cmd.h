@@ -29,6 +29,7 @@ int cmd_check(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
 int cmd_new(int argc, char **argv);
+int cmd_preview(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_keys(int argc, char **argv);

@@ -29,6 +29,7 @@ static const struct cmd_struct commands[] = {
 	{ "log", cmd_log, "show who received which version of what, and what was published when" },
 	{ "mail", cmd_mail, "send the due mails to lists and recipients, encrypted, exactly once" },
 	{ "new", cmd_new, "write a new advisory with a fresh id, every key explained" },
+	{ "preview", cmd_preview, "render one advisory for every clearance, and its mail, into a temporary folder" },
 	{ "publish", cmd_publish, "build, sign and push the public site to the web server" },
 	{ "status", cmd_status, "show what waits: embargoes, downgrades, drafts, unpushed files, the key" },
 	{ "verify", cmd_verify, "check the signatures and hashes of a published tree" },

@@ -13,6 +13,7 @@
 #include "advisory.h"
 #include "buf.h"
 #include "hash.h"
+#include "fsutil.h"
 #include "mail.h"
 #include "policy.h"
 #include "rendition.h"
@@ -197,26 +198,25 @@ static json_t *context(struct run *r, const struct tlpress_advisory *a,
 	return c;
 }
 
-/* Render and build the message of one delivery into msg. */
-static int build(struct run *r, const struct tlpress_advisory *a, enum tlpress_tlp base,
-		 const struct tlpress_delivery *dv, const char *key, const char *mid,
-		 struct tlpress_buf *msg, struct tlpress_error *err)
+/* The clear content of one delivery, as its recipient reads it: the text
+ * and HTML bodies from the mail templates, the full subject, and the outer
+ * subject of an encrypted mail (empty for a notice). */
+static int content(struct run *r, const struct tlpress_advisory *a, enum tlpress_tlp base,
+		   const struct tlpress_delivery *dv, struct tlpress_buf *text,
+		   struct tlpress_buf *html, struct tlpress_buf *subj, struct tlpress_buf *outer,
+		   struct tlpress_error *err)
 {
-	const struct tlpress_config *cfg = r->o->cfg;
 	const struct tlpress_revision *cur = tlpress_advisory_current(a);
-	struct tlpress_buf text = TLPRESS_BUF_INIT, html = TLPRESS_BUF_INIT;
 	struct tlpress_buf bt = TLPRESS_BUF_INIT, bh = TLPRESS_BUF_INIT;
-	struct tlpress_buf subj = TLPRESS_BUF_INIT, outer = TLPRESS_BUF_INIT;
-	struct tlpress_mail_in in;
 	const char *label = tlpress_tlp_label(dv->clearance);
 	json_t *ctx = NULL;
 	int update = cur->version > a->revisions[0].version, rc;
 
 	if (dv->notice_only) {
 		ctx = context(r, a, dv, NULL, NULL);
-		rc = tlpress_tmplset_render(r->tmpl, "mail-notice", ctx, TLPRESS_ESCAPE_NONE, &text,
+		rc = tlpress_tmplset_render(r->tmpl, "mail-notice", ctx, TLPRESS_ESCAPE_NONE, text,
 					    err);
-		tlpress_buf_printf(&subj, "Your OpenPGP key needs attention: you missed %s", a->id);
+		tlpress_buf_printf(subj, "Your OpenPGP key needs attention: you missed %s", a->id);
 	} else {
 		rc = tlpress_body_render(a, base, dv->clearance, TLPRESS_BODY_TEXT, &bt, NULL);
 		if (!rc)
@@ -226,15 +226,34 @@ static int build(struct run *r, const struct tlpress_advisory *a, enum tlpress_t
 			goto out;
 		}
 		ctx = context(r, a, dv, bt.ptr, bh.ptr);
-		rc = tlpress_tmplset_render(r->tmpl, "mail-text", ctx, TLPRESS_ESCAPE_NONE, &text,
+		rc = tlpress_tmplset_render(r->tmpl, "mail-text", ctx, TLPRESS_ESCAPE_NONE, text,
 					    err);
 		if (!rc)
 			rc = tlpress_tmplset_render(r->tmpl, "mail-html", ctx, TLPRESS_ESCAPE_HTML,
-						    &html, err);
-		tlpress_buf_printf(&subj, "[%s] %s%s: %s", label, update ? "[UPDATE] " : "", a->id,
+						    html, err);
+		tlpress_buf_printf(subj, "[%s] %s%s: %s", label, update ? "[UPDATE] " : "", a->id,
 				   a->title);
-		tlpress_buf_printf(&outer, "[%s] %s%s", label, update ? "[UPDATE] " : "", a->id);
+		tlpress_buf_printf(outer, "[%s] %s%s", label, update ? "[UPDATE] " : "", a->id);
 	}
+out:
+	json_decref(ctx);
+	tlpress_buf_release(&bt);
+	tlpress_buf_release(&bh);
+	return rc;
+}
+
+/* Render and build the message of one delivery into msg. */
+static int build(struct run *r, const struct tlpress_advisory *a, enum tlpress_tlp base,
+		 const struct tlpress_delivery *dv, const char *key, const char *mid,
+		 struct tlpress_buf *msg, struct tlpress_error *err)
+{
+	const struct tlpress_config *cfg = r->o->cfg;
+	struct tlpress_buf text = TLPRESS_BUF_INIT, html = TLPRESS_BUF_INIT;
+	struct tlpress_buf subj = TLPRESS_BUF_INIT, outer = TLPRESS_BUF_INIT;
+	struct tlpress_mail_in in;
+	int rc;
+
+	rc = content(r, a, base, dv, &text, &html, &subj, &outer, err);
 	if (rc)
 		goto out;
 	memset(&in, 0, sizeof(in));
@@ -245,7 +264,7 @@ static int build(struct run *r, const struct tlpress_advisory *a, enum tlpress_t
 	in.outer_subject = outer.len ? outer.ptr : subj.ptr;
 	in.message_id = mid;
 	in.date = (long long)r->o->now.t;
-	in.label = dv->notice_only ? "TLP:CLEAR" : label;
+	in.label = dv->notice_only ? "TLP:CLEAR" : tlpress_tlp_label(dv->clearance);
 	in.text = text.ptr;
 	in.html = html.len ? html.ptr : NULL;
 	in.encrypt = dv->encrypt && !dv->notice_only;
@@ -254,11 +273,8 @@ static int build(struct run *r, const struct tlpress_advisory *a, enum tlpress_t
 	in.worker = 0;
 	rc = tlpress_mail_build(&in, msg, err);
 out:
-	json_decref(ctx);
 	tlpress_buf_release(&text);
 	tlpress_buf_release(&html);
-	tlpress_buf_release(&bt);
-	tlpress_buf_release(&bh);
 	tlpress_buf_release(&subj);
 	tlpress_buf_release(&outer);
 	return rc;
@@ -490,51 +506,231 @@ out:
 	return rc;
 }
 
-int tlpress_mailq_run(const struct tlpress_mailq_opts *o, struct tlpress_mailq_stats *st,
-		      struct tlpress_diags *diags, struct tlpress_error *err)
+/* Set up a run: its options, the domain of its Message-IDs and the mail
+ * templates. Release with run_release() in every case. */
+static int run_init(struct run *r, const struct tlpress_mailq_opts *o,
+		    struct tlpress_mailq_stats *st, struct tlpress_diags *diags,
+		    struct tlpress_error *err)
 {
-	struct tlpress_pathlist files = TLPRESS_PATHLIST_INIT;
-	struct run r;
+	static const char *const need[] = { "mail-text", "mail-html", "mail-notice" };
 	const char *at;
 	size_t i;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	memset(&r, 0, sizeof(r));
-	r.o = o;
-	r.st = st;
-	r.d = diags;
-	r.gnupghome = o->cfg->signing.gnupghome;
+	memset(r, 0, sizeof(*r));
+	r->o = o;
+	r->st = st;
+	r->d = diags;
+	r->gnupghome = o->cfg->signing.gnupghome;
 	at = strrchr(o->cfg->smtp.from, '@');
-	r.domain = at ? at + 1 : "tlpress.invalid";
+	r->domain = at ? at + 1 : "tlpress.invalid";
+	r->tmpl = tlpress_tmplset_new();
+	if (!r->tmpl)
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	rc = tlpress_tmplset_load_dir(r->tmpl, o->cfg->templates, err);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < 3; i++)
+		if (!tlpress_tmplset_has(r->tmpl, need[i]))
+			return tlpress_error_set(err, TLPRESS_EIO, "templates folder '%s' has no "
+						 "%s.mustache; point 'templates' in tlpress.yml at "
+						 "a complete set", o->cfg->templates, need[i]);
+	return 0;
+}
+
+static void run_release(struct run *r)
+{
+	size_t i;
+
+	tlpress_tmplset_free(r->tmpl);
+	for (i = 0; i < r->nkeys; i++) {
+		free(r->keys[i].address);
+		free(r->keys[i].fpr);
+	}
+	free(r->keys);
+}
+
+int tlpress_mailq_run(const struct tlpress_mailq_opts *o, struct tlpress_mailq_stats *st,
+		      struct tlpress_diags *diags, struct tlpress_error *err)
+{
+	struct tlpress_pathlist files = TLPRESS_PATHLIST_INIT;
+	struct run r;
+	size_t i;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
 	if (!o->signer)
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "mail needs a signing key: every mail "
 					 "is signed; set 'signing.key' in tlpress.yml");
-	r.tmpl = tlpress_tmplset_new();
-	if (!r.tmpl)
-		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
-	rc = tlpress_tmplset_load_dir(r.tmpl, o->cfg->templates, err);
-	if (rc >= 0) {
-		static const char *const need[] = { "mail-text", "mail-html", "mail-notice" };
-
-		rc = 0;
-		for (i = 0; i < 3 && !rc; i++)
-			if (!tlpress_tmplset_has(r.tmpl, need[i]))
-				rc = tlpress_error_set(err, TLPRESS_EIO, "templates folder '%s' has "
-						       "no %s.mustache; point 'templates' in "
-						       "tlpress.yml at a complete set",
-						       o->cfg->templates, need[i]);
-	}
+	rc = run_init(&r, o, st, diags, err);
 	if (!rc)
 		rc = tlpress_scan(o->cfg->advisories, &files, err);
 	for (i = 0; i < files.n && !rc; i++)
 		rc = one_advisory(&r, files.v[i], err);
 	tlpress_pathlist_release(&files);
-	tlpress_tmplset_free(r.tmpl);
-	for (i = 0; i < r.nkeys; i++) {
-		free(r.keys[i].address);
-		free(r.keys[i].fpr);
-	}
-	free(r.keys);
+	run_release(&r);
 	return rc;
+}
+
+/* A file name for an address: "NN-address" with anything but letters,
+ * digits, '@', '.', '_' and '-' made '_'. */
+static void preview_name(size_t n, const char *address, const char *ext, struct tlpress_buf *out)
+{
+	const char *p;
+
+	tlpress_buf_reset(out);
+	tlpress_buf_printf(out, "%02zu-", n);
+	for (p = address; *p; p++) {
+		char c = *p;
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '@' || c == '.' || c == '_' || c == '-'))
+			c = '_';
+		tlpress_buf_addch(out, c);
+	}
+	tlpress_buf_adds(out, ext);
+}
+
+static char *joined(const char *dir, const char *rel)
+{
+	struct tlpress_buf b = TLPRESS_BUF_INIT;
+
+	tlpress_path_join(&b, dir, rel);
+	return b.failed ? NULL : tlpress_buf_detach(&b, NULL);
+}
+
+/* One delivery of a preview: its clear content, and the message built. */
+static int preview_one(struct run *r, const struct tlpress_advisory *a, enum tlpress_tlp base,
+		       size_t i, const char *dir, struct tlpress_mail_preview *p,
+		       struct tlpress_error *err)
+{
+	const struct tlpress_delivery *dv = &p->plan.v[i];
+	struct tlpress_buf text = TLPRESS_BUF_INIT, html = TLPRESS_BUF_INIT;
+	struct tlpress_buf subj = TLPRESS_BUF_INIT, outer = TLPRESS_BUF_INIT;
+	struct tlpress_buf name = TLPRESS_BUF_INIT, file = TLPRESS_BUF_INIT, msg = TLPRESS_BUF_INIT;
+	struct tlpress_error berr = TLPRESS_ERROR_INIT;
+	const struct tlpress_revision *cur = tlpress_advisory_current(a);
+	char mid[160], slug[64], fpr[41] = "";
+	int rc;
+
+	rc = content(r, a, base, dv, &text, &html, &subj, &outer, err);
+	if (rc)
+		goto out;
+	/* what the recipient reads, in clear, for the analyst */
+	tlpress_buf_printf(&file, "To: %s\nSubject: %s\nX-TLP: %s\n", dv->address, subj.ptr,
+			   dv->notice_only ? "TLP:CLEAR" : tlpress_tlp_label(dv->clearance));
+	if (dv->encrypt && !dv->notice_only)
+		tlpress_buf_printf(&file, "Outer-Subject: %s\n", outer.ptr);
+	tlpress_buf_printf(&file, "\n%s", text.ptr);
+	preview_name(i + 1, dv->address, ".txt", &name);
+	rc = file.failed || name.failed ? tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory")
+		: tlpress_write_atomic(dir, name.ptr, file.ptr, file.len, err);
+	if (!rc && !(p->txt[i] = joined(dir, name.ptr)))
+		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	if (rc)
+		goto out;
+
+	/* the message, built as the run builds it */
+	if (!r->o->signer) {
+		p->problem[i] = strdup("not built: mail needs a signing key ('signing.key')");
+		goto out;
+	}
+	if (dv->encrypt && !dv->notice_only && !dv->key_fpr) {
+		struct tlpress_keyinfo info;
+
+		memset(&info, 0, sizeof(info));
+		if (tlpress_key_lookup(r->gnupghome, dv->address, (long long)r->o->now.t, &info,
+				       &berr)) {
+			p->problem[i] = strdup(berr.msg);
+			goto out;
+		}
+		memcpy(fpr, info.fpr, sizeof(fpr));
+	} else if (dv->key_fpr) {
+		snprintf(fpr, sizeof(fpr), "%s", dv->key_fpr);
+	}
+	tlpress_advisory_slug(a, slug, sizeof(slug));
+	message_id(r, slug, cur->version, dv->address, mid, sizeof(mid));
+	if (build(r, a, base, dv, fpr[0] ? fpr : NULL, mid, &msg, &berr)) {
+		p->problem[i] = strdup(berr.msg);
+		goto out;
+	}
+	preview_name(i + 1, dv->address, ".eml", &name);
+	rc = name.failed ? tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory")
+		: tlpress_write_atomic(dir, name.ptr, msg.ptr, msg.len, err);
+	if (!rc && !(p->eml[i] = joined(dir, name.ptr)))
+		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+out:
+	tlpress_buf_release(&text);
+	tlpress_buf_release(&html);
+	tlpress_buf_release(&subj);
+	tlpress_buf_release(&outer);
+	tlpress_buf_release(&name);
+	tlpress_buf_release(&file);
+	tlpress_buf_release(&msg);
+	return rc;
+}
+
+int tlpress_mailq_preview(const struct tlpress_mailq_opts *o, const struct tlpress_advisory *a,
+			  const char *dir, struct tlpress_mail_preview *p,
+			  struct tlpress_error *err)
+{
+	struct tlpress_mailq_stats st;
+	struct tlpress_diags d = TLPRESS_DIAGS_INIT;
+	struct tlpress_advisory released;
+	enum tlpress_tlp base;
+	struct run r;
+	size_t i;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (!a->id || a->nerrors || !a->nrevisions)
+		return tlpress_error_set(err, TLPRESS_EPOLICY, "an advisory with errors has no mail");
+	rc = run_init(&r, o, &st, &d, err);
+	if (rc)
+		goto out;
+	/* as the run will plan it once the advisory is released: a draft is
+	 * planned as final (a shallow copy: nothing of a is changed) */
+	released = *a;
+	released.status = TLPRESS_STATUS_FINAL;
+	base = tlpress_policy_base_label(a, &o->now);
+	rc = tlpress_policy_mail(&released, base, &o->cfg->lists, key_state, &r, &p->plan);
+	if (rc) {
+		rc = tlpress_error_set(err, rc, "%s: cannot plan its mail", a->id);
+		goto out;
+	}
+	p->eml = calloc(p->plan.n + 1, sizeof(char *));
+	p->txt = calloc(p->plan.n + 1, sizeof(char *));
+	p->problem = calloc(p->plan.n + 1, sizeof(char *));
+	if (!p->eml || !p->txt || !p->problem) {
+		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (p->plan.n)
+		rc = tlpress_mkroot(dir, err);
+	for (i = 0; i < p->plan.n && !rc; i++)
+		rc = preview_one(&r, &released, base, i, dir, p, err);
+out:
+	run_release(&r);
+	tlpress_diags_release(&d);
+	return rc;
+}
+
+void tlpress_mail_preview_release(struct tlpress_mail_preview *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->plan.n; i++) {
+		if (p->eml)
+			free(p->eml[i]);
+		if (p->txt)
+			free(p->txt[i]);
+		if (p->problem)
+			free(p->problem[i]);
+	}
+	free(p->eml);
+	free(p->txt);
+	free(p->problem);
+	tlpress_mail_plan_release(&p->plan);
+	memset(p, 0, sizeof(*p));
 }

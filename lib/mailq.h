@@ -33,6 +33,7 @@
 #include "config.h"
 #include "error.h"
 #include "journal.h"
+#include "policy.h"
 #include "timefmt.h"
 
 struct tlpress_signer;
@@ -68,5 +69,31 @@ struct tlpress_mailq_stats {
  */
 int tlpress_mailq_run(const struct tlpress_mailq_opts *o, struct tlpress_mailq_stats *st,
 		      struct tlpress_diags *diags, struct tlpress_error *err);
+
+/*
+ * Preview (`tlpress preview`): the mail of advisory a as a run would make
+ * it now, were a released (a draft is planned as final, an embargo
+ * ignored): the policy's deliveries and refusals in p->plan, and for
+ * delivery i the clear content its recipient reads (p->txt[i], a file
+ * "NN-address.txt" in dir: To, Subject, X-TLP, then the text body) and
+ * the message built exactly as the run builds it (p->eml[i],
+ * "NN-address.eml": signed, encrypted to the recipient's key), or why it
+ * could not be (p->problem[i]: no signer, a key the run would not find).
+ * Nothing is journalled, queued or sent: o->j, o->smtp, o->dry_run and
+ * o->report are not used, and o->signer may be NULL. Returns 0, or a
+ * negative error (TLPRESS_EPOLICY for an advisory with errors; the
+ * templates; writing into dir). Release p in every case.
+ */
+struct tlpress_mail_preview {
+	struct tlpress_mail_plan plan;
+	char **eml;                      /* per delivery: the message file, or NULL */
+	char **txt;                      /* per delivery: the clear content's file */
+	char **problem;                  /* per delivery: why there is no message, or NULL */
+};
+
+int tlpress_mailq_preview(const struct tlpress_mailq_opts *o, const struct tlpress_advisory *a,
+			  const char *dir, struct tlpress_mail_preview *p,
+			  struct tlpress_error *err);
+void tlpress_mail_preview_release(struct tlpress_mail_preview *p);
 
 #endif
