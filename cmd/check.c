@@ -2,6 +2,9 @@
  * check.c - tlpress check: parse and validate advisories
  */
 #include <getopt.h>
+
+#include <jansson.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +16,7 @@
 #include "scan.h"
 
 static const char usage[] =
-	"usage: tlpress check [-C FILE] [-q] [PATH...]\n"
+	"usage: tlpress check [-C FILE] [-q] [--json] [PATH...]\n"
 	"\n"
 	"Parse and validate every advisory (*.md) in the given files and folders\n"
 	"(default: advisories/), and report problems as FILE:LINE:COL: error: ...\n"
@@ -21,6 +24,8 @@ static const char usage[] =
 	"  -C, --config FILE  the configuration (default: ./tlpress.yml if there):\n"
 	"                list names in 'recipients' must be among its 'lists'\n"
 	"  -q, --quiet   print nothing but the problems\n"
+	"      --json    print one JSON document instead (docs/json.md): every\n"
+	"                file with its diagnostics, and the totals\n"
 	"  -h, --help    show this help\n"
 	"\n"
 	"Exit status: 0 when there is no error (warnings allowed), 1 on any error,\n"
@@ -30,6 +35,7 @@ struct seen {
 	char *id;
 	char *path;
 	unsigned line, col;
+	size_t file;                /* its index in the file list */
 };
 
 static int cmp_seen(const void *a, const void *b)
@@ -45,6 +51,7 @@ int cmd_check(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -52,9 +59,10 @@ int cmd_check(int argc, char **argv)
 	struct tlpress_diags all = TLPRESS_DIAGS_INIT;
 	struct seen *seen;
 	size_t i, nseen = 0, nerr = 0, nwarn = 0, nbad = 0;
-	int quiet = 0, c, status;
+	int quiet = 0, c, status, json = 0;
 	const char *cfile = NULL;
 	struct tlpress_config cfg;
+	json_t *jroot = NULL, *jfiles = NULL;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "C:qh", opts, NULL)) != -1) {
@@ -64,6 +72,9 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = 1;
+			break;
+		case 'J':
+			json = 1;
 			break;
 		case 'h':
 			return cmd_usage(usage, 1);
@@ -78,7 +89,15 @@ int cmd_check(int argc, char **argv)
 		tlpress_config_release(&cfg);
 		return EXIT_ENV;
 	}
-	cmd_print_diags(stdout, &all);
+	if (json) {
+		jroot = cmd_json_new("check");
+		json_object_set_new(jroot, "config", json_pack("{s:s?, s:o}", "path", cfg.path,
+			"diagnostics", cmd_json_diags(&all)));
+		jfiles = json_array();
+		json_object_set_new(jroot, "files", jfiles);
+	} else {
+		cmd_print_diags(stdout, &all);
+	}
 	nerr += all.nerrors;
 	tlpress_diags_release(&all);
 	if (optind == argc) {
@@ -115,11 +134,18 @@ int cmd_check(int argc, char **argv)
 			seen[nseen].path = strdup(files.v[i]);
 			seen[nseen].line = adv->id_pos.line;
 			seen[nseen].col = adv->id_pos.col;
+			seen[nseen].file = i;
 			if (seen[nseen].id && seen[nseen].path)
 				nseen++;
 		}
 		tlpress_diags_sort(&d);
-		cmd_print_diags(stdout, &d);
+		if (json)
+			json_array_append_new(jfiles, json_pack("{s:s, s:s?, s:i, s:i, s:o}",
+				"path", files.v[i], "id", adv ? adv->id : NULL,
+				"errors", (int)d.nerrors, "warnings", (int)d.nwarnings,
+				"diagnostics", cmd_json_diags(&d)));
+		else
+			cmd_print_diags(stdout, &d);
 		nerr += d.nerrors;
 		nwarn += d.nwarnings;
 		if (d.nerrors)
@@ -138,14 +164,38 @@ int cmd_check(int argc, char **argv)
 				  "duplicate 'id' %s, also used by %s", seen[i].id,
 				  seen[i - 1].path);
 	}
-	cmd_print_diags(stdout, &all);
+	if (json) {
+		/* a duplicate id is an error of the file that repeats it */
+		for (i = 0; i < all.n; i++) {
+			size_t k;
+
+			for (k = 0; k < nseen; k++)
+				if (!strcmp(seen[k].path, all.v[i].file))
+					break;
+			if (k < nseen) {
+				json_t *f = json_array_get(jfiles, seen[k].file);
+
+				json_array_append_new(json_object_get(f, "diagnostics"),
+						      cmd_json_diag(&all.v[i]));
+				json_object_set_new(f, "errors", json_integer(
+					json_integer_value(json_object_get(f, "errors")) + 1));
+			}
+		}
+	} else {
+		cmd_print_diags(stdout, &all);
+	}
 	nerr += all.nerrors;
 	for (i = 0; i < nseen; i++) {
 		free(seen[i].id);
 		free(seen[i].path);
 	}
 	free(seen);
-	if (!quiet)
+	if (json) {
+		json_object_set_new(jroot, "totals", json_pack("{s:i, s:i, s:i}", "files",
+			(int)files.n, "errors", (int)nerr, "warnings", (int)nwarn));
+		json_object_set_new(jroot, "ok", json_boolean(!nerr));
+		cmd_json_print(jroot);
+	} else if (!quiet)
 		printf("checked %zu advisor%s: %zu error%s, %zu warning%s\n",
 		       files.n, files.n == 1 ? "y" : "ies", nerr, nerr == 1 ? "" : "s",
 		       nwarn, nwarn == 1 ? "" : "s");

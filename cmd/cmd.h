@@ -44,6 +44,23 @@ int cmd_usage(const char *usage, int ok);
 /* Print diagnostics to f; returns the number of errors. */
 size_t cmd_print_diags(FILE *f, struct tlpress_diags *d);
 
+/* --json (docs/json.md): one JSON document on stdout. The format number
+ * changes only when a field changes meaning or goes away; new fields may
+ * appear in any format. */
+#define CMD_JSON_FORMAT 1
+struct json_t;
+/* {"command": cmd, "format": 1}, to add the command's fields to. */
+struct json_t *cmd_json_new(const char *cmd);
+/* {file, line, column, severity, message, hint, key} of one diagnostic. */
+struct json_t *cmd_json_diag(const struct tlpress_diag *d);
+/* An array of cmd_json_diag(). */
+struct json_t *cmd_json_diags(const struct tlpress_diags *d);
+/* Unix time t as an RFC 3339 UTC string, or null for 0. */
+struct json_t *cmd_json_time(long long t);
+/* Print root on stdout (indented, keys in order, newline) and release it
+ * (NULL: out of memory); 0, or -1 when it could not be written. */
+int cmd_json_print(struct json_t *root);
+
 struct tlpress_config;
 struct tlpress_keyinfo;
 struct tlpress_signer;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "advisory.h"
 #include "cmd.h"
 #include "config.h"
@@ -15,7 +17,7 @@
 #include "timefmt.h"
 
 static const char usage[] =
-	"usage: tlpress keys [-C FILE] [--check] [-q]\n"
+	"usage: tlpress keys [-C FILE] [--check] [-q] [--json]\n"
 	"\n"
 	"Show the key that signs every published file (signing.key in the GnuPG\n"
 	"home signing.gnupghome): fingerprint, user id, algorithm, expiry, days\n"
@@ -30,6 +32,8 @@ static const char usage[] =
 	"                       state but ok, or none; a recipient key): for a weekly\n"
 	"                       cron job\n"
 	"  -q, --quiet          print nothing but problems (on standard error)\n"
+	"      --json           print one JSON document instead (docs/json.md); the\n"
+	"                       problems still go to standard error\n"
 	"  -h, --help           show this help\n"
 	"\n"
 	"TLPRESS_NOW (RFC 3339) replaces the clock.\n"
@@ -95,6 +99,7 @@ struct rcheck {
 	const struct tlpress_time *now;
 	int quiet;
 	size_t n, bad;
+	json_t *json;               /* --json: the array of recipient keys */
 };
 
 /* Check the key of one recipient (pattern: fingerprint or address). */
@@ -104,6 +109,12 @@ static void one(struct rcheck *c, const char *addr, const char *pattern, const c
 	const char *st = recipient_state(c->cfg, pattern, c->now, &ki);
 
 	c->n++;
+	if (c->json)
+		json_array_append_new(c->json, json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o}",
+			"address", addr, "where", where, "state", st ? st : "ok",
+			"fingerprint", ki.fpr[0] ? ki.fpr : NULL,
+			"expires", cmd_json_time(ki.enc_expires ? ki.enc_expires : ki.expires),
+			"days_left", ki.enc_expires ? json_integer(ki.enc_days_left) : json_null()));
 	if (!st) {
 		if (!c->quiet)
 			printf("recipient:   %-34s ok (%s)\n", addr, where);
@@ -126,11 +137,11 @@ static void one(struct rcheck *c, const char *addr, const char *pattern, const c
  * how many need action.
  */
 static size_t recipient_keys(const struct tlpress_config *cfg, const struct tlpress_time *now,
-			     int quiet)
+			     int quiet, json_t *json)
 {
 	struct tlpress_pathlist files = TLPRESS_PATHLIST_INIT;
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
-	struct rcheck c = { cfg, now, quiet, 0, 0 };
+	struct rcheck c = { cfg, now, quiet || json, 0, 0, json };
 	size_t i, k;
 
 
@@ -158,10 +169,29 @@ static size_t recipient_keys(const struct tlpress_config *cfg, const struct tlpr
 		}
 	}
 	tlpress_pathlist_release(&files);
-	if (!quiet && c.n)
+	if (!c.quiet && c.n)
 		printf("recipients:  %zu key%s, %zu need%s action\n", c.n, c.n == 1 ? "" : "s",
 		       c.bad, c.bad == 1 ? "s" : "");
 	return c.bad;
+}
+
+/* The GnuPG home in use, or NULL for gpg's default. */
+static const char *json_home(const struct tlpress_config *cfg)
+{
+	const char *g = getenv("GNUPGHOME");
+
+	return cfg->signing.gnupghome ? cfg->signing.gnupghome : g && *g ? g : NULL;
+}
+
+/* The recipient keys whose state is "ok". */
+static size_t count_ok(json_t *recips)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < json_array_size(recips); i++)
+		n += !strcmp(json_string_value(json_object_get(json_array_get(recips, i),
+							       "state")), "ok");
+	return n;
 }
 
 int cmd_keys(int argc, char **argv)
@@ -170,9 +200,11 @@ int cmd_keys(int argc, char **argv)
 		{ "config", required_argument, NULL, 'C' },
 		{ "check", no_argument, NULL, 'K' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	json_t *root = NULL, *recips = NULL;
 	struct tlpress_config cfg;
 	struct tlpress_diags d = TLPRESS_DIAGS_INIT;
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
@@ -180,7 +212,8 @@ int cmd_keys(int argc, char **argv)
 	struct tlpress_keyinfo ki;
 	struct tlpress_time now;
 	const char *cfile = NULL, *state;
-	int check = 0, quiet = 0, c, rc, warn = 0, status;
+	int check = 0, quiet = 0, c, rc, warn = 0, status, json = 0;
+	size_t bad;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "C:qh", opts, NULL)) != -1) {
@@ -188,6 +221,7 @@ int cmd_keys(int argc, char **argv)
 		case 'C': cfile = optarg; break;
 		case 'K': check = 1; break;
 		case 'q': quiet = 1; break;
+		case 'J': json = 1; break;
 		case 'h': return cmd_usage(usage, 1);
 		default: return cmd_usage(usage, 0);
 		}
@@ -210,6 +244,12 @@ int cmd_keys(int argc, char **argv)
 	}
 	tlpress_diags_release(&d);
 
+	if (json) {
+		root = cmd_json_new("keys");
+		recips = json_array();
+		quiet = 1;
+	}
+	memset(&ki, 0, sizeof(ki));
 	if (!cfg.signing.key) {
 		if (check)
 			cmd_error("keys", "no signing key configured: set signing.key in %s",
@@ -218,8 +258,9 @@ int cmd_keys(int argc, char **argv)
 			printf("signing key: none configured (set signing.key in %s)\n"
 			       "state:       not configured\n",
 			       cfg.path ? cfg.path : TLPRESS_CONFIG_NAME);
-		tlpress_config_release(&cfg);
-		return check ? EXIT_FAIL : EXIT_OK;
+		state = "not configured";
+		status = check ? EXIT_FAIL : EXIT_OK;
+		goto done;
 	}
 
 	rc = tlpress_signer_open(&s, cfg.signing.key, cfg.signing.gnupghome, 1,
@@ -232,12 +273,15 @@ int cmd_keys(int argc, char **argv)
 			printf("signing key: %s\ngnupghome:   %s\nstate:       %s\n",
 			       cfg.signing.key, home_shown(&cfg), state);
 		cmd_error("keys", "%s", err.msg);
-		tlpress_config_release(&cfg);
-		return check ? EXIT_FAIL : EXIT_OK;
+		memset(&ki, 0, sizeof(ki));
+		status = check ? EXIT_FAIL : EXIT_OK;
+		goto done;
 	}
 	if (rc && !ki.fpr[0]) {
 		/* GnuPG cannot run, the home is missing or unusable */
 		cmd_error("keys", "%s", err.msg);
+		json_decref(root);
+		json_decref(recips);
 		tlpress_config_release(&cfg);
 		return EXIT_ENV;
 	}
@@ -271,8 +315,27 @@ int cmd_keys(int argc, char **argv)
 			  ki.days_left == 1 ? "" : "s", cfg.signing.warn_days, ki.fpr, ki.fpr);
 		status = check ? EXIT_FAIL : EXIT_OK;
 	}
-	if (recipient_keys(&cfg, &now, quiet) && check)
+	bad = recipient_keys(&cfg, &now, quiet, recips);
+	if (bad && check)
 		status = EXIT_FAIL;
+done:
+	if (json) {
+		int sign_ok = !strcmp(state, "ok");
+
+		json_object_set_new(root, "signing_key", json_pack(
+			"{s:b, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:s?, s:s, s:b}",
+			"configured", cfg.signing.key != NULL, "key", cfg.signing.key,
+			"fingerprint", ki.fpr[0] ? ki.fpr : NULL, "uid", ki.uid[0] ? ki.uid : NULL,
+			"algorithm", ki.algo[0] ? ki.algo : NULL,
+			"expires", cmd_json_time(ki.expires),
+			"days_left", ki.expires ? json_integer(ki.days_left) : json_null(),
+			"gnupghome", json_home(&cfg), "state", state, "demo", ki.is_demo));
+		json_object_set_new(root, "recipients", recips);
+		json_object_set_new(root, "needs_action", json_integer(
+			(json_int_t)json_array_size(recips) - (json_int_t)count_ok(recips) +
+			!sign_ok));
+		cmd_json_print(root);
+	}
 	tlpress_config_release(&cfg);
 	return status;
 }

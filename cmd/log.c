@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
+
 #include "cmd.h"
 #include "config.h"
 #include "journal.h"
@@ -15,7 +17,7 @@
 #include "tlp.h"
 
 static const char usage[] =
-	"usage: tlpress log [-C FILE] [ID]\n"
+	"usage: tlpress log [-C FILE] [--json] [ID]\n"
 	"\n"
 	"Show the journal: every mail (advisory, version, recipient, state, when,\n"
 	"clearance, the key it was encrypted to, the server's last answer) and the\n"
@@ -24,6 +26,7 @@ static const char usage[] =
 	"\n"
 	"  -C, --config FILE    the configuration (default: ./tlpress.yml if there,\n"
 	"                       else the embedded defaults)\n"
+	"      --json           print one JSON document instead (docs/json.md)\n"
 	"  -h, --help           show this help\n"
 	"\n"
 	"Exit status: 0 shown; 1 the journal cannot be read; 2 usage or configuration\n"
@@ -37,6 +40,40 @@ static void when(long long t, char *out, size_t n)
 	tm.t = t;
 	tm.valid = 1;
 	tlpress_time_rfc3339_utc(&tm, out, n);
+}
+
+struct evctx {
+	const char *id;
+	size_t n;
+	json_t *json;                /* --json: the array of events */
+};
+
+static int json_mail(void *ctx, const struct tlpress_jmail *m)
+{
+	json_array_append_new(ctx, json_pack("{s:o, s:s, s:i, s:s, s:s, s:s, s:b, s:s?, s:b, "
+		"s:s?, s:s?, s:I, s:s?, s:s, s:i, s:o, s:o}",
+		"time", cmd_json_time(m->updated), "advisory", m->advisory, "version", m->version,
+		"address", m->address, "state", tlpress_mail_state_name(m->state),
+		"clearance", tlpress_tlp_label(m->clearance), "encrypted", m->encrypted,
+		"key", m->key_fpr, "notice", m->notice, "key_problem", m->key_problem,
+		"via", m->via, "code", (json_int_t)m->code, "reply", m->reply,
+		"message_id", m->message_id, "attempts", m->attempts,
+		"created", cmd_json_time(m->created),
+		"next_try", cmd_json_time(m->next_try)));
+	return 0;
+}
+
+static int json_event(void *ctx, long long t, const char *what, const char *subject,
+		      const char *text)
+{
+	struct evctx *e = ctx;
+
+	if (e->id && (!subject || strcasecmp(subject, e->id)))
+		return 0;
+	json_array_append_new(e->json, json_pack("{s:o, s:s, s:s?, s:s}", "time",
+		cmd_json_time(t), "what", what, "subject", subject, "text", text));
+	e->n++;
+	return 0;
 }
 
 static int print_mail(void *ctx, const struct tlpress_jmail *m)
@@ -65,10 +102,6 @@ static int print_mail(void *ctx, const struct tlpress_jmail *m)
 	return 0;
 }
 
-struct evctx {
-	const char *id;
-	size_t n;
-};
 
 static int print_event(void *ctx, long long t, const char *what, const char *subject,
 		       const char *text)
@@ -88,21 +121,24 @@ int cmd_log(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tlpress_config cfg;
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
 	struct tlpress_journal *j = NULL;
-	struct evctx ev = { NULL, 0 };
+	struct evctx ev = { NULL, 0, NULL };
 	const char *cfile = NULL;
 	size_t nmail = 0;
-	int c, rc, status = EXIT_OK;
+	int c, rc, status = EXIT_OK, json = 0;
+	json_t *root = NULL, *mails = NULL;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "C:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'C': cfile = optarg; break;
+		case 'J': json = 1; break;
 		case 'h': return cmd_usage(usage, 1);
 		default: return cmd_usage(usage, 0);
 		}
@@ -115,18 +151,33 @@ int cmd_log(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	rc = tlpress_journal_open(&j, cfg.state, 1, &err);
-	if (!rc) {
+	if (!rc && json) {
+		root = cmd_json_new("log");
+		mails = json_array();
+		ev.json = json_array();
+		json_object_set_new(root, "advisory", ev.id ? json_string(ev.id) : json_null());
+		json_object_set_new(root, "journal", json_boolean(j != NULL));
+		json_object_set_new(root, "mail", mails);
+		json_object_set_new(root, "events", ev.json);
+		rc = tlpress_journal_mail_list(j, ev.id, json_mail, mails, &err);
+		if (!rc)
+			rc = tlpress_journal_events(j, 0, json_event, &ev, &err);
+		if (!rc)
+			cmd_json_print(root);
+		else
+			json_decref(root);
+	} else if (!rc) {
 		printf("# mail\n");
 		rc = tlpress_journal_mail_list(j, ev.id, print_mail, &nmail, &err);
-	}
-	if (!rc) {
-		printf("# site\n");
-		rc = tlpress_journal_events(j, 0, print_event, &ev, &err);
+		if (!rc) {
+			printf("# site\n");
+			rc = tlpress_journal_events(j, 0, print_event, &ev, &err);
+		}
 	}
 	if (rc) {
 		cmd_error("log", "%s", err.msg);
 		status = EXIT_FAIL;
-	} else if (!j) {
+	} else if (!j && !json) {
 		printf("nothing yet: no journal in '%s' (tlpress publish or tlpress mail makes "
 		       "it)\n", cfg.state);
 	}

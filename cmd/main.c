@@ -71,6 +71,54 @@ size_t cmd_print_diags(FILE *f, struct tlpress_diags *d)
 	return d->nerrors;
 }
 
+json_t *cmd_json_diag(const struct tlpress_diag *d)
+{
+	return json_pack("{s:s?, s:i, s:i, s:s, s:s, s:s?, s:s?}", "file", d->file,
+			 "line", (int)d->line, "column", (int)d->col,
+			 "severity", tlpress_severity_name(d->severity), "message", d->msg,
+			 "hint", d->hint, "key", d->key);
+}
+
+json_t *cmd_json_diags(const struct tlpress_diags *d)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		json_array_append_new(a, cmd_json_diag(&d->v[i]));
+	return a;
+}
+
+json_t *cmd_json_time(long long t)
+{
+	struct tlpress_time tm;
+	char s[64];
+
+	if (!t)
+		return json_null();
+	memset(&tm, 0, sizeof(tm));
+	tm.t = t;
+	tm.valid = 1;
+	tlpress_time_rfc3339_utc(&tm, s, sizeof(s));
+	return json_string(s);
+}
+
+json_t *cmd_json_new(const char *cmd)
+{
+	return json_pack("{s:s, s:i}", "command", cmd, "format", CMD_JSON_FORMAT);
+}
+
+int cmd_json_print(json_t *root)
+{
+	int rc = -1;
+
+	if (root && json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 &&
+	    putchar('\n') != EOF)
+		rc = 0;
+	json_decref(root);
+	return rc;
+}
+
 int cmd_jobs(const char *cmd, const char *arg, int *jobs)
 {
 	char *end;

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "advisory.h"
 #include "cmd.h"
 #include "config.h"
@@ -23,7 +25,7 @@
 #include "tlp.h"
 
 static const char usage[] =
-	"usage: tlpress status [-C FILE]\n"
+	"usage: tlpress status [-C FILE] [--json]\n"
 	"\n"
 	"Show what waits, and when: advisories under embargo, downgrades not yet\n"
 	"due, drafts, files of the built site not yet pushed to 'site.target', and\n"
@@ -31,6 +33,7 @@ static const char usage[] =
 	"\n"
 	"  -C, --config FILE    the configuration (default: ./tlpress.yml if there,\n"
 	"                       else the embedded defaults)\n"
+	"      --json           print one JSON document instead (docs/json.md)\n"
 	"  -h, --help           show this help\n"
 	"\n"
 	"TLPRESS_NOW (RFC 3339) replaces the clock.\n"
@@ -55,6 +58,7 @@ static void relative(long long secs, char *out, size_t n)
 struct line {
 	long long when;      /* sort key: the moment, or LLONG_MAX for none */
 	char text[640];
+	json_t *json;        /* the same as an object of "waiting" (owned), or NULL */
 };
 
 static int cmp_line(const void *a, const void *b)
@@ -66,18 +70,23 @@ static int cmp_line(const void *a, const void *b)
 	return strcmp(x->text, y->text);
 }
 
-static int add_line(struct line **v, size_t *n, size_t *cap, long long when, const char *text)
+/* Add a line; json (may be NULL) is taken over. */
+static int add_line(struct line **v, size_t *n, size_t *cap, long long when, const char *text,
+		    json_t *json)
 {
 	if (*n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 32;
 		struct line *nv = realloc(*v, nc * sizeof(*nv));
 
-		if (!nv)
+		if (!nv) {
+			json_decref(json);
 			return -1;
+		}
 		*v = nv;
 		*cap = nc;
 	}
 	(*v)[*n].when = when;
+	(*v)[*n].json = json;
 	snprintf((*v)[*n].text, sizeof((*v)[*n].text), "%s", text);
 	(*n)++;
 	return 0;
@@ -118,13 +127,20 @@ static int mail_line(void *ctx, const struct tlpress_jmail *m)
 			 m->next_try ? at : "on the next run", m->reply ? ": " : "",
 			 m->reply ? m->reply : "");
 	}
-	return add_line(s->lines, s->nlines, s->cap, LLONG_MAX - 1, text);
+	return add_line(s->lines, s->nlines, s->cap, LLONG_MAX - 1, text,
+			json_pack("{s:s, s:s, s:i, s:s, s:s, s:o, s:s?, s:s?}", "kind", "mail",
+				  "id", m->advisory, "version", m->version, "address", m->address,
+				  "state", tlpress_mail_state_name(m->state),
+				  "next_try", m->state == TLPRESS_MAIL_QUEUED ||
+				  m->state == TLPRESS_MAIL_TEMPFAIL ? cmd_json_time(m->next_try)
+				  : json_null(), "reply", m->reply, "key_problem", m->key_problem));
 }
 
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -139,12 +155,14 @@ int cmd_status(int argc, char **argv)
 	size_t nlines = 0, cap = 0, i, invalid = 0, published = 0;
 	const char *cfile = NULL;
 	char target[PATH_MAX + 16], text[640], when[64], rel[64];
-	int c, rc, status = EXIT_OK, local_site, known = 0;
+	int c, rc, status = EXIT_OK, local_site, known = 0, json = 0;
+	json_t *root = NULL, *jsite = NULL, *jkey = NULL, *jmail = json_null();
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "C:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'C': cfile = optarg; break;
+		case 'J': json = 1; break;
 		case 'h': return cmd_usage(usage, 1);
 		default: return cmd_usage(usage, 0);
 		}
@@ -177,13 +195,19 @@ int cmd_status(int argc, char **argv)
 		if (a->status == TLPRESS_STATUS_DRAFT) {
 			snprintf(text, sizeof(text), "draft       %-16s %s (status: draft; not published)",
 				 a->id, tlpress_tlp_label(a->tlp));
-			add_line(&lines, &nlines, &cap, LLONG_MAX, text);
+			add_line(&lines, &nlines, &cap, LLONG_MAX, text,
+				 json_pack("{s:s, s:s, s:s}", "kind", "draft", "id", a->id,
+					   "label", tlpress_tlp_label(a->tlp)));
 		} else if (tlpress_policy_embargoed(a, &now)) {
 			tlpress_time_rfc3339(&a->embargo, when, sizeof(when));
 			relative((long long)(a->embargo.t - now.t), rel, sizeof(rel));
 			snprintf(text, sizeof(text), "embargo     %-16s %s until %s (%s)", a->id,
 				 tlpress_tlp_label(tlpress_policy_base_label(a, &now)), when, rel);
-			add_line(&lines, &nlines, &cap, (long long)a->embargo.t, text);
+			add_line(&lines, &nlines, &cap, (long long)a->embargo.t, text,
+				 json_pack("{s:s, s:s, s:s, s:s, s:I}", "kind", "embargo", "id",
+					   a->id, "label", tlpress_tlp_label(
+					   tlpress_policy_base_label(a, &now)), "until", when,
+					   "in_seconds", (json_int_t)(a->embargo.t - now.t)));
 		}
 		if (a->downgrade.set && !tlpress_policy_downgrade_due(a, &now)) {
 			tlpress_time_rfc3339(&a->downgrade.at, when, sizeof(when));
@@ -192,7 +216,12 @@ int cmd_status(int argc, char **argv)
 				 tlpress_tlp_label(a->tlp), tlpress_tlp_label(a->downgrade.to), when,
 				 rel, a->downgrade.to == TLPRESS_TLP_CLEAR
 				 ? ": then on the public site" : "");
-			add_line(&lines, &nlines, &cap, (long long)a->downgrade.at.t, text);
+			add_line(&lines, &nlines, &cap, (long long)a->downgrade.at.t, text,
+				 json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "kind", "downgrade",
+					   "id", a->id, "from", tlpress_tlp_label(a->tlp), "to",
+					   tlpress_tlp_label(a->downgrade.to), "at", when, "in_seconds",
+					   (json_int_t)(a->downgrade.at.t - now.t), "then_public",
+					   a->downgrade.to == TLPRESS_TLP_CLEAR));
 		}
 		if (tlpress_policy_publishable(a, &now, TLPRESS_TLP_CLEAR) == TLPRESS_PUBLISH)
 			published++;
@@ -210,18 +239,43 @@ int cmd_status(int argc, char **argv)
 				 ms.n[TLPRESS_MAIL_QUEUED] + ms.n[TLPRESS_MAIL_TEMPFAIL],
 				 ms.n[TLPRESS_MAIL_PERMFAIL], ms.n[TLPRESS_MAIL_NOKEY],
 				 ms.n[TLPRESS_MAIL_NOKEY] == 1 ? "" : "s");
-			add_line(&lines, &nlines, &cap, LLONG_MAX - 2, text);
+			add_line(&lines, &nlines, &cap, LLONG_MAX - 2, text, NULL);
+			json_decref(jmail);
+			jmail = json_pack("{s:I, s:I, s:I, s:I}", "sent",
+					  (json_int_t)ms.n[TLPRESS_MAIL_SENT], "waiting",
+					  (json_int_t)(ms.n[TLPRESS_MAIL_QUEUED] +
+						       ms.n[TLPRESS_MAIL_TEMPFAIL]),
+					  "failed", (json_int_t)ms.n[TLPRESS_MAIL_PERMFAIL],
+					  "notices", (json_int_t)ms.n[TLPRESS_MAIL_NOKEY]);
 		}
 		tlpress_journal_close(mj);
 	}
 	qsort(lines, nlines, sizeof(*lines), cmp_line);
-	printf("advisories  %zu file%s in %s: %zu public now", files.n, files.n == 1 ? "" : "s",
-	       cfg.advisories, published);
-	if (invalid)
-		printf(", %zu with errors (run 'tlpress check')", invalid);
-	putchar('\n');
-	for (i = 0; i < nlines; i++)
-		printf("%s\n", lines[i].text);
+	if (json) {
+		json_t *waiting = json_array();
+
+		root = cmd_json_new("status");
+		json_object_set_new(root, "now", cmd_json_time((long long)now.t));
+		json_object_set_new(root, "advisories", json_pack("{s:s, s:I, s:I, s:I}", "folder",
+			cfg.advisories, "files", (json_int_t)files.n, "public_now",
+			(json_int_t)published, "with_errors", (json_int_t)invalid));
+		for (i = 0; i < nlines; i++)
+			if (lines[i].json) {
+				json_array_append_new(waiting, lines[i].json);
+				lines[i].json = NULL;
+			}
+		json_object_set_new(root, "waiting", waiting);
+		json_object_set_new(root, "mail", jmail);
+		jmail = NULL;
+	} else {
+		printf("advisories  %zu file%s in %s: %zu public now", files.n,
+		       files.n == 1 ? "" : "s", cfg.advisories, published);
+		if (invalid)
+			printf(", %zu with errors (run 'tlpress check')", invalid);
+		putchar('\n');
+		for (i = 0; i < nlines; i++)
+			printf("%s\n", lines[i].text);
+	}
 	if (invalid)
 		status = EXIT_FAIL;
 
@@ -232,15 +286,23 @@ int cmd_status(int argc, char **argv)
 		rc = tlpress_journal_open(&j, cfg.state, 1, &err);
 	if (!rc && !local_site)
 		rc = tlpress_journal_remote_load(j, target, &remote, &known, &err);
+	jsite = json_pack("{s:s, s:s, s:b, s:I, s:n, s:n, s:n, s:b, s:n}", "output",
+			  cfg.site.output, "target", target, "local", local_site, "files",
+			  (json_int_t)local.n, "pushed", "to_upload", "to_delete", "cut_short", 0,
+			  "error");
 	if (rc) {
 		cmd_error("status", "%s", err.msg);
+		json_object_set_new(jsite, "error", json_string(err.msg));
 		status = EXIT_FAIL;
 	} else if (local_site) {
-		printf("site        %s is the site (no 'site.target'): %zu files, published by "
-		       "each build\n", cfg.site.output, local.n);
+		if (!json)
+			printf("site        %s is the site (no 'site.target'): %zu files, published "
+			       "by each build\n", cfg.site.output, local.n);
 	} else if (!known) {
-		printf("site        %zu files built in %s; never pushed to %s: run 'tlpress "
-		       "publish'\n", local.n, cfg.site.output, target);
+		json_object_set_new(jsite, "pushed", json_false());
+		if (!json)
+			printf("site        %zu files built in %s; never pushed to %s: run 'tlpress "
+			       "publish'\n", local.n, cfg.site.output, target);
 	} else {
 		size_t put = 0, del = 0, unsure = 0;
 
@@ -257,7 +319,13 @@ int cmd_status(int argc, char **argv)
 			if (!tlpress_manifest_find(&local, remote.v[i].path))
 				del++;
 		}
-		if (!put && !del)
+		json_object_set_new(jsite, "pushed", json_true());
+		json_object_set_new(jsite, "to_upload", json_integer((json_int_t)put));
+		json_object_set_new(jsite, "to_delete", json_integer((json_int_t)del));
+		json_object_set_new(jsite, "cut_short", json_boolean(unsure));
+		if (json)
+			;
+		else if (!put && !del)
 			printf("site        %s holds the %zu files built in %s\n", target, local.n,
 			       cfg.site.output);
 		else
@@ -267,6 +335,9 @@ int cmd_status(int argc, char **argv)
 	}
 
 	/* the key */
+	jkey = json_pack("{s:b, s:s?, s:n, s:n, s:b, s:b, s:n}", "configured",
+			 cfg.signing.key != NULL, "key", cfg.signing.key, "fingerprint", "expires",
+			 "expires_soon", 0, "demo", 0, "error");
 	if (cfg.signing.key) {
 		struct tlpress_signer *s = NULL;
 		struct tlpress_keyinfo info;
@@ -275,9 +346,18 @@ int cmd_status(int argc, char **argv)
 		memset(&info, 0, sizeof(info));
 		rc = tlpress_signer_open(&s, cfg.signing.key, cfg.signing.gnupghome, 1,
 					 cfg.signing.warn_days, (long long)now.t, &info, &warn, &err);
+		if (info.fpr[0])
+			json_object_set_new(jkey, "fingerprint", json_string(info.fpr));
+		json_object_set_new(jkey, "expires", cmd_json_time(rc ? 0 : info.expires));
+		json_object_set_new(jkey, "expires_soon", json_boolean(!rc && warn));
+		json_object_set_new(jkey, "demo", json_boolean(!rc && info.is_demo));
+		json_object_set_new(jkey, "error", rc ? json_string(err.msg) : json_null());
 		if (rc) {
-			printf("signing key %s: %s\n", cfg.signing.key, err.msg);
+			if (!json)
+				printf("signing key %s: %s\n", cfg.signing.key, err.msg);
 			status = EXIT_FAIL;
+		} else if (json) {
+			;
 		} else if (info.expires) {
 			struct tlpress_time e;
 
@@ -291,13 +371,24 @@ int cmd_status(int argc, char **argv)
 		} else {
 			printf("signing key %s does not expire\n", info.fpr);
 		}
-		if (!rc && info.is_demo)
+		if (!rc && info.is_demo && !json)
 			printf("signing key %s is the demo key: it signs only a site that stays on "
 			       "this machine\n", info.fpr);
 		tlpress_signer_close(s);
-	} else {
+	} else if (!json) {
 		printf("signing key none: 'signing.key' is not set, so the site is not signed\n");
 	}
+	if (json) {
+		json_object_set_new(root, "site", jsite);
+		json_object_set_new(root, "signing_key", jkey);
+		jsite = jkey = NULL;
+		cmd_json_print(root);
+	}
+	json_decref(jsite);
+	json_decref(jkey);
+	json_decref(jmail);
+	for (i = 0; i < nlines; i++)
+		json_decref(lines[i].json);
 
 	free(lines);
 	tlpress_manifest_release(&local);
