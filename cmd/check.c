@@ -106,6 +106,8 @@ int cmd_check(int argc, char **argv)
 		if (tlpress_scan("advisories", &files, &err)) {
 			cmd_error("check", "%s (run it in the folder that holds advisories/, "
 				  "or name the files)", err.msg);
+			json_decref(jroot);
+			tlpress_config_release(&cfg);
 			return EXIT_USAGE;
 		}
 	}
@@ -115,12 +117,17 @@ int cmd_check(int argc, char **argv)
 		if (tlpress_scan(argv[optind], &files, &err)) {
 			cmd_error("check", "%s", err.msg);
 			tlpress_pathlist_release(&files);
+			json_decref(jroot);
+			tlpress_config_release(&cfg);
 			return EXIT_USAGE;
 		}
 	}
 	seen = calloc(files.n ? files.n : 1, sizeof(*seen));
 	if (!seen) {
 		cmd_error("check", "out of memory");
+		json_decref(jroot);
+		tlpress_pathlist_release(&files);
+		tlpress_config_release(&cfg);
 		return EXIT_ENV;
 	}
 	for (i = 0; i < files.n; i++) {
