@@ -44,8 +44,8 @@ static const char usage[] =
 	"\n"
 	"TLPRESS_NOW (RFC 3339) replaces the clock.\n"
 	"\n"
-	"Exit status: 0 written; 1 the file exists (nothing is overwritten); 2 usage;\n"
-	"3 I/O or configuration.\n";
+	"Exit status: 0 written; 1 the file exists (nothing is overwritten); 2 usage\n"
+	"or configuration error; 3 I/O.\n";
 
 #define LABELS "CLEAR, GREEN, AMBER, AMBER+STRICT or RED"
 
@@ -183,9 +183,10 @@ int cmd_new(int argc, char **argv)
 		return EXIT_USAGE;
 	if (cmd_now("new", &now))
 		return EXIT_USAGE;
-	if (cmd_config("new", cfile, &cfg)) {
+	rc = cmd_config("new", cfile, &cfg);
+	if (rc) {
 		tlpress_config_release(&cfg);
-		return EXIT_ENV;
+		return rc == TLPRESS_EIO ? EXIT_ENV : EXIT_USAGE;
 	}
 
 	/* the id: allocated and recorded before the file is written */

@@ -36,8 +36,8 @@ static const char usage[] =
 	"\n"
 	"TLPRESS_NOW (RFC 3339) replaces the clock.\n"
 	"\n"
-	"Exit status: 0 shown; 1 the advisory has errors; 2 usage (no such\n"
-	"advisory); 3 I/O, configuration or templates.\n";
+	"Exit status: 0 shown; 1 the advisory has errors; 2 usage or configuration\n"
+	"error, or no such advisory; 3 I/O or templates.\n";
 
 /* The advisory's file: a path as given, or ID in the advisories folder. */
 static int find(const struct tlpress_config *cfg, const char *arg, struct tlpress_buf *path)
@@ -160,8 +160,9 @@ int cmd_preview(int argc, char **argv)
 		return cmd_usage(usage, 0);
 	if (cmd_now("preview", &now))
 		return EXIT_USAGE;
-	if (cmd_config("preview", cfile, &cfg)) {
-		status = EXIT_ENV;
+	c = cmd_config("preview", cfile, &cfg);
+	if (c) {
+		status = c == TLPRESS_EIO ? EXIT_ENV : EXIT_USAGE;
 		goto out;
 	}
 	if (find(&cfg, argv[optind], &path)) {

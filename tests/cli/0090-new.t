@@ -118,7 +118,7 @@ ids:
   digits: 5
 EOF
 run "$TLPRESS" new "Bad pattern"
-check 3 "an invalid ids.restricted: exit 3"
+check 2 "an invalid ids.restricted: a configuration error, exit 2"
 check_grep "tlpress.yml:3:15: error: 'ids.restricted': 'RES{year}' does not give ids of the form PREFIX-YYYY-NNNN" \
 	"it is reported at its place"
 cat > tlpress.yml <<EOF
