@@ -201,6 +201,21 @@ check_grep "TLP:CLEAR: no rendition: below the base label TLP:RED" "no CLEAR ren
 check_grep "TLP:AMBER+STRICT: no rendition: below the base label TLP:RED" "nor AMBER+STRICT"
 check_grep "TLP:RED: labelled TLP:RED, nothing cut" "the RED rendition"
 
+# beside a journal and an outbox that hold something: both unchanged
+run "$TLPRESS" mail -C "$W/t.yml"
+[ -f "$W/state/journal.sqlite" ] && [ "$(find "$W/outbox" -type f | wc -l)" -gt 0 ]
+ok $? "tlpress mail made a journal and put a notice into the outbox"
+snap() { (cd "$W" && find state outbox -type f | sort | xargs sha256sum); }
+snap > "$TMP/before"
+run "$TLPRESS" preview -C "$W/t.yml" T-2026-0001
+check 0 "preview beside them"
+run "$TLPRESS" preview -C "$W/t.yml" T-2026-0002
+snap > "$TMP/after"
+cmp -s "$TMP/before" "$TMP/after"
+ok $? "the journal and the outbox are byte for byte as they were"
+[ ! -e "$W/public" ]
+ok $? "still no published tree"
+
 # errors
 run "$TLPRESS" preview -C "$W/t.yml" T-2026-0099
 check 2 "an unknown id: exit 2"
