@@ -1593,8 +1593,15 @@ static int check_text(struct pctx *c, const char *s, size_t n)
 	}
 	for (i = 0; i < n;) {
 		unsigned cp;
-		int l = tlpress_utf8_decode(s + i, n - i, &cp);
+		int l;
 
+		/* printable ASCII, tab and line feed: most of any file */
+		if (((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F) || s[i] == '\n' ||
+		    s[i] == '\t') {
+			i++;
+			continue;
+		}
+		l = tlpress_utf8_decode(s + i, n - i, &cp);
 		if ((tlpress_is_bad_control(cp) || cp == '\r') &&
 		    !(cp == '\r' && i + 1 < n && s[i + 1] == '\n')) {
 			if (cp == '\r') {

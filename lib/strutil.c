@@ -1,6 +1,7 @@
 /* strutil.c - small string helpers; see strutil.h */
 #include "strutil.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
@@ -14,7 +15,17 @@ long tlpress_utf8_check(const char *str, size_t n)
 		unsigned c = s[i], cp, len, k;
 
 		if (c < 0x80) {
-			i++;
+			/* eight ASCII bytes at a time */
+			while (i + 8 <= n) {
+				uint64_t w;
+
+				memcpy(&w, s + i, 8);
+				if (w & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
+			if (i < n && s[i] < 0x80)
+				i++;
 			continue;
 		}
 		if (c >= 0xC2 && c <= 0xDF)
@@ -227,8 +238,13 @@ void tlpress_text_clean(const char *s, size_t n, struct tlpress_buf *out)
 
 	while (i < n) {
 		unsigned cp;
-		int l = tlpress_utf8_decode(s + i, n - i, &cp);
+		int l;
 
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x80) {
+			i++;    /* ASCII that stays: most of any text */
+			continue;
+		}
+		l = tlpress_utf8_decode(s + i, n - i, &cp);
 		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
 		    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
 		    cp == 0xFFFE || cp == 0xFFFF) {
