@@ -118,7 +118,7 @@ awk '
 		n = 0
 	}
 	/known\(&c, NULL, / {
-		for (i = 1; i <= n; i++) if (k[i] !~ /^(publisher|site|signing|lists|smtp|mail)$/) print k[i]
+		for (i = 1; i <= n; i++) if (k[i] !~ /^(publisher|site|signing|lists|smtp|mail|ids)$/) print k[i]
 		n = 0
 	}' lib/config.c lib/lists.c | sort -u >"$TMP/codekeys"
 [ "$(wc -l <"$TMP/codekeys")" -gt 30 ]

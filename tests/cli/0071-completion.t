@@ -37,7 +37,7 @@ cmds=$("$TLPRESS" help | sed -n 's/^   \([a-z][a-z-]*\) .*/\1/p')
 comp ""
 is "$cmds help" "the first word: every command of tlpress help"
 comp p
-is "publish" "a prefix: the commands it starts"
+is "preview publish" "a prefix: the commands it starts"
 comp --
 is "--help --version" "options before the command"
 comp help st
