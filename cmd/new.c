@@ -26,7 +26,7 @@ static const char usage[] =
 	"\n"
 	"Write advisories/<id>.md for a new advisory: a fresh id, the title, every\n"
 	"front-matter key explained in a comment, status: draft. Print its path, and\n"
-	"open $EDITOR (else $VISUAL) on it when standard input and output are a\n"
+	"open $VISUAL (else $EDITOR) on it when standard input and output are a\n"
 	"terminal.\n"
 	"\n"
 	"Ids come in two series (ids.public and ids.restricted in tlpress.yml): the\n"
@@ -111,7 +111,15 @@ static int edit(const char *editor, const char *path)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", editor, path, (char *)NULL);
+		/* as git runs it: the variable is shell words ("code --wait"),
+		 * the path one argument, never split or globbed */
+		size_t n = strlen(editor) + sizeof(" \"$@\"");
+		char *cmd = malloc(n);
+
+		if (cmd) {
+			snprintf(cmd, n, "%s \"$@\"", editor);
+			execl("/bin/sh", "sh", "-c", cmd, editor, path, (char *)NULL);
+		}
 		_exit(127);
 	}
 	while (waitpid(pid, &st, 0) < 0)
@@ -241,9 +249,10 @@ int cmd_new(int argc, char **argv)
 	}
 	printf("%s\n", path.ptr);
 
-	editor = getenv("EDITOR");
+	/* on a terminal: VISUAL first, as mail and crontab -e do */
+	editor = getenv("VISUAL");
 	if (!editor || !*editor)
-		editor = getenv("VISUAL");
+		editor = getenv("EDITOR");
 	if (!no_edit && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		if (!editor || !*editor) {
 			fprintf(stderr, "tlpress new: set EDITOR to open new advisories in an "

@@ -147,6 +147,20 @@ if command -v script >/dev/null 2>&1; then
 	f=$(grep -o 'advisories/CCBR-2026-[0-9]*\.md' "$TMP/out" | head -1)
 	[ -n "$f" ] && ! grep -q '^edited-by-test$' "$f"
 	ok $? "not on a terminal, no editor is run"
+	# VISUAL first; shell words with an option; a path with spaces and a
+	# glob character stays one argument
+	printf '#!/bin/sh
+[ "$1" = "--flag" ] || exit 9
+echo "visual $#" >> "$2"
+' > "$TMP/vis"
+	chmod +x "$TMP/vis"
+	mkdir -p "$TMP/sp ace"
+	cp "$TMP/vis" "$TMP/sp ace/v*"
+	VISUAL="'$TMP/sp ace/v*' --flag" EDITOR="$TMP/ed" \
+		script -qec "'$TLPRESS' new 'Visual first'" /dev/null > "$TMP/out" 2>&1
+	f=$(grep -o 'advisories/CCBR-2026-[0-9]*\.md' "$TMP/out" | head -1)
+	[ -n "$f" ] && grep -q '^visual 2$' "$f" && ! grep -q '^edited-by-test$' "$f"
+	ok $? "\$VISUAL is run before \$EDITOR, as shell words, the file one argument"
 fi
 
 run "$TLPRESS" new -h
