@@ -103,6 +103,18 @@ int tlpress_buf_addch(struct tlpress_buf *b, int c)
 	return tlpress_buf_add(b, &ch, 1);
 }
 
+int tlpress_buf_add_ull(struct tlpress_buf *b, unsigned long long v)
+{
+	char d[24];
+	size_t i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return tlpress_buf_add(b, d + i, sizeof(d) - i);
+}
+
 int tlpress_buf_vprintf(struct tlpress_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

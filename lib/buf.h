@@ -44,6 +44,8 @@ char *tlpress_buf_detach(struct tlpress_buf *b, size_t *len);
 int tlpress_buf_add(struct tlpress_buf *b, const void *data, size_t n);
 int tlpress_buf_adds(struct tlpress_buf *b, const char *s);
 int tlpress_buf_addch(struct tlpress_buf *b, int c);
+/* The decimal digits of v (what "%llu" writes, without printf's cost). */
+int tlpress_buf_add_ull(struct tlpress_buf *b, unsigned long long v);
 int tlpress_buf_printf(struct tlpress_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int tlpress_buf_vprintf(struct tlpress_buf *b, const char *fmt, va_list ap);

@@ -96,7 +96,12 @@ int tlpress_manifest_format(struct tlpress_manifest *m, struct tlpress_buf *out)
 		tlpress_buf_printf(out, "# signer: %s\n", m->signer);
 	for (i = 0; i < m->n; i++) {
 		tlpress_hex(m->v[i].sha256, TLPRESS_SHA256_LEN, hex);
-		tlpress_buf_printf(out, "%s %llu %s\n", hex, m->v[i].size, m->v[i].path);
+		hex[2 * TLPRESS_SHA256_LEN] = ' ';
+		tlpress_buf_add(out, hex, sizeof(hex));
+		tlpress_buf_add_ull(out, m->v[i].size);
+		tlpress_buf_addch(out, ' ');
+		tlpress_buf_adds(out, m->v[i].path);
+		tlpress_buf_addch(out, '\n');
 	}
 	return out->failed ? TLPRESS_ENOMEM : 0;
 }

@@ -642,14 +642,22 @@ static void meta_text(const struct tlpress_pubmeta *m, struct tlpress_buf *out)
 					m->cves_text ? m->cves_text : "" };
 	size_t k;
 
-	tlpress_buf_printf(out, "m1 %d %d %d %d %d %d %lld %d %lld %d\n", (int)m->label,
-			   m->has_severity, (int)m->severity, m->has_cvss, m->score10, m->version,
-			   (long long)m->initial.t, m->initial.offset, (long long)m->current.t,
-			   m->current.offset);
+	long long num[10] = { (int)m->label, m->has_severity, (int)m->severity, m->has_cvss,
+			      m->score10, m->version, (long long)m->initial.t, m->initial.offset,
+			      (long long)m->current.t, m->current.offset };
+
+	tlpress_buf_add(out, "m1", 2);
+	for (k = 0; k < 10; k++) {
+		tlpress_buf_add(out, num[k] < 0 ? " -" : " ", num[k] < 0 ? 2 : 1);
+		tlpress_buf_add_ull(out, num[k] < 0 ? 0ULL - (unsigned long long)num[k]
+					 : (unsigned long long)num[k]);
+	}
+	tlpress_buf_addch(out, '\n');
 	for (k = 0; k < META_STRINGS; k++) {
 		size_t n = s[k] ? strlen(s[k]) : 0;
 
-		tlpress_buf_printf(out, "%zu:", n);
+		tlpress_buf_add_ull(out, n);
+		tlpress_buf_addch(out, ':');
 		tlpress_buf_add(out, s[k] ? s[k] : "", n);
 		tlpress_buf_addch(out, '\n');
 	}
