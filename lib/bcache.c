@@ -226,6 +226,21 @@ int tlpress_bcache_open(struct tlpress_bcache **out, const char *state_dir, cons
 		tlpress_bcache_close(c);
 		return rc;
 	}
+	{
+		/* it names restricted advisories (their ids, labels and
+		 * embargoes): for the owner's eyes only, as the journal */
+		struct stat st;
+
+		if (fstat(fd, &st) == 0 && (st.st_mode & 077) && fchmod(fd, 0600) < 0) {
+			rc = tlpress_error_set(err, TLPRESS_EIO, "build cache '%s' may be read by "
+					       "others (mode %03o) and cannot be made 0600: %s",
+					       c->path, (unsigned)(st.st_mode & 0777),
+					       strerror(errno));
+			close(fd);
+			tlpress_bcache_close(c);
+			return rc;
+		}
+	}
 	close(fd);
 	if (sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) !=
 	    SQLITE_OK) {

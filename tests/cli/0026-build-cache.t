@@ -115,6 +115,13 @@ ok $? "its page is gone"
 run "$TLPRESS" build -C "$W/t.yml"
 check_grep "11 of 11 advisories read from the build cache" "and the cache follows"
 
+# the cache names restricted advisories: never left readable by others
+chmod 644 "$W/state/cache.sqlite"
+run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a build with a cache file made readable by others"
+[ "$(stat -c %a "$W/state/cache.sqlite")" = 600 ]
+ok $? "puts it back to 0600"
+
 # a build by hand while a publish holds the state folder's lock: 75, and
 # nothing touched
 if command -v flock >/dev/null; then
