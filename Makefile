@@ -39,6 +39,8 @@ TEST_DEBS = perl libxml2-utils cmark-gfm valgrind python3 python3-feedparser \
 	openjdk-17-jre-headless nodejs npm=npm nginx openssh-server python3-aiosmtpd
 # the manual pages, the bash completion and the systemd units (tests/cli/007*)
 TEST_DEBS += mandoc man-db groff-base bash systemd
+# headless Chromium and a font for the site's screenshots (tests/cli/0075)
+TEST_DEBS += chromium fonts-dejavu-core
 # and in addition to run the benchmarks (make bench)
 BENCH_DEBS = hugo time cmark-gfm python3
 
