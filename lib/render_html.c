@@ -186,8 +186,23 @@ static int html_render(const struct tlpress_rendition *r, struct tlpress_buf *ou
 	json_object_set_new(adv, "products", list);
 	tlpress_buf_reset(&b);
 	tlpress_text_clean(r->body_html, strlen(r->body_html), &b);
-	json_object_set_new(adv, "body_html", json_stringn(b.ptr, b.len));
-	putb(adv, "has_body", b.len > 0);
+	{
+		/* Without a `summary` key the body's opening paragraph is the
+		 * summary: the page shows it as the lead, under the title and
+		 * the rating and above the affected products, and the rest of
+		 * the body after them. Only a top-level paragraph is taken
+		 * (never a marked section); its text cannot hold "</p>". */
+		size_t intro = 0;
+		const char *end;
+
+		if (!a->summary && b.len > 3 && memcmp(b.ptr, "<p>", 3) == 0 &&
+		    (end = strstr(b.ptr, "</p>\n")) != NULL)
+			intro = (size_t)(end - b.ptr) + 5;
+		json_object_set_new(adv, "intro_html", json_stringn(b.ptr, intro));
+		putb(adv, "has_intro", intro > 0);
+		json_object_set_new(adv, "body_html", json_stringn(b.ptr + intro, b.len - intro));
+		putb(adv, "has_body", b.len > intro);
+	}
 	putb(adv, "has_references", a->nrefs > 0);
 	list = json_array();
 	for (i = 0; i < a->nrefs; i++) {
