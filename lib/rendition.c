@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmark-gfm.h>
 
@@ -87,10 +88,21 @@ static void add_source(const struct srclines *L, cmark_node *node, struct tlpres
 	tlpress_buf_addch(out, '\n');
 }
 
+/* "End of" in the advisory's language (nl, fr; English otherwise) */
+static const char *end_of(const char *lang)
+{
+	if (lang && !strncasecmp(lang, "nl", 2) && (!lang[2] || lang[2] == '-'))
+		return "Einde van";
+	if (lang && !strncasecmp(lang, "fr", 2) && (!lang[2] || lang[2] == '-'))
+		return "Fin de";
+	return "End of";
+}
+
 static void banner(enum tlpress_tlp label, int end, enum tlpress_body_format fmt,
-		   struct tlpress_buf *out)
+		   const char *lang, struct tlpress_buf *out)
 {
 	const char *l = tlpress_tlp_label(label), *slug = tlpress_tlp_slug(label);
+	const char *eo = end_of(lang);
 
 	if (fmt == TLPRESS_BODY_HTML) {
 		if (!end)
@@ -100,12 +112,18 @@ static void banner(enum tlpress_tlp label, int end, enum tlpress_body_format fmt
 				slug, l, slug, l);
 		else
 			tlpress_buf_printf(out,
-				"<p class=\"tlp-end\"><span class=\"tlp-label tlp-%s\">End of %s</span></p>\n"
-				"</section>\n", slug, l);
+				"<p class=\"tlp-end\"><span class=\"tlp-label tlp-%s\">%s %s</span></p>\n"
+				"</section>\n", slug, eo, l);
 	} else if (fmt == TLPRESS_BODY_MARKDOWN) {
-		tlpress_buf_printf(out, end ? "**End of %s**\n\n" : "**%s**\n\n", l);
+		if (end)
+			tlpress_buf_printf(out, "**%s %s**\n\n", eo, l);
+		else
+			tlpress_buf_printf(out, "**%s**\n\n", l);
 	} else {
-		tlpress_buf_printf(out, end ? "---- End of %s ----\n\n" : "---- %s ----\n\n", l);
+		if (end)
+			tlpress_buf_printf(out, "---- %s %s ----\n\n", eo, l);
+		else
+			tlpress_buf_printf(out, "---- %s ----\n\n", l);
 	}
 }
 
@@ -145,7 +163,7 @@ int tlpress_body_render(const struct tlpress_advisory *adv, enum tlpress_tlp bas
 
 		while (depth && adv->sections[stack[depth - 1]].end <= i) {
 			depth--;
-			banner(adv->sections[stack[depth]].label, 1, fmt, out);
+			banner(adv->sections[stack[depth]].label, 1, fmt, adv->lang, out);
 		}
 		if (!tlpress_policy_keep_block(adv, i, base, clearance)) {
 			cut.cut_blocks++;
@@ -158,7 +176,7 @@ int tlpress_body_render(const struct tlpress_advisory *adv, enum tlpress_tlp bas
 		for (s = 0; s < adv->nsections; s++) {
 			if (adv->sections[s].first != i)
 				continue;
-			banner(adv->sections[s].label, 0, fmt, out);
+			banner(adv->sections[s].label, 0, fmt, adv->lang, out);
 			if (depth < sizeof(stack) / sizeof(stack[0]))
 				stack[depth++] = s;
 		}
@@ -170,7 +188,7 @@ int tlpress_body_render(const struct tlpress_advisory *adv, enum tlpress_tlp bas
 	}
 	while (depth) {
 		depth--;
-		banner(adv->sections[stack[depth]].label, 1, fmt, out);
+		banner(adv->sections[stack[depth]].label, 1, fmt, adv->lang, out);
 	}
 done:
 	free(src.off);

@@ -118,6 +118,12 @@ check 3 "a missing configuration file exits 3"
 TLPRESS_NOW=yesterday run "$TLPRESS" build -o "$TMP/x"
 check 2 "a bad TLPRESS_NOW is refused"
 
+# a marked section's closing banner in the advisory's language
+"$TLPRESS" build -q --clearance GREEN -o "$TMP/gl" "$TOP/advisories"
+grep -q '>Fin de TLP:GREEN<' "$TMP/gl/advisories/ccb-2026-0419.html" &&
+	! grep -q 'End of TLP' "$TMP/gl/advisories/ccb-2026-0419.html"
+ok $? "a French advisory closes its GREEN section with 'Fin de TLP:GREEN'"
+
 # the output does not depend on the number of workers: trees and messages
 # of a corpus with errors, on 1 and on 4 (pass 1 and pass 2 both run on
 # the workers)
