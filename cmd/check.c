@@ -19,7 +19,8 @@ static const char usage[] =
 	"usage: tlpress check [-C FILE] [-q] [--json] [PATH...]\n"
 	"\n"
 	"Parse and validate every advisory (*.md) in the given files and folders\n"
-	"(default: advisories/), and report problems as FILE:LINE:COL: error: ...\n"
+	"(default: the configuration's 'advisories' folder, advisories/ unless set),\n"
+	"and report problems as FILE:LINE:COL: error: ...\n"
 	"\n"
 	"  -C, --config FILE  the configuration (default: ./tlpress.yml if there):\n"
 	"                list names in 'recipients' must be among its 'lists'\n"
@@ -103,9 +104,13 @@ int cmd_check(int argc, char **argv)
 	if (optind == argc) {
 		struct tlpress_error err = TLPRESS_ERROR_INIT;
 
-		if (tlpress_scan("advisories", &files, &err)) {
-			cmd_error("check", "%s (run it in the folder that holds advisories/, "
-				  "or name the files)", err.msg);
+		/* the configuration's folder (advisories/ by default), as build
+		 * and publish read it */
+		const char *dir = cfg.advisories ? cfg.advisories : "advisories";
+
+		if (tlpress_scan(dir, &files, &err)) {
+			cmd_error("check", "%s (set 'advisories' in tlpress.yml, run it in the "
+				  "folder that holds advisories/, or name the files)", err.msg);
 			json_decref(jroot);
 			tlpress_config_release(&cfg);
 			return EXIT_USAGE;

@@ -39,4 +39,13 @@ run "$TLPRESS" check no/such/folder
 check 2 "a path that does not exist exits 2"
 check_grep "no/such/folder" "and names it"
 
+# without paths: the configuration's advisories folder, as build reads it
+mkdir -p "$TMP/cfg/elsewhere"
+cp "$TOP/advisories/CCB-2026-0412.md" "$TMP/cfg/elsewhere/"
+printf 'advisories: elsewhere\n' > "$TMP/cfg/tlpress.yml"
+(cd "$TMP/cfg" && "$TLPRESS" check) >"$TMP/out" 2>&1
+rc=$?
+check 0 "check without paths, in a folder whose tlpress.yml names another folder"
+check_grep "checked 1 advisory" "reads the configured folder"
+
 done_testing
