@@ -36,7 +36,8 @@ static const char usage[] =
 	"configuration). TLPRESS_NOW (RFC 3339) replaces the clock.\n"
 	"\n"
 	"Exit status: 0 all publishable advisories built; 1 some advisories have\n"
-	"errors and were left out, or the clearance was refused; 2 usage; 3 I/O;\n"
+	"errors and were left out, or the clearance was refused; 2 usage or a\n"
+	"configuration error; 3 I/O;\n"
 	"75 another run (a publish from cron, say) holds the state folder's lock.\n";
 
 int cmd_build(int argc, char **argv)
@@ -90,7 +91,7 @@ int cmd_build(int argc, char **argv)
 	rc = cmd_config("build", cfile, &cfg);
 	if (rc) {
 		tlpress_config_release(&cfg);
-		return rc == TLPRESS_EINVAL ? EXIT_FAIL : EXIT_ENV;
+		return rc == TLPRESS_EINVAL ? EXIT_USAGE : EXIT_ENV;
 	}
 	o.cfg = &cfg;
 	o.output = out ? out : cfg.site.output;

@@ -39,7 +39,8 @@ static const char usage[] =
 	"TLPRESS_NOW (RFC 3339) replaces the clock.\n"
 	"\n"
 	"Exit status: 0 shown (with --check: the key is ok); 1 with --check, the key\n"
-	"needs action; 2 usage; 3 configuration, I/O or GnuPG cannot run.\n";
+	"needs action; 2 usage or a configuration error; 3 a configuration that\n"
+	"cannot be read, I/O, or GnuPG cannot run.\n";
 
 static const char *home_shown(const struct tlpress_config *cfg)
 {
@@ -240,7 +241,7 @@ int cmd_keys(int argc, char **argv)
 		cmd_print_diags(stderr, &d);
 		tlpress_diags_release(&d);
 		tlpress_config_release(&cfg);
-		return rc == TLPRESS_EINVAL ? EXIT_FAIL : EXIT_ENV;
+		return rc == TLPRESS_EINVAL ? EXIT_USAGE : EXIT_ENV;
 	}
 	tlpress_diags_release(&d);
 

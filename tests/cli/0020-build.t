@@ -108,7 +108,7 @@ check 2 "an unknown clearance is a usage error"
 # a configuration with an unknown key is refused like check refuses
 printf 'site:\n  titel: x\n' > "$TMP/bad.yml"
 run "$TLPRESS" build -C "$TMP/bad.yml" -o "$TMP/x"
-check 1 "an unknown key in the configuration exits 1"
+check 2 "an unknown key in the configuration exits 2, as every command"
 check_grep "bad.yml:2:3: error: unknown key 'site.titel'" "named with file, line and column"
 check_grep "did you mean 'title'?" "with a hint"
 run "$TLPRESS" build -C "$TMP/none.yml" -o "$TMP/x"
