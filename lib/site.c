@@ -49,8 +49,8 @@ struct item {
 	/* pass 2, filled by the worker that took it */
 	int refused;                 /* the full parse found an error */
 	struct tlpress_diags diags;
-	struct out outs[MAX_OUTS];
-	size_t nouts, written, unchanged, removed;
+	struct out *outs;            /* its files (grown as they come) */
+	size_t nouts, outcap, written, unchanged, removed;
 	int has_meta;
 	struct tlpress_pubmeta meta;
 	int csaf;                    /* outs[csaf - 1] is its CSAF document */
@@ -168,6 +168,18 @@ static int add_out(struct item *it, const char *rel, unsigned long long size,
 	if (it->nouts == MAX_OUTS)
 		return tlpress_error_set(it->err, TLPRESS_ELIMIT, "too many files for %s",
 					 it->path ? it->path : rel);
+	if (it->nouts == it->outcap) {
+		size_t nc = it->outcap ? 2 * it->outcap : 6;
+		struct out *v;
+
+		if (nc > MAX_OUTS)
+			nc = MAX_OUTS;
+		v = realloc(it->outs, nc * sizeof(*v));
+		if (!v)
+			return tlpress_error_set(it->err, TLPRESS_ENOMEM, "out of memory");
+		it->outs = v;
+		it->outcap = nc;
+	}
 	o = &it->outs[it->nouts];
 	o->path = strdup(rel);
 	o->size = size;
@@ -266,6 +278,7 @@ static int emit(struct build *b, const char *rel, const void *data, size_t len)
 						 tmp.outs[k].sha256);
 		free(tmp.outs[k].path);
 	}
+	free(tmp.outs);
 	return r;
 }
 
@@ -1511,6 +1524,7 @@ out:
 		free(it->err);
 		for (k = 0; k < it->nouts; k++)
 			free(it->outs[k].path);
+		free(it->outs);
 		tlpress_pubmeta_release(&it->meta);
 	}
 	free(b.items);
