@@ -2,6 +2,7 @@
  * build.c - tlpress build: the website and its feed, cut to a clearance
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,20 @@ static const char usage[] =
 	"Exit status: 0 all publishable advisories built; 1 some advisories have\n"
 	"errors and were left out, or the clearance was refused; 2 usage or a\n"
 	"configuration error; 3 I/O;\n"
-	"75 another run (a publish from cron, say) holds the state folder's lock.\n";
+	"75 another run (a publish from cron, say) holds the lock of the state\n"
+	"folder while building the site of the configuration (site.output).\n";
+
+/* Are a and b the same folder (or, not there yet, the same path)? */
+static int same_folder(const char *a, const char *b)
+{
+	char ra[PATH_MAX], rb[PATH_MAX];
+
+	if (!a || !b)
+		return 0;
+	if (realpath(a, ra) && realpath(b, rb))
+		return strcmp(ra, rb) == 0;
+	return strcmp(a, b) == 0;
+}
 
 int cmd_build(int argc, char **argv)
 {
@@ -99,9 +113,11 @@ int cmd_build(int argc, char **argv)
 	o.state = cfg.state;
 	o.npaths = (size_t)(argc - optind);
 
-	/* one run at a time over the state folder and the tree: a build by
-	 * hand must not race a publish from cron */
-	rc = tlpress_lock(cfg.state, &lockfd, &err);
+	/* the tree publish keeps (site.output) is built by one run at a time:
+	 * a build of it by hand must not race a publish from cron. A build
+	 * into another folder (-o) touches nothing publish uses but the
+	 * cache, which SQLite keeps consistent by itself. */
+	rc = same_folder(o.output, cfg.site.output) ? tlpress_lock(cfg.state, &lockfd, &err) : 0;
 	if (rc) {
 		cmd_error("build", "%s", err.msg);
 		tlpress_config_release(&cfg);

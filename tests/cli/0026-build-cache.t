@@ -131,6 +131,8 @@ if command -v flock >/dev/null; then
 	check_grep "lock" "and says so"
 	[ "$(cat "$W/pub/manifest.txt" | sha256sum)" = "$before" ]
 	ok $? "the tree is untouched"
+	run flock "$W/state/lock" "$TLPRESS" build -q -C "$W/t.yml" -o "$W/elsewhere"
+	check 0 "a build into another folder takes no lock: it runs"
 fi
 
 done_testing
