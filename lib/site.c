@@ -1458,6 +1458,12 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		rc = tlpress_manifest_format(&b.new, &buf);
 	if (!rc && same_manifest(&b, &mpath, &buf, o->signer != NULL))
 		goto stale; /* nothing changed: the manifest and its signature stay */
+	/* the old signature goes first: a run killed between the two writes
+	 * below must leave an unsigned manifest, which the next build signs,
+	 * not the old signature beside the new manifest, which same_manifest()
+	 * would take for this one's and keep for good */
+	if (!rc)
+		rc = tlpress_remove(o->output, TLPRESS_MANIFEST_NAME ".asc", err);
 	if (!rc)
 		rc = tlpress_write_atomic(o->output, TLPRESS_MANIFEST_NAME, buf.ptr, buf.len, err);
 	if (!rc && o->signer) {
