@@ -84,10 +84,7 @@ green	g1@zorgnet-limburg.example	zorgnet-limburg
 clear	reader@public.example	none
 EOF
 { cat "$W/named.txt"; cut -f2 "$W/members.tsv"; echo partners-lk@lists.test.invalid; } | sort -u > "$W/keyed.txt"
-while read -r a; do
-	printf 'Key-Type: eddsa\nKey-Curve: ed25519\nKey-Usage: sign\nSubkey-Type: ecdh\nSubkey-Curve: cv25519\nSubkey-Usage: encrypt\nName-Real: Recipient\nName-Email: %s\nExpire-Date: 0\n%%no-protection\n%%commit\n' "$a"
-done < "$W/keyed.txt" > "$S/keys.params"
-gpg --homedir "$G" --batch --quiet --gen-key "$S/keys.params" 2>"$TMP/gk"
+sh "$TOP/tests/gpg/addkeys.sh" "$G" < "$W/keyed.txt"
 fpr() { gpg --homedir "$G" --batch --with-colons --list-keys "<$1>" 2>/dev/null | awk -F: '/^fpr/ { print $10; exit }'; }
 n=0
 while read -r a; do [ -n "$(fpr "$a")" ] && n=$((n + 1)); done < "$W/keyed.txt"
