@@ -1,11 +1,13 @@
 /* fsutil.c - files written whole or not at all; see fsutil.h */
 #include "fsutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,6 +349,37 @@ void tlpress_tree_close(struct tlpress_tree *t)
 	free(t);
 }
 
+/* Remove the temporary files (write_at's ".tlpress-PID-N.tmp") that a
+ * process that no longer runs left in the folder dfd: a run killed
+ * between creating one and renaming it into place. Best effort. */
+static void sweep_stale(int dfd)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd = dup(dfd);
+
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		long pid;
+		unsigned long n;
+		int end = 0;
+
+		if (strncmp(de->d_name, ".tlpress-", 9) ||
+		    sscanf(de->d_name, ".tlpress-%ld-%lu.tmp%n", &pid, &n, &end) != 2 ||
+		    de->d_name[end] || end == 0 || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
+}
+
 /* The folder of rel, kept open in t: an fd the caller must not close
  * (*owned 0), or, when t is full, one it must (*owned 1); -1 with err. */
 static int tree_dir(struct tlpress_tree *t, const char *rel, int create, const char **base,
@@ -370,6 +403,8 @@ static int tree_dir(struct tlpress_tree *t, const char *rel, int create, const c
 		}
 	if (fd < 0) {
 		fd = open_parent(t->root, rel, create, base, err);
+		if (fd >= 0)
+			sweep_stale(fd); /* once per folder and build */
 		if (fd >= 0 && t->n < TREE_DIRS && (t->dirs[t->n].rel = strndup(rel, dl))) {
 			t->dirs[t->n].fd = fd;
 			t->n++;

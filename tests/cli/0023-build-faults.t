@@ -53,4 +53,18 @@ for n in 0 1 2 3 4 5 6; do
 	ok $? "fault after $n writes: and completes the tree"
 done
 
+# a build killed between writing a temporary file and renaming it leaves
+# it behind (SIGKILL: no clean-up runs); the next build removes those of
+# processes that no longer run, and only those
+dead=$(sh -c 'echo $$')
+printf 'half' > "$TMP/t/advisories/.tlpress-$dead-3.tmp"
+printf 'half' > "$TMP/t/.tlpress-$dead-4.tmp"
+printf 'busy' > "$TMP/t/advisories/.tlpress-$$-5.tmp"
+run "$TLPRESS" build -q -o "$TMP/t" "$TMP/src2"
+check 0 "a build over the temporary files a killed run left"
+[ ! -e "$TMP/t/advisories/.tlpress-$dead-3.tmp" ] && [ ! -e "$TMP/t/.tlpress-$dead-4.tmp" ]
+ok $? "removes them"
+[ -e "$TMP/t/advisories/.tlpress-$$-5.tmp" ]
+ok $? "and leaves the one of a process that still runs"
+
 done_testing
