@@ -474,49 +474,31 @@ static int defaults(struct tlpress_config *cfg)
 	return 0;
 }
 
-int tlpress_config_load(struct tlpress_config *cfg, const char *file,
-			struct tlpress_diags *diags)
+/* The file's bytes data[0..len) over the defaults already in cfg. */
+static int parse(struct tlpress_config *cfg, const char *file, const char *data,
+		 size_t len, struct tlpress_diags *diags)
 {
 	static const char *const keys[] = { "publisher", "site", "signing", "lists", "smtp",
 		"mail", "ids", "state", "templates", "advisories", NULL };
-	struct tlpress_error err = TLPRESS_ERROR_INIT;
-	struct tlpress_buf b = TLPRESS_BUF_INIT;
 	struct tlpress_ynode *root;
 	const struct tlpress_ynode *v;
-	struct cctx c = { cfg, diags, NULL, 0 };
-	int errnum, r;
+	struct cctx c = { cfg, diags, file, 0 };
+	int r;
 	char *slash;
 
-	if (defaults(cfg))
-		return TLPRESS_ENOMEM;
-	if (!file) {
-		if (access(TLPRESS_CONFIG_NAME, F_OK) != 0)
-			return 0;
-		file = TLPRESS_CONFIG_NAME;
-	}
-	r = tlpress_read_file(file, 1 << 20, &b, &errnum, &err);
-	if (r) {
-		tlpress_diags_add(diags, TLPRESS_ERROR, file, 0, 0, NULL,
-				  errnum == ENOENT ? "name an existing file with -C, or run "
-				  "without -C to use the defaults" : NULL,
-				  "cannot read the configuration: %s", err.msg);
-		tlpress_buf_release(&b);
-		return TLPRESS_EIO;
-	}
 	set(&cfg->path, file);
-	slash = strrchr(cfg->path, '/');
+	slash = cfg->path ? strrchr(cfg->path, '/') : NULL;
 	if (slash) {
 		free(cfg->dir);
 		cfg->dir = strndup(cfg->path, (size_t)(slash - cfg->path));
 	}
-	c.file = file;
-	if (tlpress_utf8_check(b.ptr, b.len) >= 0) {
+	if (!cfg->path || !cfg->dir)
+		return TLPRESS_ENOMEM;
+	if (tlpress_utf8_check(data, len) >= 0) {
 		cerr(&c, NULL, NULL, "save the file as UTF-8", "invalid UTF-8 in the configuration");
-		tlpress_buf_release(&b);
 		return TLPRESS_EINVAL;
 	}
-	root = tlpress_yparse(b.ptr, b.len, file, 1, NULL, diags);
-	tlpress_buf_release(&b);
+	root = tlpress_yparse(data, len, file, 1, NULL, diags);
 	if (!root)
 		return TLPRESS_EINVAL;
 	if (root->type != TLPRESS_Y_MAP) {
@@ -552,6 +534,50 @@ int tlpress_config_load(struct tlpress_config *cfg, const char *file,
 	if (r)
 		c.errors++;
 	return c.errors ? TLPRESS_EINVAL : 0;
+}
+
+int tlpress_config_load(struct tlpress_config *cfg, const char *file,
+			struct tlpress_diags *diags)
+{
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct tlpress_buf b = TLPRESS_BUF_INIT;
+	int errnum, r;
+
+	if (defaults(cfg))
+		return TLPRESS_ENOMEM;
+	if (!file) {
+		if (access(TLPRESS_CONFIG_NAME, F_OK) != 0)
+			return 0;
+		file = TLPRESS_CONFIG_NAME;
+	}
+	r = tlpress_read_file(file, TLPRESS_CONFIG_MAX_SIZE, &b, &errnum, &err);
+	if (r) {
+		tlpress_diags_add(diags, TLPRESS_ERROR, file, 0, 0, NULL,
+				  errnum == ENOENT ? "name an existing file with -C, or run "
+				  "without -C to use the defaults" : NULL,
+				  "cannot read the configuration: %s", err.msg);
+		tlpress_buf_release(&b);
+		return TLPRESS_EIO;
+	}
+	r = parse(cfg, file, b.ptr, b.len, diags);
+	tlpress_buf_release(&b);
+	return r;
+}
+
+int tlpress_config_parse(struct tlpress_config *cfg, const char *file, const char *data,
+			 size_t len, struct tlpress_diags *diags)
+{
+	if (defaults(cfg))
+		return TLPRESS_ENOMEM;
+	if (!file || !data)
+		return TLPRESS_EUSAGE;
+	if (len > TLPRESS_CONFIG_MAX_SIZE) {
+		tlpress_diags_add(diags, TLPRESS_ERROR, file, 0, 0, NULL, NULL,
+				  "the configuration is %zu bytes; at most %d are allowed",
+				  len, TLPRESS_CONFIG_MAX_SIZE);
+		return TLPRESS_ELIMIT;
+	}
+	return parse(cfg, file, data, len, diags);
 }
 
 void tlpress_config_release(struct tlpress_config *cfg)

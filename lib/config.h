@@ -14,6 +14,8 @@
 #include "lists.h"
 
 #define TLPRESS_CONFIG_NAME "tlpress.yml"
+/* Largest configuration file, in bytes. */
+#define TLPRESS_CONFIG_MAX_SIZE (1 << 20)
 
 struct tlpress_config {
 	char *path;                 /* the file read, or NULL for defaults */
@@ -79,6 +81,17 @@ struct tlpress_config {
  */
 int tlpress_config_load(struct tlpress_config *cfg, const char *path,
 			struct tlpress_diags *diags);
+
+/*
+ * The same from the bytes data[0..len) (need not be NUL-terminated), named
+ * `file` in diagnostics; relative paths, members files among them, are
+ * relative to file's folder. Reads no configuration file, only the members
+ * files it names. Returns what tlpress_config_load() returns, TLPRESS_ELIMIT
+ * for more than TLPRESS_CONFIG_MAX_SIZE bytes, or TLPRESS_EUSAGE for a NULL
+ * file or data. Free with tlpress_config_release() in every case.
+ */
+int tlpress_config_parse(struct tlpress_config *cfg, const char *file, const char *data,
+			 size_t len, struct tlpress_diags *diags);
 void tlpress_config_release(struct tlpress_config *cfg);
 
 /*
