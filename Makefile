@@ -163,6 +163,78 @@ install-systemd:
 clean:
 	rm -rf $(B)
 
+# ---- fuzzing (docs/fuzzing.md) ---------------------------------------------
+# make fuzz         build the libFuzzer targets with clang and run each for
+#                   FUZZ_SECONDS on a copy of its corpus in build/fuzz/corpus
+# make fuzz-merge   merge what those runs found back into tests/fuzz/corpus
+# make check replays every committed corpus file through the same targets
+# built with gcc and the sanitizers (replay.c, tests/cli/0080-fuzz-replay.t).
+FUZZ_TARGETS = advisory rendition template config members cvss
+FUZZ_DEBS = clang libclang-rt-dev
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS ?= -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+FUZZ_MAXLEN_advisory = 16384
+FUZZ_MAXLEN_rendition = 16384
+FUZZ_MAXLEN_template = 8192
+FUZZ_MAXLEN_config = 8192
+FUZZ_MAXLEN_members = 8192
+FUZZ_MAXLEN_cvss = 512
+FZ = $(B)/fuzz
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=c11 -g -O1 -Wall -Wextra -Wno-missing-field-initializers $(FUZZ_SAN)
+FUZZ_LIB_OBJ := $(LIB_SRC:lib/%.c=$(FZ)/lib/%.o)
+FUZZ_BIN := $(FUZZ_TARGETS:%=$(FZ)/fuzz_%)
+FUZZ_REPLAY_BIN := $(FUZZ_TARGETS:%=$(SAN)/fuzz/replay_%)
+
+$(FZ)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FZ)/libtlpress.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FZ)/libtlpress.a
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FZ)/libtlpress.a $(PKG_LIBS) -lpthread -lm
+
+# gcc, no libFuzzer: replay.c's main() feeds files to the target
+$(SAN)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(SAN)/libtlpress.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $< tests/fuzz/replay.c \
+		$(SAN)/libtlpress.a $(PKG_LIBS) -lpthread -lm
+
+asan: $(FUZZ_REPLAY_BIN)
+
+fuzz-deps:
+	@sh .ci/deps $(BUILD_DEBS) $(FUZZ_DEBS)
+
+fuzz-build: fuzz-deps
+	$(MAKE) $(FUZZ_BIN)
+
+# one target at a time (-j1): each run has the machine to itself
+fuzz: fuzz-build
+	$(MAKE) -j1 $(FUZZ_TARGETS:%=fuzz-run-%)
+
+fuzz-run-%: $(FZ)/fuzz_%
+	@mkdir -p $(FZ)/corpus/$* $(FZ)/artifacts
+	cp -n tests/fuzz/corpus/$*/* $(FZ)/corpus/$*/
+	$(FZ)/fuzz_$* $(FUZZ_FLAGS) $(if $(wildcard tests/fuzz/$*.dict),-dict=tests/fuzz/$*.dict) \
+		-max_len=$(FUZZ_MAXLEN_$*) -max_total_time=$(FUZZ_SECONDS) \
+		-artifact_prefix=$(FZ)/artifacts/$*- $(FZ)/corpus/$*
+
+fuzz-merge: fuzz-build
+	$(MAKE) -j1 $(FUZZ_TARGETS:%=fuzz-merge-%)
+
+fuzz-merge-%: $(FZ)/fuzz_%
+	$(FZ)/fuzz_$* -merge=1 -max_len=$(FUZZ_MAXLEN_$*) $(FUZZ_FLAGS) \
+		tests/fuzz/corpus/$* $(FZ)/corpus/$*
+
+.PHONY: fuzz fuzz-build fuzz-deps fuzz-merge
+-include $(FUZZ_LIB_OBJ:.o=.d)
+# ---- end of fuzzing ----------------------------------------------------------
+
 .PHONY: all unit asan deps check-deps check demo bench install install-systemd clean
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(SAN_CMD_OBJ:.o=.d)
