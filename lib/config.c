@@ -1,6 +1,7 @@
 /* config.c - tlpress.yml; see config.h */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -195,11 +196,20 @@ static void number(struct cctx *c, const char *key, const struct tlpress_ynode *
 		*field = (int)n;
 }
 
-/* Is host the loopback interface? */
+/* Is host the loopback interface? "localhost", "[::1]" or an IPv4 address
+ * in 127.0.0.0/8 written in full ("127.0.0.1", not "127.example.com"). */
 static int loopback(const char *host, size_t n)
 {
-	return (n == 9 && !strncmp(host, "localhost", 9)) || (n == 5 && !strncmp(host, "[::1]", 5)) ||
-	       (n >= 9 && !strncmp(host, "127.", 4));
+	struct in_addr a;
+	char ip[INET_ADDRSTRLEN];
+
+	if ((n == 9 && !strncasecmp(host, "localhost", 9)) || (n == 5 && !strncmp(host, "[::1]", 5)))
+		return 1;
+	if (n >= sizeof(ip))
+		return 0;
+	memcpy(ip, host, n);
+	ip[n] = '\0';
+	return inet_pton(AF_INET, ip, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }
 
 /*
