@@ -813,6 +813,7 @@ struct render {
 	unsigned depth;		/* partials */
 	const struct tlpress_tmpl_lazy *lazy;
 	const json_t *lazy_v;	/* the value that stands for it in the context */
+	unsigned long steps;	/* nodes visited, at most TLPRESS_TMPL_MAX_STEPS */
 };
 
 static json_t *lookup(const struct frame *f, const char *part, unsigned nparts)
@@ -957,6 +958,17 @@ static int render_range(struct render *st, const struct tlpress_template *t,
 			size_t i, size_t end, const struct frame *ctx,
 			const struct indent *ind);
 
+/* One more step of the render's budget: a node, or a pass of a section. */
+static int step(struct render *st, const struct tlpress_template *t)
+{
+	if (++st->steps <= TLPRESS_TMPL_MAX_STEPS)
+		return 0;
+	return tlpress_error_set(st->err, TLPRESS_ELIMIT,
+				 "template '%s': over %lu steps to render, in '%s': "
+				 "nested sections or partials repeat too often",
+				 st->name, (unsigned long)TLPRESS_TMPL_MAX_STEPS, t->name);
+}
+
 static int render_partial(struct render *st, const struct tlpress_template *t,
 			  const struct node *nd, const struct frame *ctx,
 			  const struct indent *ind)
@@ -1000,6 +1012,9 @@ static int render_range(struct render *st, const struct tlpress_template *t,
 		size_t k;
 		int r;
 
+		r = step(st, t);
+		if (r)
+			return r;
 		switch (nd->type) {
 		case N_TEXT:
 			put_text(out, t->pool + nd->off, nd->len,
@@ -1023,6 +1038,9 @@ static int render_range(struct render *st, const struct tlpress_template *t,
 			f.up = ctx;
 			if (v && v == st->lazy_v) {
 				for (k = 0; k < st->lazy->n; k++) {
+					r = step(st, t);
+					if (r)
+						return r;
 					f.v = st->lazy->item(k, st->lazy->data);
 					if (!f.v)
 						return OUT_FAILED;
@@ -1033,6 +1051,9 @@ static int render_range(struct render *st, const struct tlpress_template *t,
 				}
 			} else if (json_is_array(v)) {
 				for (k = 0; k < json_array_size(v); k++) {
+					r = step(st, t);
+					if (r)
+						return r;
 					f.v = json_array_get(v, k);
 					r = render_range(st, t, i + 1, nd->aux, &f, ind);
 					if (r)
@@ -1124,6 +1145,7 @@ int tlpress_tmplset_render_lazy(const struct tlpress_tmplset *set, const char *n
 	st.escape = escape;
 	st.err = err;
 	st.depth = 0;
+	st.steps = 0;
 	r = out->failed ? OUT_FAILED : render_range(&st, t, 0, t->nnodes, &root, NULL);
 	if (r == OUT_FAILED) {
 		if (out->limit != TLPRESS_BUF_NOLIMIT)

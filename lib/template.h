@@ -49,6 +49,12 @@
 #define TLPRESS_TMPL_MAX_PARTIAL_DEPTH 64
 /* Sections nested in one template: deeper is TLPRESS_ELIMIT when compiling. */
 #define TLPRESS_TMPL_MAX_NESTING 64
+/* Tags and texts one render may visit, counting each pass of a section
+ * over an array element: more is TLPRESS_ELIMIT. Sections nested over
+ * arrays, or partials included twice at each of many levels, would
+ * otherwise take exponential time even with no output. A real render takes
+ * far fewer: about 40 steps per advisory on the index, 300 for a page. */
+#define TLPRESS_TMPL_MAX_STEPS 10000000UL
 /* Largest template source, in bytes: larger is TLPRESS_ELIMIT. */
 #define TLPRESS_TMPL_MAX_SIZE ((size_t)64 << 20)
 
@@ -115,7 +121,8 @@ int tlpress_tmplset_has(const struct tlpress_tmplset *set, const char *name);
  * filled and `out` cut back to its length on entry:
  *  - TLPRESS_EINVAL when the set has no template `name`;
  *  - TLPRESS_ELIMIT when partials nest deeper than
- *    TLPRESS_TMPL_MAX_PARTIAL_DEPTH; or when `out` fails (already on
+ *    TLPRESS_TMPL_MAX_PARTIAL_DEPTH, or rendering takes more than
+ *    TLPRESS_TMPL_MAX_STEPS steps; or when `out` fails (already on
  *    entry, or while rendering) and has a limit: the output would pass it,
  *    or memory ran out (the buffer cannot tell which);
  *  - TLPRESS_ENOMEM when `out` fails and has no limit;

@@ -96,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *s = (const char *)data, *end = s + size, *h, *body, *next, *nl;
 	struct tlpress_tmplset *set = tlpress_tmplset_new();
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
-	struct tlpress_buf out = TLPRESS_BUF_INIT;
+	struct tlpress_buf out;
 	json_t *ctx = NULL;
 	char *name, *first = NULL;
 	size_t clen;
@@ -104,6 +104,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!set)
 		return 0;
+	/* as a renderer should: a limit on what a template may write */
+	tlpress_buf_init(&out, (size_t)16 << 20);
 	h = next_header(s, end, s);
 	if (!h) {
 		first = strdup("main");
@@ -131,9 +133,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	if (first) {
-		tlpress_tmplset_render(set, first, ctx, TLPRESS_ESCAPE_HTML, &out, &err);
-		tlpress_buf_reset(&out);
-		tlpress_tmplset_render(set, first, ctx, TLPRESS_ESCAPE_NONE, &out, &err);
+		/* the second only when the first was not over a limit */
+		if (tlpress_tmplset_render(set, first, ctx, TLPRESS_ESCAPE_HTML, &out, &err) !=
+		    TLPRESS_ELIMIT) {
+			tlpress_buf_reset(&out);
+			tlpress_tmplset_render(set, first, ctx, TLPRESS_ESCAPE_NONE, &out, &err);
+		}
 	}
 	tlpress_buf_release(&out);
 	free(first);

@@ -315,6 +315,40 @@ static void test_recursion_limit(void)
 	free(got);
 }
 
+/* Work that grows exponentially with the template, not with the output:
+ * stopped by the step budget, with a message naming both templates. */
+static void test_step_limit(void)
+{
+	const char *nested[] = { "main",
+		"{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}"
+		"{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}", NULL };
+	const char *twice[] = { "main", "{{>p0}}", "p0", "{{>p1}}{{>p1}}",
+		"p1", "{{>p2}}{{>p2}}", "p2", "{{>p3}}{{>p3}}", "p3", "{{>p4}}{{>p4}}",
+		"p4", "{{>p5}}{{>p5}}", "p5", "{{>p6}}{{>p6}}", "p6", "{{>p7}}{{>p7}}",
+		"p7", "{{>p8}}{{>p8}}", "p8", "{{>p9}}{{>p9}}", "p9", "{{>pa}}{{>pa}}",
+		"pa", "{{>pb}}{{>pb}}", "pb", "{{>pc}}{{>pc}}", "pc", "{{>pd}}{{>pd}}",
+		"pd", "{{>pe}}{{>pe}}", "pe", "{{>pf}}{{>pf}}", "pf", "{{>pg}}{{>pg}}",
+		"pg", "{{>ph}}{{>ph}}", "ph", "{{>pi}}{{>pi}}", "pi", "{{>pj}}{{>pj}}",
+		"pj", "{{>pk}}{{>pk}}", "pk", "{{>pl}}{{>pl}}", "pl", "{{>pm}}{{>pm}}",
+		"pm", "{{>pn}}{{>pn}}", "pn", "{{>po}}{{>po}}", "po", "{{>pp}}{{>pp}}",
+		"pp", "{{>pq}}{{>pq}}", "pq", "{{>pr}}{{>pr}}", "pr", "{{>ps}}{{>ps}}",
+		"ps", "{{>pt}}{{>pt}}", "pt", "{{>pu}}{{>pu}}", "pu", "", NULL };
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	char *got;
+	int r;
+
+	got = render_str(nested, "{\"a\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}",
+			 TLPRESS_ESCAPE_HTML, &r, &err);
+	INT_EQ(r, TLPRESS_ELIMIT, "sections nested 10 deep over 10 elements: ELIMIT");
+	OK(strstr(err.msg, "template 'main': over 10000000 steps to render, in 'main'") != NULL,
+	   "the message names the template (%s)", err.msg);
+	free(got);
+	got = render_str(twice, NULL, TLPRESS_ESCAPE_HTML, &r, &err);
+	INT_EQ(r, TLPRESS_ELIMIT, "30 levels of partials included twice: ELIMIT");
+	OK(strstr(err.msg, "over 10000000 steps") != NULL, "the same message (%s)", err.msg);
+	free(got);
+}
+
 static void test_escaping(void)
 {
 	const char *data = "{\"x\": \"<a href='u?a=1&b=2'>\\\"q\\\"</a>\"}";
@@ -654,6 +688,7 @@ int main(void)
 	test_spec();
 	test_compile_errors();
 	test_recursion_limit();
+	test_step_limit();
 	test_escaping();
 	test_values();
 	test_indentation();
