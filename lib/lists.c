@@ -415,7 +415,7 @@ int tlpress_members_parse(const char *file, const char *data, size_t len,
 {
 	struct mctx c = { d, file, 0, 0 };
 	struct tlpress_member **sorted;
-	size_t i, lines = 0, cap = 0, start;
+	size_t i, lines = 0, cap = 0, start, first;
 	unsigned line;
 	long bad;
 
@@ -491,17 +491,17 @@ int tlpress_members_parse(const char *file, const char *data, size_t len,
 		}
 		for (i = 0; i < l->nmembers; i++)
 			sorted[i] = &l->members[i];
+		/* by address, then line: each run of one address starts at its
+		 * first line (first), in one pass */
 		qsort(sorted, l->nmembers, sizeof(*sorted), member_cmp);
-		for (i = 1; i < l->nmembers; i++) {
-			size_t j = i;
-
-			if (strcasecmp(sorted[i]->address, sorted[i - 1]->address))
+		for (i = 1, first = 0; i < l->nmembers; i++) {
+			if (strcasecmp(sorted[i]->address, sorted[i - 1]->address)) {
+				first = i;
 				continue;
-			while (j > 0 && strcasecmp(sorted[j - 1]->address, sorted[i]->address) == 0)
-				j--;
+			}
 			merr(&c, sorted[i]->line, 1, "keep one line per address",
 			     "'%s' is listed twice (first on line %u)", sorted[i]->address,
-			     sorted[j]->line);
+			     sorted[first]->line);
 		}
 		free(sorted);
 	}

@@ -437,6 +437,10 @@ static void bad_members(void)
 	     "is not a fingerprint", NULL);
 	BADM("a@x.example " FPR_A " One\n# c\nb@x.example " FPR_B " One\nA@X.EXAMPLE " FPR_C " Two\n",
 	     4, 1, "'A@X.EXAMPLE' is listed twice (first on line 1)", "one line per address");
+	BADM("a@x.example " FPR_A "\nb@x.example " FPR_B "\nA@x.example " FPR_C "\na@X.example " FPR_A "\n",
+	     4, 1, "'a@X.example' is listed twice (first on line 1)", "one line per address");
+	BADM("b@x.example " FPR_B "\na@x.example " FPR_A "\nA@x.example " FPR_C "\nb@X.example " FPR_A "\n",
+	     4, 1, "'b@X.example' is listed twice (first on line 1)", "one line per address");
 	BADM("t@lists.example " FPR_A "\n", 1, 1, "'t@lists.example' is the list's own address", NULL);
 	BADM("a@x.example " FPR_A "\nb@x.example\0 " FPR_B "\n", 2, 0, "NUL byte", NULL);
 	BADM("a@x.example " FPR_A " Org\nb@x.example " FPR_B " R\xE9gion\n", 2, 0, "invalid UTF-8",
