@@ -791,6 +791,10 @@ drop:
 	return 0;
 }
 
+/* No rendition of one advisory is larger: a template or body whose output
+ * explodes fails, naming the advisory, instead of taking all memory. */
+#define RENDITION_MAX ((size_t)64 << 20)
+
 static int publish_one(struct build *b, struct item *it)
 {
 	struct tlpress_buf body = TLPRESS_BUF_INIT, out = TLPRESS_BUF_INIT, md = TLPRESS_BUF_INIT;
@@ -802,6 +806,7 @@ static int publish_one(struct build *b, struct item *it)
 	size_t k, first;
 	int rc = 0;
 
+	tlpress_buf_init(&out, RENDITION_MAX);
 	it->err = &worker_err;
 	if (it->cached && reuse(b, it)) {
 		it->err = NULL;
@@ -862,7 +867,8 @@ static int publish_one(struct build *b, struct item *it)
 		renderers[k]->path(&r, &path);
 		rc = renderers[k]->render(&r, &out, it->err);
 		if (!rc && (path.failed || out.failed))
-			rc = tlpress_error_set(it->err, TLPRESS_ENOMEM, "out of memory");
+			rc = tlpress_error_set(it->err, TLPRESS_ELIMIT, "%s: a rendition over %zu "
+					       "MiB, or out of memory", it->path, RENDITION_MAX >> 20);
 		first = it->nouts;
 		if (!rc)
 			rc = emit_item(b, it, path.ptr, out.ptr, out.len);
