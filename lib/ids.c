@@ -14,15 +14,19 @@
 #include "buf.h"
 #include "config.h"
 #include "fsutil.h"
+#include "policy.h"
 #include "scan.h"
 
 #define YEAR "{year}"
 #define MAX_NUMBER 99999999L   /* eight digits: the most an id has */
 #define MAX_SERIES 10000       /* lines of the counters file */
 
+/* The public series is for what the public site may carry: the same
+ * question, and answer, as every other channel's (lib/policy). */
 enum tlpress_series tlpress_ids_series(enum tlpress_tlp label)
 {
-	return label == TLPRESS_TLP_CLEAR ? TLPRESS_SERIES_PUBLIC : TLPRESS_SERIES_RESTRICTED;
+	return tlpress_policy_cleared(label, TLPRESS_TLP_CLEAR) ? TLPRESS_SERIES_PUBLIC
+							       : TLPRESS_SERIES_RESTRICTED;
 }
 
 const char *tlpress_series_name(enum tlpress_series s)
