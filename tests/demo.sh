@@ -109,5 +109,6 @@ echo
 echo "demo: open file://$top/public/index.html in a browser"
 echo "demo: every file in public/ has a .asc signature; the key is in public/openpgp/"
 echo "demo: $(find "$top/outbox" -path '*/new/*' -type f 2>/dev/null | wc -l) mails in outbox/ (one Maildir per recipient);"
-echo "demo:   read one with: gpg --homedir demo/gnupg --decrypt < a message's encrypted part"
+echo "demo:   read one with: gpg --homedir demo/gnupg --decrypt outbox/ADDRESS/new/FILE"
 echo "demo: tlpress log -C demo/tlpress.yml shows who received which version of what"
+echo "demo: to write, check, preview and publish one of your own: README.md, 'Your first advisory'"
