@@ -153,6 +153,11 @@ int cmd_build(int argc, char **argv)
 			       st.published == 1 ? "y" : "ies", st.written,
 			       st.written == 1 ? "" : "s", st.unchanged, st.removed, st.cached,
 			       st.files, st.files == 1 ? "y" : "ies");
+		if (!quiet && st.in_place)
+			printf("built in place, file by file: the folder beside '%s' where its next "
+			       "version is made cannot be had (%s); readers may see a mix of "
+			       "versions while it is built (docs/build.md)\n", o.output,
+			       strerror(st.in_place));
 		if (!quiet && o.signer) {
 			double secs = (double)(t1.tv_sec - t0.tv_sec) +
 				      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

@@ -497,6 +497,7 @@ int cmd_publish(int argc, char **argv)
 	o.report = report;
 	o.report_ctx = &seen;
 	o.state = r.dry ? NULL : cfg.state;
+	o.in_place = r.dry; /* the scratch copy is nobody else's */
 	build_rc = tlpress_build(&o, &st, &d, &err);
 	tlpress_diags_sort(&d);
 	cmd_print_diags(stderr, &d);

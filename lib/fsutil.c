@@ -313,24 +313,32 @@ int tlpress_write_atomic(const char *root, const char *rel, const void *data,
 #define TREE_DIRS 64
 
 struct tlpress_tree {
-	char *root;
+	char *root;                  /* where files are read and written now */
+	char *live, *stage;          /* a staged tree's two folders (stage NULL: in place) */
 	pthread_mutex_t mu;
-	size_t n;
+	pthread_mutex_t stage_mu;    /* taken by the first change only */
+	atomic_int begun;            /* the first change was made ready for */
+	int staged;                  /* ... and it goes to stage */
+	int inplace;                 /* why it could not (an errno), or 0 */
+	size_t n, nold;
 	struct {
 		char *rel;           /* "advisories", ".well-known/csaf/white/2026" */
 		int fd;
 	} dirs[TREE_DIRS];
+	int old[TREE_DIRS];          /* the live folders' fds, still in use by readers */
 };
 
 int tlpress_tree_open(struct tlpress_tree **t, const char *root, struct tlpress_error *err)
 {
 	*t = calloc(1, sizeof(**t));
-	if (!*t || !((*t)->root = strdup(root))) {
+	if (!*t || !((*t)->live = strdup(root))) {
 		free(*t);
 		*t = NULL;
 		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 	}
+	(*t)->root = (*t)->live;
 	pthread_mutex_init(&(*t)->mu, NULL);
+	pthread_mutex_init(&(*t)->stage_mu, NULL);
 	return 0;
 }
 
@@ -344,9 +352,326 @@ void tlpress_tree_close(struct tlpress_tree *t)
 		close(t->dirs[i].fd);
 		free(t->dirs[i].rel);
 	}
+	for (i = 0; i < t->nold; i++)
+		close(t->old[i]);
 	pthread_mutex_destroy(&t->mu);
-	free(t->root);
+	pthread_mutex_destroy(&t->stage_mu);
+	free(t->live);
+	free(t->stage);
 	free(t);
+}
+
+/* ---- staged trees ---- */
+
+/* Remove name in dfd, a folder with all it holds, never following a
+ * symbolic link. 0 or -1 with errno. */
+static int remove_at(int dfd, const char *name, int depth)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, r = 0;
+
+	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if ((errno != EISDIR && errno != EPERM) || depth > 64)
+		return -1;
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (!r && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			r = remove_at(dirfd(d), de->d_name, depth + 1);
+	closedir(d);
+	return r ? r : unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+struct sentry {
+	char *name;
+	ino_t ino;
+	int dir;
+};
+
+static int cmp_sentry(const void *a, const void *b)
+{
+	return strcmp(((const struct sentry *)a)->name, ((const struct sentry *)b)->name);
+}
+
+/* The temporary files of writers: neither copied nor removed here. */
+static int tmp_name(const char *name)
+{
+	return !strncmp(name, ".tlpress-", 9);
+}
+
+/*
+ * Make the folder sfd hold what lfd holds, by hard links: a file whose
+ * inode is already the live one's stays, any other is linked anew, and
+ * what the live folder lacks goes. The cost is that of reading both
+ * folders and of the files that differ (those the last build changed),
+ * not of the tree. 0, or -1 with errno.
+ */
+static int sync_dir(int lfd, int sfd, int depth)
+{
+	struct sentry *v = NULL, key;
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	DIR *d;
+	int fd, r = 0, e;
+
+	if (depth > 32) {
+		errno = ELOOP;
+		return -1;
+	}
+	fd = dup(lfd);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || tmp_name(de->d_name))
+			continue;
+		if (n == cap) {
+			struct sentry *nv = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+
+			if (!nv) {
+				r = -1;
+				break;
+			}
+			v = nv;
+		}
+		v[n].ino = de->d_ino;
+		v[n].dir = de->d_type == DT_DIR;
+		if (de->d_type == DT_UNKNOWN) {
+			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+				r = -1;
+				break;
+			}
+			v[n].ino = st.st_ino;
+			v[n].dir = S_ISDIR(st.st_mode);
+		}
+		if (!(v[n].name = strdup(de->d_name))) {
+			r = -1;
+			break;
+		}
+		n++;
+	}
+	e = errno;
+	closedir(d);
+	errno = e;
+	if (!r)
+		qsort(v, n, sizeof(*v), cmp_sentry);
+	for (i = 0; i < n && !r; i++) {
+		struct stat st;
+		int have = fstatat(sfd, v[i].name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+
+		if (v[i].dir) {
+			int a, b;
+
+			if (have && !S_ISDIR(st.st_mode) && remove_at(sfd, v[i].name, 0) < 0)
+				r = -1;
+			else if ((!have || !S_ISDIR(st.st_mode)) && mkdirat(sfd, v[i].name, 0755) < 0)
+				r = -1;
+			if (r)
+				break;
+			a = openat(lfd, v[i].name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			b = a < 0 ? -1 : openat(sfd, v[i].name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+						O_CLOEXEC);
+			/* for everybody to read, whatever the umask */
+			if (b >= 0 && !have && (process_umask & 0755))
+				fchmod(b, 0755);
+			r = b < 0 ? -1 : sync_dir(a, b, depth + 1);
+			e = errno;
+			if (a >= 0)
+				close(a);
+			if (b >= 0)
+				close(b);
+			errno = e;
+			continue;
+		}
+		if (have && st.st_ino == v[i].ino && !S_ISDIR(st.st_mode))
+			continue; /* the same file */
+		if (have && remove_at(sfd, v[i].name, 0) < 0)
+			r = -1;
+		else if (linkat(lfd, v[i].name, sfd, v[i].name, 0) < 0)
+			r = -1;
+	}
+	/* what the live folder does not have */
+	if (!r && (fd = dup(sfd)) >= 0 && (d = fdopendir(fd))) {
+		while (!r && (de = readdir(d))) {
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+			    tmp_name(de->d_name))
+				continue;
+			key.name = de->d_name;
+			if (!bsearch(&key, v, n, sizeof(*v), cmp_sentry))
+				r = remove_at(dirfd(d), de->d_name, 0);
+		}
+		e = errno;
+		closedir(d);
+		errno = e;
+	} else if (!r) {
+		if (fd >= 0)
+			close(fd);
+		r = -1;
+	}
+	e = errno;
+	for (i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+	errno = e;
+	return r;
+}
+
+int tlpress_tree_open_staged(struct tlpress_tree **t, const char *root, const char *stage,
+			     struct tlpress_error *err)
+{
+	int r = tlpress_tree_open(t, root, err);
+
+	if (!r && stage && !((*t)->stage = strdup(stage))) {
+		tlpress_tree_close(*t);
+		*t = NULL;
+		r = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	}
+	return r;
+}
+
+/* Bring the stage to the live tree and make it the tree written to; or,
+ * when the stage cannot be had here (a folder not ours to write in,
+ * another file system), go on in place. */
+static int stage_begin(struct tlpress_tree *t, struct tlpress_error *err)
+{
+	int lfd = -1, sfd = -1, r = 0, e = 0;
+	struct stat lst, sst;
+	size_t i;
+
+	lfd = open(t->live, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (lfd < 0 || fstat(lfd, &lst) < 0) {
+		r = tlpress_error_set(err, TLPRESS_EIO, "cannot open folder '%s': %s", t->live,
+				      strerror(errno));
+		goto out;
+	}
+	if (mkdir(t->stage, 0755) < 0 && errno != EEXIST) {
+		e = errno;
+		goto inplace;
+	}
+	sfd = open(t->stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sfd < 0 || fstat(sfd, &sst) < 0) {
+		r = tlpress_error_set(err, TLPRESS_EIO, "cannot use '%s', where the next version "
+				      "of '%s' is made: %s; remove it", t->stage, t->live,
+				      strerror(errno));
+		goto out;
+	}
+	if (sst.st_dev != lst.st_dev || sst.st_uid != geteuid()) {
+		e = EXDEV;
+		goto inplace;
+	}
+	pthread_once(&mask_once, mask_init);
+	if ((process_umask & 0755) && (sst.st_mode & 07777) != 0755)
+		fchmod(sfd, 0755);
+	if (sync_dir(lfd, sfd, 0) < 0) {
+		e = errno;
+		if (e == EXDEV || e == EPERM || e == EMLINK)
+			goto inplace;
+		r = tlpress_error_set(err, TLPRESS_EIO, "cannot copy '%s' to '%s' by links: %s",
+				      t->live, t->stage, strerror(e));
+		goto out;
+	}
+	pthread_mutex_lock(&t->mu);
+	for (i = 0; i < t->n; i++) {
+		t->old[t->nold++] = t->dirs[i].fd; /* a reader may be using it */
+		free(t->dirs[i].rel);
+	}
+	t->n = 0;
+	t->root = t->stage;
+	t->staged = 1;
+	pthread_mutex_unlock(&t->mu);
+	goto out;
+inplace:
+	/* the tree is then written in place, file by file, as it always was */
+	t->inplace = e ? e : EPERM;
+	if (sfd >= 0)
+		close(sfd);
+	sfd = -1;
+	rmdir(t->stage);
+out:
+	if (lfd >= 0)
+		close(lfd);
+	if (sfd >= 0)
+		close(sfd);
+	return r;
+}
+
+int tlpress_tree_begin(struct tlpress_tree *t, struct tlpress_error *err)
+{
+	int r = 0;
+
+	if (atomic_load(&t->begun))
+		return 0;
+	pthread_mutex_lock(&t->stage_mu);
+	if (!atomic_load(&t->begun)) {
+		if (t->stage)
+			r = stage_begin(t, err);
+		if (!r)
+			atomic_store(&t->begun, 1);
+	}
+	pthread_mutex_unlock(&t->stage_mu);
+	return r;
+}
+
+const char *tlpress_tree_root(const struct tlpress_tree *t)
+{
+	return t->root;
+}
+
+int tlpress_tree_staged(const struct tlpress_tree *t)
+{
+	return t->staged;
+}
+
+int tlpress_tree_inplace(const struct tlpress_tree *t)
+{
+	return t->inplace;
+}
+
+int tlpress_tree_commit(struct tlpress_tree *t, struct tlpress_error *err)
+{
+	struct tlpress_buf aside = TLPRESS_BUF_INIT, parent = TLPRESS_BUF_INIT;
+	const char *slash;
+	int r = 0, fd;
+
+	if (!t->staged)
+		return 0;
+	if (renameat2(AT_FDCWD, t->live, AT_FDCWD, t->stage, RENAME_EXCHANGE) < 0) {
+		if (errno != EINVAL && errno != ENOSYS)
+			return tlpress_error_set(err, TLPRESS_EIO, "cannot put '%s' in place of "
+						 "'%s': %s", t->stage, t->live, strerror(errno));
+		/* a file system without the exchange: three renames, and a
+		 * moment without the folder */
+		tlpress_buf_printf(&aside, "%s.tlpress-%ld", t->stage, (long)getpid());
+		if (rename(t->live, aside.ptr) < 0 || rename(t->stage, t->live) < 0 ||
+		    rename(aside.ptr, t->stage) < 0)
+			r = tlpress_error_set(err, TLPRESS_EIO, "cannot put '%s' in place of '%s': %s",
+					      t->stage, t->live, strerror(errno));
+	}
+	/* the exchange itself to disk */
+	slash = strrchr(t->live, '/');
+	tlpress_buf_add(&parent, t->live, slash ? (size_t)(slash - t->live) + (slash == t->live) : 0);
+	fd = open(parent.len ? parent.ptr : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	/* the folder the last version was in goes when it held nothing */
+	if (!r)
+		rmdir(t->stage);
+	t->staged = 0;
+	tlpress_buf_release(&aside);
+	tlpress_buf_release(&parent);
+	return r;
 }
 
 /* Remove the temporary files (write_at's ".tlpress-PID-N.tmp") that a
@@ -421,8 +746,11 @@ int tlpress_tree_write(struct tlpress_tree *t, const char *rel, const void *data
 		       int fresh, struct tlpress_error *err)
 {
 	const char *base;
-	int owned, r, dfd = tree_dir(t, rel, 1, &base, &owned, err);
+	int owned, r, dfd;
 
+	if (tlpress_tree_begin(t, err))
+		return err ? err->code : TLPRESS_EIO;
+	dfd = tree_dir(t, rel, 1, &base, &owned, err);
 	if (dfd < 0)
 		return err ? err->code : TLPRESS_EIO;
 	r = write_at(dfd, base, data, len, fresh, t->root, rel, err);
@@ -434,8 +762,11 @@ int tlpress_tree_write(struct tlpress_tree *t, const char *rel, const void *data
 int tlpress_tree_remove(struct tlpress_tree *t, const char *rel, struct tlpress_error *err)
 {
 	const char *base;
-	int owned, r = 0, dfd = tree_dir(t, rel, 0, &base, &owned, NULL);
+	int owned, r = 0, dfd;
 
+	if (tlpress_tree_begin(t, err))
+		return err ? err->code : TLPRESS_EIO;
+	dfd = tree_dir(t, rel, 0, &base, &owned, NULL);
 	if (dfd < 0)
 		return 0; /* no folder: no file */
 	if (unlinkat(dfd, base, 0) < 0 && errno != ENOENT)

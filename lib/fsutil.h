@@ -45,6 +45,34 @@ struct tlpress_tree;
 int tlpress_tree_open(struct tlpress_tree **t, const char *root, struct tlpress_error *err);
 void tlpress_tree_close(struct tlpress_tree *t);
 
+/*
+ * A staged tree: a build that changes root makes the new version in
+ * `stage` (a folder beside root, on the same file system) and puts it in
+ * root's place in one step, so that root is at every moment a whole
+ * version, the last one or the new one, whatever happens to the build.
+ * Before its first change (tlpress_tree_begin(), which the first write or
+ * removal calls) the tree reads root; the change first makes stage hold
+ * what root holds by hard links (the cost of reading both folders and of
+ * the files the last build changed: files are only ever replaced by
+ * rename, so a link is never written through), and from then on every
+ * read and write goes to stage. tlpress_tree_commit() exchanges the two
+ * folders (renameat2 RENAME_EXCHANGE): stage then holds the last version,
+ * the base of the next build. Where stage cannot be had (a parent folder
+ * not ours to write in, root a mount point), the tree is written in place,
+ * file by file, as an unstaged tree is.
+ */
+int tlpress_tree_open_staged(struct tlpress_tree **t, const char *root, const char *stage,
+			     struct tlpress_error *err);
+int tlpress_tree_begin(struct tlpress_tree *t, struct tlpress_error *err);
+/* The folder written to now: root, or stage once a staged tree began. */
+const char *tlpress_tree_root(const struct tlpress_tree *t);
+/* 1 when the changes go to stage (tlpress_tree_commit() then swaps). */
+int tlpress_tree_staged(const struct tlpress_tree *t);
+/* Why a staged tree is written in place (an errno), or 0. */
+int tlpress_tree_inplace(const struct tlpress_tree *t);
+/* Put stage in root's place (nothing when not staged); the tree's root is
+ * then the live folder again. */
+int tlpress_tree_commit(struct tlpress_tree *t, struct tlpress_error *err);
 /* tlpress_write_atomic() into the tree. `fresh`: the file is probably not
  * there yet (it is then made as an unnamed file and linked into place
  * whole, where the system can: cheaper than a named temporary file and a

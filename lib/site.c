@@ -111,6 +111,7 @@ struct build {
 	 * cache keeps them while this digest stays the same */
 	struct tlpress_sha256_ctx lhash;
 	struct tlpress_tree *tree;   /* the output folder, held open */
+	size_t withdrawals;          /* files of what is no longer publishable */
 };
 
 /* The cache row of the listings: not a path scan() can give */
@@ -282,9 +283,17 @@ static int emit(struct build *b, const char *rel, const void *data, size_t len)
 	return r;
 }
 
+/* The folder written to: the live one, or the stage of a staged build
+ * (which the first change begins). NULL with b->err set on failure. */
+static const char *wroot(struct build *b)
+{
+	return tlpress_tree_begin(b->tree, b->err) ? NULL : tlpress_tree_root(b->tree);
+}
+
 static int remove_file(struct build *b, const char *rel)
 {
-	int r = tlpress_remove(b->o->output, rel, b->err);
+	const char *root = wroot(b);
+	int r = root ? tlpress_remove(root, rel, b->err) : b->err->code;
 
 	if (!r)
 		b->st->removed++;
@@ -517,36 +526,47 @@ int tlpress_site_listing_file(const char *path)
  * fails half-way. (A metadata cache would let this step write an interim
  * index instead; see the note in docs/build.md.)
  */
-static int remove_unpublishable(struct build *b)
+/* 1 when the last build's file rel goes before anything else: the files
+ * of what is no longer publishable, and then (as they name it) the
+ * listings. */
+static int withdrawn_file(struct build *b, const char *rel)
+{
+	return unpublishable_file(b, rel) || (b->withdrawals && listing_file(rel));
+}
+
+/*
+ * Step 2 in the folder root: the files of what is no longer publishable
+ * go, the listings with them, and the manifest is rewritten without them.
+ * A staged build does it in its stage (the live tree loses them when the
+ * new version takes its place), and in the live tree itself only when
+ * the build fails before that (withdraw_live()).
+ */
+static int withdraw(struct build *b, const char *root)
 {
 	struct tlpress_manifest keep = TLPRESS_MANIFEST_INIT;
 	struct tlpress_buf text = TLPRESS_BUF_INIT;
-	size_t i, gone = 0;
+	size_t i;
 	int r = 0;
 
+	b->withdrawals = 0;
+	for (i = 0; i < b->old.n; i++)
+		b->withdrawals += unpublishable_file(b, b->old.v[i].path);
+	if (!b->withdrawals)
+		return 0;
 	for (i = 0; i < b->old.n && !r; i++) {
 		struct tlpress_mentry *e = &b->old.v[i];
 
-		if (!unpublishable_file(b, e->path))
+		if (!withdrawn_file(b, e->path))
 			continue;
-		r = remove_file(b, e->path);
+		r = tlpress_remove(root, e->path, b->err);
+		if (!r)
+			b->st->removed++;
 		e->mark = 1; /* handled */
-		gone++;
-	}
-	if (!gone || r)
-		return r;
-	for (i = 0; i < b->old.n && !r; i++) {
-		struct tlpress_mentry *e = &b->old.v[i];
-
-		if (e->mark || !listing_file(e->path))
-			continue;
-		r = remove_file(b, e->path);
-		e->mark = 1;
 	}
 	/* the manifest, without what is gone; its old signature goes first
 	 * (a signature that no longer matches is worse than none) */
 	if (!r)
-		r = tlpress_remove(b->o->output, TLPRESS_MANIFEST_NAME ".asc", b->err);
+		r = tlpress_remove(root, TLPRESS_MANIFEST_NAME ".asc", b->err);
 	memcpy(keep.clearance, b->old.clearance, sizeof(keep.clearance));
 	memcpy(keep.signer, b->old.signer, sizeof(keep.signer));
 	for (i = 0; i < b->old.n && !r; i++)
@@ -556,17 +576,47 @@ static int remove_unpublishable(struct build *b)
 	if (!r)
 		r = tlpress_manifest_format(&keep, &text);
 	if (!r)
-		r = tlpress_write_atomic(b->o->output, TLPRESS_MANIFEST_NAME, text.ptr, text.len,
-					 b->err);
+		r = tlpress_write_atomic(root, TLPRESS_MANIFEST_NAME, text.ptr, text.len, b->err);
 	if (r) {
 		/* better no manifest than one that names what is gone */
 		struct tlpress_error e2 = TLPRESS_ERROR_INIT;
 
-		tlpress_remove(b->o->output, TLPRESS_MANIFEST_NAME, &e2);
+		tlpress_remove(root, TLPRESS_MANIFEST_NAME, &e2);
 	}
 	tlpress_manifest_release(&keep);
 	tlpress_buf_release(&text);
 	return r;
+}
+
+static int remove_unpublishable(struct build *b)
+{
+	size_t i;
+	const char *root;
+
+	for (i = 0; i < b->old.n; i++)
+		if (unpublishable_file(b, b->old.v[i].path))
+			break;
+	if (i == b->old.n)
+		return 0; /* nothing to withdraw: nothing changes yet */
+	root = wroot(b);
+	return root ? withdraw(b, root) : b->err->code;
+}
+
+/* A staged build that failed: its stage is left, but what it withdrew
+ * must not stay in the live tree. Best effort: the build's error stands. */
+static void withdraw_live(struct build *b)
+{
+	struct tlpress_error e2 = TLPRESS_ERROR_INIT;
+	struct tlpress_error *keep = b->err;
+	size_t i;
+
+	if (!b->withdrawals)
+		return;
+	for (i = 0; i < b->old.n; i++)
+		b->old.v[i].mark = 0;
+	b->err = &e2;
+	withdraw(b, b->o->output);
+	b->err = keep;
 }
 
 /*
@@ -579,13 +629,21 @@ static void salvage_manifest(struct build *b)
 	struct tlpress_manifest m = TLPRESS_MANIFEST_INIT;
 	struct tlpress_error e2 = TLPRESS_ERROR_INIT;
 	struct tlpress_buf text = TLPRESS_BUF_INIT;
+	const char *root;
 	size_t i;
 	int r = 0;
 
 	memcpy(m.clearance, b->old.clearance[0] ? b->old.clearance : b->new.clearance,
 	       sizeof(m.clearance));
 	memcpy(m.signer, b->new.signer, sizeof(m.signer));
-	tlpress_remove(b->o->output, TLPRESS_MANIFEST_NAME ".asc", &e2);
+	if (tlpress_tree_staged(b->tree)) {
+		/* the live tree is the last version, whole: only what was
+		 * withdrawn must still go */
+		withdraw_live(b);
+		return;
+	}
+	root = tlpress_tree_root(b->tree);
+	tlpress_remove(root, TLPRESS_MANIFEST_NAME ".asc", &e2);
 	for (i = 0; i < b->new.n && !r; i++)
 		r = tlpress_manifest_add(&m, b->new.v[i].path, b->new.v[i].size, b->new.v[i].sha256);
 	for (i = 0; i < b->old.n && !r; i++)
@@ -595,9 +653,9 @@ static void salvage_manifest(struct build *b)
 	if (!r)
 		r = tlpress_manifest_format(&m, &text);
 	if (!r)
-		r = tlpress_write_atomic(b->o->output, TLPRESS_MANIFEST_NAME, text.ptr, text.len, &e2);
+		r = tlpress_write_atomic(root, TLPRESS_MANIFEST_NAME, text.ptr, text.len, &e2);
 	if (r)
-		tlpress_remove(b->o->output, TLPRESS_MANIFEST_NAME, &e2);
+		tlpress_remove(root, TLPRESS_MANIFEST_NAME, &e2);
 	tlpress_manifest_release(&m);
 	tlpress_buf_release(&text);
 }
@@ -1334,6 +1392,25 @@ static void fingerprint(const struct tlpress_build_opts *o, unsigned char out[TL
 	tlpress_buf_release(&full);
 }
 
+/* Where a build makes the next version of the tree `output`: the hidden
+ * folder ".NAME.tlpress-stage" beside it (empty: none, for "." and the
+ * like, which are then written in place). */
+static void stage_path(const char *output, struct tlpress_buf *out)
+{
+	size_t n = strlen(output), k;
+
+	while (n > 1 && output[n - 1] == '/')
+		n--;
+	k = n;
+	while (k > 0 && output[k - 1] != '/')
+		k--;
+	if (n == k || (n - k == 1 && output[k] == '.') ||
+	    (n - k == 2 && output[k] == '.' && output[k + 1] == '.'))
+		return;
+	tlpress_buf_add(out, output, k);
+	tlpress_buf_printf(out, ".%.*s.tlpress-stage", (int)(n - k), output + k);
+}
+
 int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats *st,
 		  struct tlpress_diags *diags, struct tlpress_error *err)
 {
@@ -1341,6 +1418,8 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 			   TLPRESS_MANIFEST_INIT, NULL, 0, NULL, 0, NULL, 0, NULL, 0 };
 	struct tlpress_pathlist files = TLPRESS_PATHLIST_INIT;
 	struct tlpress_buf buf = TLPRESS_BUF_INIT, mpath = TLPRESS_BUF_INIT;
+	struct tlpress_buf stage = TLPRESS_BUF_INIT;
+	const char *root = NULL;
 	size_t i;
 	int rc;
 
@@ -1378,8 +1457,11 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		goto out;
 	/* the tree */
 	rc = tlpress_mkroot(o->output, err);
-	if (!rc)
-		rc = tlpress_tree_open(&b.tree, o->output, err);
+	if (!rc) {
+		if (!o->in_place)
+			stage_path(o->output, &stage);
+		rc = tlpress_tree_open_staged(&b.tree, o->output, stage.len ? stage.ptr : NULL, err);
+	}
 	if (rc)
 		goto out;
 	tlpress_path_join(&mpath, o->output, TLPRESS_MANIFEST_NAME);
@@ -1423,8 +1505,11 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	if (rc)
 		goto out;
 	rc = remove_unpublishable(&b);
-	if (rc)
+	if (rc) {
+		if (tlpress_tree_staged(b.tree))
+			withdraw_live(&b);
 		goto out;
+	}
 	b.metas = calloc(b.nitems ? b.nitems : 1, sizeof(*b.metas));
 	if (b.cache && !(b.live = calloc(b.nitems + 1, sizeof(*b.live)))) {
 		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
@@ -1458,26 +1543,28 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		goto salvage;
 
 	/* step 5: the manifest, once the data is on disk */
-	rc = tlpress_sync(o->output, err);
 	tlpress_buf_reset(&buf);
-	if (!rc)
-		rc = tlpress_manifest_format(&b.new, &buf);
+	rc = tlpress_manifest_format(&b.new, &buf);
 	if (!rc && same_manifest(&b, &mpath, &buf, o->signer != NULL))
 		goto stale; /* nothing changed: the manifest and its signature stay */
+	if (!rc && !(root = wroot(&b)))
+		rc = err->code;
+	if (!rc)
+		rc = tlpress_sync(root, err);
 	/* the old signature goes first: a run killed between the two writes
 	 * below must leave an unsigned manifest, which the next build signs,
 	 * not the old signature beside the new manifest, which same_manifest()
 	 * would take for this one's and keep for good */
 	if (!rc)
-		rc = tlpress_remove(o->output, TLPRESS_MANIFEST_NAME ".asc", err);
+		rc = tlpress_remove(root, TLPRESS_MANIFEST_NAME ".asc", err);
 	if (!rc)
-		rc = tlpress_write_atomic(o->output, TLPRESS_MANIFEST_NAME, buf.ptr, buf.len, err);
+		rc = tlpress_write_atomic(root, TLPRESS_MANIFEST_NAME, buf.ptr, buf.len, err);
 	if (!rc && o->signer) {
 		struct tlpress_buf asc = TLPRESS_BUF_INIT;
 
 		rc = tlpress_sign_detached(o->signer, 0, buf.ptr, buf.len, &asc, err);
 		if (!rc)
-			rc = tlpress_write_atomic(o->output, TLPRESS_MANIFEST_NAME ".asc", asc.ptr,
+			rc = tlpress_write_atomic(root, TLPRESS_MANIFEST_NAME ".asc", asc.ptr,
 						  asc.len, err);
 		if (!rc)
 			atomic_fetch_add(&b.signatures, 1);
@@ -1485,7 +1572,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	} else if (!rc) {
 		struct tlpress_error e2 = TLPRESS_ERROR_INIT;
 
-		tlpress_remove(o->output, TLPRESS_MANIFEST_NAME ".asc", &e2);
+		tlpress_remove(root, TLPRESS_MANIFEST_NAME ".asc", &e2);
 	}
 	if (rc)
 		goto salvage;
@@ -1495,6 +1582,30 @@ stale:
 	for (i = 0; i < b.old.n && !rc; i++)
 		if (!b.old.v[i].mark && !tlpress_manifest_find(&b.new, b.old.v[i].path))
 			rc = remove_file(&b, b.old.v[i].path);
+	/* the new version in the live one's place, in one step */
+	if (!rc && tlpress_tree_staged(b.tree)) {
+		rc = tlpress_sync(tlpress_tree_root(b.tree), err);
+		if (!rc)
+			rc = tlpress_tree_commit(b.tree, err);
+		if (rc)
+			goto salvage;
+		/* the last version, kept (out of sight) as the next one's
+		 * base, keeps nothing the live one lost: neither the files
+		 * that went nor, when any did, the listings that named them */
+		for (i = 0; i < b.old.n && st->removed; i++)
+			if (!tlpress_manifest_find(&b.new, b.old.v[i].path) ||
+			    tlpress_site_listing_file(b.old.v[i].path)) {
+				struct tlpress_error e2 = TLPRESS_ERROR_INIT;
+
+				tlpress_remove(stage.ptr, b.old.v[i].path, &e2);
+			}
+		if (st->removed) {
+			struct tlpress_error e2 = TLPRESS_ERROR_INIT;
+
+			tlpress_remove(stage.ptr, TLPRESS_MANIFEST_NAME ".asc", &e2);
+			tlpress_remove(stage.ptr, TLPRESS_MANIFEST_NAME, &e2);
+		}
+	}
 	if (!rc && b.cache) {
 		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
 
@@ -1506,6 +1617,7 @@ salvage:
 	salvage_manifest(&b);
 out:
 	st->signatures = atomic_load(&b.signatures);
+	st->in_place = b.tree ? tlpress_tree_inplace(b.tree) : 0;
 	for (i = 0; o->report && i < b.nitems; i++) {
 		struct item *it = &b.items[i];
 		struct tlpress_build_entry e;
@@ -1560,5 +1672,6 @@ out:
 	tlpress_pathlist_release(&files);
 	tlpress_buf_release(&buf);
 	tlpress_buf_release(&mpath);
+	tlpress_buf_release(&stage);
 	return rc < 0 ? rc : 0;
 }

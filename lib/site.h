@@ -71,6 +71,10 @@ struct tlpress_build_opts {
 					   ends (also when it failed: then
 					   `rendered` may be 0) */
 	void *report_ctx;
+	int in_place;                /* 1: write the folder file by file (a
+					private scratch copy); 0: staged
+					(fsutil.h): the folder is at every
+					moment a whole version */
 };
 
 struct tlpress_build_stats {
@@ -83,6 +87,9 @@ struct tlpress_build_stats {
 	size_t written;              /* files of the tree written (changed) */
 	size_t unchanged;            /* files whose bytes were already there */
 	size_t removed;              /* files removed */
+	int in_place;                /* a staged build wrote the folder in place,
+					as the stage beside it could not be
+					made: why (an errno), or 0 */
 	size_t signatures;           /* signatures made */
 	size_t cached;               /* advisories taken from the build cache,
 					neither parsed nor rendered */

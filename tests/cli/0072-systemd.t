@@ -60,11 +60,22 @@ mkdir -p "$TMP/none"
 run "$TLPRESS" check -C "$TMP/tlpress.yml" "$TMP/none"
 check 0 "it is a valid configuration"
 rw=$(sed -n 's/^ReadWritePaths=//p' $SVC | tr ' ' '\n' | sed 's/^-//')
+# under_rw DIR: DIR is one of the service's ReadWritePaths or inside one
+under_rw() {
+	for _p in $rw; do
+		case "$1/" in "$_p"/*) return 0 ;; esac
+	done
+	return 1
+}
 for k in state output outbox gnupghome; do
 	v=$(sed -n "s/^ *$k: *//p" "$TMP/tlpress.yml")
-	printf '%s\n' "$rw" | grep -qxF -- "$v"
-	ok $? "its $k ($v) is one of the service's ReadWritePaths"
+	under_rw "$v"
+	ok $? "its $k ($v) is writable by the service (under its ReadWritePaths)"
 done
+v=$(sed -n "s/^ *output: *//p" "$TMP/tlpress.yml")
+under_rw "$(dirname "$v")"
+ok $? "and so is the folder that holds the output ($(dirname "$v")): a build makes the next version beside it"
+
 grep -q "^Environment=GNUPGHOME=$(sed -n 's/^ *gnupghome: *//p' "$TMP/tlpress.yml")\$" $SVC
 ok $? "the service's GNUPGHOME is the example's signing.gnupghome"
 

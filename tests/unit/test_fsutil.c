@@ -1,0 +1,172 @@
+/* test_fsutil.c - staged trees: the live folder is a whole version at every
+ * moment, and a link is never written through */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fsutil.h"
+
+#include "harness.h"
+
+static char top[PATH_MAX];
+
+static void put(const char *dir, const char *rel, const char *text)
+{
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+
+	if (tlpress_mkroot(dir, &err) || tlpress_write_atomic(dir, rel, text, strlen(text), &err))
+		DIAG("setup: %s", err.msg);
+}
+
+/* The text of dir/rel, or "" when it cannot be read (static buffer). */
+static const char *text(const char *dir, const char *rel)
+{
+	static char out[256];
+	struct tlpress_buf p = TLPRESS_BUF_INIT;
+	FILE *f;
+	size_t n = 0;
+
+	tlpress_path_join(&p, dir, rel);
+	f = fopen(p.ptr, "r");
+	if (f) {
+		n = fread(out, 1, sizeof(out) - 1, f);
+		fclose(f);
+	}
+	out[n] = '\0';
+	tlpress_buf_release(&p);
+	return out;
+}
+
+static ino_t ino(const char *dir, const char *rel)
+{
+	struct tlpress_buf p = TLPRESS_BUF_INIT;
+	struct stat st;
+	ino_t i = 0;
+
+	tlpress_path_join(&p, dir, rel);
+	if (lstat(p.ptr, &st) == 0)
+		i = st.st_ino;
+	tlpress_buf_release(&p);
+	return i;
+}
+
+static int exists(const char *dir, const char *rel)
+{
+	return ino(dir, rel) != 0;
+}
+
+int main(void)
+{
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct tlpress_tree *t;
+	char live[PATH_MAX + 16], stage[PATH_MAX + 32], keep[PATH_MAX + 16];
+	struct stat st;
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(top, sizeof(top), "%s/tlpress-fsutil.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(top)) {
+		DIAG("mkdtemp: %s", strerror(errno));
+		return 1;
+	}
+	snprintf(live, sizeof(live), "%s/public", top);
+	snprintf(stage, sizeof(stage), "%s/.public.tlpress-stage", top);
+	snprintf(keep, sizeof(keep), "%s/keep", top);
+
+	/* the live tree, and a stage a killed build left in disorder */
+	put(live, "index.html", "index v1");
+	put(live, "advisories/a.html", "a v1");
+	put(live, "advisories/b.html", "b v1");
+	put(live, "css/site.css", "css v1");
+	put(stage, "advisories/a.html", "a half-written v2");   /* another file */
+	put(stage, "advisories/gone.html", "withdrawn");        /* not live */
+	put(stage, "old/x.html", "an old folder");              /* not live */
+	put(stage, "css", "a file where a folder is");          /* wrong kind */
+	put(stage, "advisories/.tlpress-1-1.tmp", "a writer's"); /* left alone */
+
+	OK(tlpress_tree_open_staged(&t, live, stage, &err) == 0, "a staged tree opens");
+	OK(!tlpress_tree_staged(t) && !strcmp(tlpress_tree_root(t), live),
+	   "before its first change it reads the live folder");
+	OK(exists(stage, "advisories/gone.html"), "and has not touched the stage yet");
+
+	/* the first change: the stage is made to hold the live tree */
+	OK(tlpress_tree_write(t, "advisories/a.html", "a v2", 4, 0, &err) == 0,
+	   "the first write succeeds");
+	OK(tlpress_tree_staged(t) && !strcmp(tlpress_tree_root(t), stage),
+	   "and goes to the stage");
+	STR_EQ(text(live, "advisories/a.html"), "a v1", "the live file is unchanged");
+	STR_EQ(text(stage, "advisories/a.html"), "a v2", "the stage has the new one");
+	OK(ino(stage, "advisories/b.html") == ino(live, "advisories/b.html") &&
+	   ino(stage, "index.html") == ino(live, "index.html"),
+	   "the files it did not change are the live ones, by hard link");
+	OK(!exists(stage, "advisories/gone.html") && !exists(stage, "old/x.html") &&
+	   !exists(stage, "old"), "what the live tree lacks is gone from the stage");
+	OK(stat(stage, &st) == 0 && S_ISDIR(st.st_mode) &&
+	   !strcmp(text(stage, "css/site.css"), "css v1"),
+	   "a file where the live tree has a folder is replaced by the folder");
+	OK(exists(stage, "advisories/.tlpress-1-1.tmp"), "a writer's temporary file is left");
+
+	/* a link is never written through */
+	OK(tlpress_tree_write(t, "index.html", "index v2", 8, 0, &err) == 0 &&
+	   tlpress_tree_write(t, "advisories/new.html", "new", 3, 1, &err) == 0 &&
+	   tlpress_tree_remove(t, "advisories/b.html", &err) == 0,
+	   "more writes and a removal");
+	STR_EQ(text(live, "index.html"), "index v1", "the live index is still the old one");
+	OK(exists(live, "advisories/b.html") && !exists(live, "advisories/new.html"),
+	   "the live tree has neither the removal nor the new file");
+
+	/* the exchange */
+	OK(tlpress_tree_commit(t, &err) == 0, "the commit succeeds");
+	STR_EQ(text(live, "index.html"), "index v2", "the live folder is the new version");
+	OK(!exists(live, "advisories/b.html") && exists(live, "advisories/new.html"),
+	   "with its removal and its new file");
+	STR_EQ(text(stage, "index.html"), "index v1", "the stage holds the last version");
+	tlpress_tree_close(t);
+
+	/* the next build: the stage is brought to the live tree by what differs */
+	OK(tlpress_tree_open_staged(&t, live, stage, &err) == 0 &&
+	   tlpress_tree_write(t, "css/site.css", "css v3", 6, 0, &err) == 0 &&
+	   tlpress_tree_commit(t, &err) == 0, "a second staged build");
+	STR_EQ(text(live, "index.html"), "index v2", "keeps what the first one made");
+	STR_EQ(text(live, "css/site.css"), "css v3", "with its own change");
+	OK(!exists(live, "advisories/b.html"), "and not what the first one removed");
+	tlpress_tree_close(t);
+
+	/* a build that changes nothing touches nothing */
+	OK(tlpress_tree_open_staged(&t, live, stage, &err) == 0, "a third tree opens");
+	OK(tlpress_tree_stat(t, "index.html", &st) == 0, "and reads");
+	OK(tlpress_tree_commit(t, &err) == 0 && !tlpress_tree_staged(t),
+	   "a commit without a change does nothing");
+	STR_EQ(text(live, "css/site.css"), "css v3", "the live tree is as it was");
+	tlpress_tree_close(t);
+
+	/* no stage to be had: in place, and said why */
+	snprintf(stage, sizeof(stage), "%s/no/such/folder/.stage", top);
+	OK(tlpress_tree_open_staged(&t, live, stage, &err) == 0 &&
+	   tlpress_tree_write(t, "index.html", "index v4", 8, 0, &err) == 0,
+	   "a tree whose stage cannot be made is written");
+	OK(!tlpress_tree_staged(t) && tlpress_tree_inplace(t) == ENOENT,
+	   "in place, with the reason kept");
+	STR_EQ(text(live, "index.html"), "index v4", "the live folder has the change");
+	OK(tlpress_tree_commit(t, &err) == 0, "and the commit has nothing to do");
+	tlpress_tree_close(t);
+
+	/* a stage that is a symbolic link is not followed */
+	snprintf(stage, sizeof(stage), "%s/.public.link", top);
+	put(keep, "canary", "outside");
+	if (symlink(keep, stage) == 0) {
+		OK(tlpress_tree_open_staged(&t, live, stage, &err) == 0, "a tree with a linked stage");
+		OK(tlpress_tree_write(t, "index.html", "index v5", 8, 0, &err) != 0 &&
+		   strstr(err.msg, ".public.link"), "is refused, naming it: %s", err.msg);
+		OK(exists(keep, "canary") && !exists(keep, "index.html"),
+		   "and nothing is written where it points");
+		STR_EQ(text(live, "index.html"), "index v4", "nor in the live folder");
+		tlpress_tree_close(t);
+	}
+	tlpress_remove_tree(top);
+	return harness_done();
+}
