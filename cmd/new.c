@@ -26,8 +26,8 @@ static const char usage[] =
 	"\n"
 	"Write advisories/<id>.md for a new advisory: a fresh id, the title, every\n"
 	"front-matter key explained in a comment, status: draft. Print its path, and\n"
-	"open $VISUAL (else $EDITOR) on it when standard input and output are a\n"
-	"terminal.\n"
+	"open $VISUAL (else $EDITOR, else /usr/bin/editor) on it when standard input\n"
+	"and output are a terminal.\n"
 	"\n"
 	"Ids come in two series (ids.public and ids.restricted in tlpress.yml): the\n"
 	"public one for TLP:CLEAR, the restricted one for every other label, so that\n"
@@ -253,10 +253,13 @@ int cmd_new(int argc, char **argv)
 	editor = getenv("VISUAL");
 	if (!editor || !*editor)
 		editor = getenv("EDITOR");
+	/* else Debian's choice of the system's editor (update-alternatives) */
+	if ((!editor || !*editor) && access("/usr/bin/editor", X_OK) == 0)
+		editor = "/usr/bin/editor";
 	if (!no_edit && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		if (!editor || !*editor) {
-			fprintf(stderr, "tlpress new: set EDITOR to open new advisories in an "
-				"editor\n");
+			fprintf(stderr, "tlpress new: no editor: set EDITOR (export EDITOR=nano, "
+				"say) to open new advisories in one, or edit '%s'\n", path.ptr);
 		} else {
 			rc = edit(editor, path.ptr);
 			if (rc)
