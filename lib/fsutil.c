@@ -394,9 +394,23 @@ struct sentry {
 	int dir;
 };
 
+struct slist {
+	struct sentry *v;
+	size_t n, cap;
+};
+
 static int cmp_sentry(const void *a, const void *b)
 {
 	return strcmp(((const struct sentry *)a)->name, ((const struct sentry *)b)->name);
+}
+
+static void slist_release(struct slist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].name);
+	free(l->v);
 }
 
 /* The temporary files of writers: neither copied nor removed here. */
@@ -405,84 +419,103 @@ static int tmp_name(const char *name)
 	return !strncmp(name, ".tlpress-", 9);
 }
 
-/*
- * Make the folder sfd hold what lfd holds, by hard links: a file whose
- * inode is already the live one's stays, any other is linked anew, and
- * what the live folder lacks goes. The cost is that of reading both
- * folders and of the files that differ (those the last build changed),
- * not of the tree. 0, or -1 with errno.
- */
-static int sync_dir(int lfd, int sfd, int depth)
+/* The entries of the folder fd, by name, with their inodes and kinds as
+ * the folder gives them (a stat only where it does not). 0 or -1. */
+static int read_folder(int fd, struct slist *l)
 {
-	struct sentry *v = NULL, key;
-	size_t n = 0, cap = 0, i;
 	struct dirent *de;
 	DIR *d;
-	int fd, r = 0, e;
+	int dfd = dup(fd), r = 0, e;
 
-	if (depth > 32) {
-		errno = ELOOP;
+	if (dfd < 0 || !(d = fdopendir(dfd))) {
+		if (dfd >= 0)
+			close(dfd);
 		return -1;
 	}
-	fd = dup(lfd);
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	while ((de = readdir(d))) {
-		struct stat st;
+	errno = 0;
+	while (!r && (de = readdir(d))) {
+		struct sentry *s;
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || tmp_name(de->d_name))
 			continue;
-		if (n == cap) {
-			struct sentry *nv = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+		if (l->n == l->cap) {
+			size_t nc = l->cap ? 2 * l->cap : 64;
+			struct sentry *nv = realloc(l->v, nc * sizeof(*nv));
 
 			if (!nv) {
 				r = -1;
 				break;
 			}
-			v = nv;
+			l->v = nv;
+			l->cap = nc;
 		}
-		v[n].ino = de->d_ino;
-		v[n].dir = de->d_type == DT_DIR;
+		s = &l->v[l->n];
+		s->ino = de->d_ino;
+		s->dir = de->d_type == DT_DIR;
 		if (de->d_type == DT_UNKNOWN) {
+			struct stat st;
+
 			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 				r = -1;
 				break;
 			}
-			v[n].ino = st.st_ino;
-			v[n].dir = S_ISDIR(st.st_mode);
+			s->ino = st.st_ino;
+			s->dir = S_ISDIR(st.st_mode);
 		}
-		if (!(v[n].name = strdup(de->d_name))) {
+		if (!(s->name = strdup(de->d_name))) {
 			r = -1;
 			break;
 		}
-		n++;
+		l->n++;
 	}
 	e = errno;
 	closedir(d);
 	errno = e;
 	if (!r)
-		qsort(v, n, sizeof(*v), cmp_sentry);
-	for (i = 0; i < n && !r; i++) {
-		struct stat st;
-		int have = fstatat(sfd, v[i].name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		qsort(l->v, l->n, sizeof(*l->v), cmp_sentry);
+	return r;
+}
 
-		if (v[i].dir) {
+/*
+ * Make the folder sfd hold what lfd holds, by hard links: a file whose
+ * inode is already the live one's stays, any other is linked anew, and
+ * what the live folder lacks goes. Both folders are read, not their files
+ * (no stat): the cost is that of reading the folders and of the files
+ * that differ (those the last build changed), not of the tree. 0, or -1
+ * with errno.
+ */
+static int sync_dir(int lfd, int sfd, int depth)
+{
+	struct slist lv = { NULL, 0, 0 }, sv = { NULL, 0, 0 };
+	size_t i = 0, j = 0;
+	int r = 0, e;
+
+	if (depth > 32) {
+		errno = ELOOP;
+		return -1;
+	}
+	if (read_folder(lfd, &lv) < 0 || read_folder(sfd, &sv) < 0)
+		r = -1;
+	while (!r && (i < lv.n || j < sv.n)) {
+		int c = i == lv.n ? 1 : j == sv.n ? -1 : strcmp(lv.v[i].name, sv.v[j].name);
+		const struct sentry *l = c <= 0 ? &lv.v[i] : NULL, *s = c >= 0 ? &sv.v[j] : NULL;
+
+		if (!l) {                       /* not live: it goes */
+			r = remove_at(sfd, s->name, 0);
+		} else if (l->dir) {
 			int a, b;
 
-			if (have && !S_ISDIR(st.st_mode) && remove_at(sfd, v[i].name, 0) < 0)
+			if (s && !s->dir && remove_at(sfd, s->name, 0) < 0)
 				r = -1;
-			else if ((!have || !S_ISDIR(st.st_mode)) && mkdirat(sfd, v[i].name, 0755) < 0)
+			else if ((!s || !s->dir) && mkdirat(sfd, l->name, 0755) < 0)
 				r = -1;
 			if (r)
 				break;
-			a = openat(lfd, v[i].name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			b = a < 0 ? -1 : openat(sfd, v[i].name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			a = openat(lfd, l->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			b = a < 0 ? -1 : openat(sfd, l->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 						O_CLOEXEC);
 			/* for everybody to read, whatever the umask */
-			if (b >= 0 && !have && (process_umask & 0755))
+			if (b >= 0 && (!s || !s->dir) && (process_umask & 0755))
 				fchmod(b, 0755);
 			r = b < 0 ? -1 : sync_dir(a, b, depth + 1);
 			e = errno;
@@ -491,37 +524,18 @@ static int sync_dir(int lfd, int sfd, int depth)
 			if (b >= 0)
 				close(b);
 			errno = e;
-			continue;
-		}
-		if (have && st.st_ino == v[i].ino && !S_ISDIR(st.st_mode))
-			continue; /* the same file */
-		if (have && remove_at(sfd, v[i].name, 0) < 0)
-			r = -1;
-		else if (linkat(lfd, v[i].name, sfd, v[i].name, 0) < 0)
-			r = -1;
-	}
-	/* what the live folder does not have */
-	if (!r && (fd = dup(sfd)) >= 0 && (d = fdopendir(fd))) {
-		while (!r && (de = readdir(d))) {
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-			    tmp_name(de->d_name))
-				continue;
-			key.name = de->d_name;
-			if (!bsearch(&key, v, n, sizeof(*v), cmp_sentry))
-				r = remove_at(dirfd(d), de->d_name, 0);
-		}
-		e = errno;
-		closedir(d);
-		errno = e;
-	} else if (!r) {
-		if (fd >= 0)
-			close(fd);
-		r = -1;
+		} else if (!s || s->dir || s->ino != l->ino) {
+			if (s && remove_at(sfd, s->name, 0) < 0)
+				r = -1;
+			else if (linkat(lfd, l->name, sfd, l->name, 0) < 0)
+				r = -1;
+		}                               /* else: the same file */
+		i += c <= 0;
+		j += c >= 0;
 	}
 	e = errno;
-	for (i = 0; i < n; i++)
-		free(v[i].name);
-	free(v);
+	slist_release(&lv);
+	slist_release(&sv);
 	errno = e;
 	return r;
 }
