@@ -19,15 +19,16 @@ for t in build/tests/test_*; do
 		--suppressions="$TOP/tests/valgrind.supp" "$t" >"$TMP/$name.log" 2>&1
 	rc=$?
 	if [ "$name" = test_sign ]; then
-		# gpgme under valgrind: its gpgconf and keylist children fail
-		# with ENOTTY ("Inappropriate ioctl for device"), so the key
-		# checks cannot run; the same binary passes plain and under
-		# ASan. Reported, not counted.
-		[ $rc -eq 0 ]
-		_r=$?
+		# gpgme under valgrind: signing on two workers fails with
+		# ENOTTY ("Inappropriate ioctl for device") from gpg, so the
+		# tests after it fail; the same binary passes plain and under
+		# ASan. What valgrind itself says is still judged: no memory
+		# error and no leak (its own exit status, 99, and its report).
+		[ $rc -ne 99 ] && ! grep -qE '==[0-9]+== (Invalid|Conditional|Use of|[0-9,]+ bytes in)' "$TMP/$name.log"
+		ok $? "$name under valgrind: no memory error, no leak ($(grep -c '^ok' "$TMP/$name.log") of its tests pass there)"
 		_n=$((_n + 1))
-		if [ $_r -eq 0 ]; then echo "ok $_n - $name under valgrind"; else
-			echo "not ok $_n - $name under valgrind # TODO gpgme's children fail under valgrind (ENOTTY)"; fi
+		if [ $rc -eq 0 ]; then echo "ok $_n - $name under valgrind: every test passes"; else
+			echo "not ok $_n - $name under valgrind: every test passes # TODO gpg fails with ENOTTY when gpgme signs on two workers under valgrind"; fi
 		continue
 	fi
 	[ $rc -eq 0 ]
