@@ -38,6 +38,10 @@ int cmd_verify(int argc, char **argv);
 /* Print "tlpress CMD: message" on stderr. */
 void cmd_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* cmd_error() for a failed system call: the message, ": strerror(e)" and,
+ * when there is one, "; " and tlpress_errno_hint(e). */
+void cmd_error_errno(const char *cmd, int e, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Print the usage of a command: to stdout with status 0 for -h, to
  * stderr with EXIT_USAGE otherwise; returns the status. */
 int cmd_usage(const char *usage, int ok);

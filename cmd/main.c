@@ -51,6 +51,18 @@ void cmd_error(const char *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void cmd_error_errno(const char *cmd, int e, const char *fmt, ...)
+{
+	const char *hint = tlpress_errno_hint(e);
+	va_list ap;
+
+	fprintf(stderr, "tlpress %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s%s%s\n", strerror(e), hint ? "; " : "", hint ? hint : "");
+}
+
 int cmd_usage(const char *usage, int ok)
 {
 	fputs(usage, ok ? stdout : stderr);
@@ -204,8 +216,8 @@ static void help(FILE *f)
 static int finish(int status)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "tlpress: cannot write to standard output: %s\n",
-			strerror(errno));
+		fprintf(stderr, "tlpress: cannot write to standard output: %s; check where it "
+			"goes (a full disk, a closed pipe)\n", strerror(errno));
 		return EXIT_ENV;
 	}
 	return status;

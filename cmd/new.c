@@ -236,13 +236,13 @@ int cmd_new(int argc, char **argv)
 				  "run tlpress new again for the next one", path.ptr, id);
 			status = EXIT_FAIL;
 		} else {
-			cmd_error("new", "cannot create '%s': %s", path.ptr, strerror(errno));
+			cmd_error_errno("new", errno, "cannot create '%s'", path.ptr);
 			status = EXIT_ENV;
 		}
 		goto out;
 	}
 	if (write(fd, text.ptr, text.len) != (ssize_t)text.len || fsync(fd) < 0 || close(fd) < 0) {
-		cmd_error("new", "cannot write '%s': %s", path.ptr, strerror(errno));
+		cmd_error_errno("new", errno, "cannot write '%s'", path.ptr);
 		unlink(path.ptr);
 		status = EXIT_ENV;
 		goto out;

@@ -2,6 +2,7 @@
  * preview.c - tlpress preview: one advisory for every clearance, and every
  * mail it would produce, into a temporary folder; nothing leaves the machine
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,7 +185,11 @@ int cmd_preview(int argc, char **argv)
 	tlpress_buf_printf(&dir, "%s/tlpress-preview-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp",
 			   a->id);
 	if (dir.failed || !mkdtemp(dir.ptr)) {
-		cmd_error("preview", "cannot make a temporary folder '%s'", dir.ptr);
+		if (dir.failed)
+			cmd_error("preview", "out of memory");
+		else
+			cmd_error("preview", "cannot make a temporary folder '%s': %s; set "
+				  "TMPDIR to a folder you may write", dir.ptr, strerror(errno));
 		status = EXIT_ENV;
 		goto out;
 	}

@@ -474,8 +474,8 @@ int cmd_publish(int argc, char **argv)
 		snprintf(scratch, sizeof(scratch), "%s", p.ptr);
 		tlpress_buf_release(&p);
 		if (!mkdtemp(scratch)) {
-			cmd_error("publish", "cannot make a scratch folder in '%s': %s", cfg.state,
-				  strerror(errno));
+			cmd_error_errno("publish", errno, "cannot make a scratch folder in '%s'",
+					cfg.state);
 			scratch[0] = '\0';
 			status = EXIT_FAIL;
 			goto out;
@@ -616,8 +616,7 @@ out:
 		status = worse(status, ms);
 	}
 	if (scratch[0] && tlpress_remove_tree(scratch) < 0)
-		cmd_error("publish", "cannot remove scratch folder '%s': %s", scratch,
-			  strerror(errno));
+		cmd_error_errno("publish", errno, "cannot remove scratch folder '%s'", scratch);
 	tlpress_push_plan_release(&plan);
 	tlpress_manifest_release(&local);
 	tlpress_manifest_release(&remote);

@@ -1,6 +1,7 @@
 /*
  * verify.c - tlpress verify: tell a real published tree from a forged one
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,7 +120,7 @@ int cmd_verify(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (o.keyfile && access(o.keyfile, R_OK) != 0) {
-		cmd_error("verify", "--key: cannot read '%s'", o.keyfile);
+		cmd_error_errno("verify", errno, "--key: cannot read '%s'", o.keyfile);
 		return EXIT_ENV;
 	}
 

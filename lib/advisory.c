@@ -1954,12 +1954,15 @@ struct tlpress_advisory *tlpress_advisory_load_ex(const char *path, unsigned fla
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		tlpress_diags_add(diags, TLPRESS_ERROR, path, 0, 0, NULL, NULL,
-				  "cannot open advisory: %s", strerror(errno));
+		int e = errno;
+
+		tlpress_diags_add(diags, TLPRESS_ERROR, path, 0, 0, NULL, tlpress_errno_hint(e),
+				  "cannot open advisory: %s", strerror(e));
 		return NULL;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		tlpress_diags_add(diags, TLPRESS_ERROR, path, 0, 0, NULL, NULL,
+		tlpress_diags_add(diags, TLPRESS_ERROR, path, 0, 0, NULL,
+				  "name an advisory file (ID.md) or a folder of them",
 				  "not a regular file");
 		close(fd);
 		return NULL;
@@ -1984,9 +1987,12 @@ struct tlpress_advisory *tlpress_advisory_load_ex(const char *path, unsigned fla
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
+			int e = errno;
+
 			if (r < 0)
-				tlpress_diags_add(diags, TLPRESS_ERROR, path, 0, 0, NULL, NULL,
-						  "cannot read advisory: %s", strerror(errno));
+				tlpress_diags_add(diags, TLPRESS_ERROR, path, 0, 0, NULL,
+						  tlpress_errno_hint(e), "cannot read advisory: %s",
+						  strerror(e));
 			break;
 		}
 		got += (size_t)r;

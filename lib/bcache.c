@@ -205,8 +205,8 @@ int tlpress_bcache_open(struct tlpress_bcache **out, const char *state_dir, cons
 
 	*out = NULL;
 	if (mkdir(state_dir, 0700) < 0 && errno != EEXIST)
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot make state folder '%s': %s",
-					 state_dir, strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot make state folder '%s'",
+					   state_dir);
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
@@ -221,8 +221,8 @@ int tlpress_bcache_open(struct tlpress_bcache **out, const char *state_dir, cons
 	}
 	fd = open(c->path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		rc = tlpress_error_set(err, TLPRESS_EIO, "cannot open build cache '%s': %s",
-				       c->path, strerror(errno));
+		rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot open build cache '%s'",
+					 c->path);
 		tlpress_bcache_close(c);
 		return rc;
 	}
@@ -232,10 +232,10 @@ int tlpress_bcache_open(struct tlpress_bcache **out, const char *state_dir, cons
 		struct stat st;
 
 		if (fstat(fd, &st) == 0 && (st.st_mode & 077) && fchmod(fd, 0600) < 0) {
-			rc = tlpress_error_set(err, TLPRESS_EIO, "build cache '%s' may be read by "
-					       "others (mode %03o) and cannot be made 0600: %s",
-					       c->path, (unsigned)(st.st_mode & 0777),
-					       strerror(errno));
+			rc = tlpress_error_errno(err, TLPRESS_EIO, errno,
+						 "build cache '%s' may be read by "
+						 "others (mode %03o) and cannot be made 0600",
+						 c->path, (unsigned)(st.st_mode & 0777));
 			close(fd);
 			tlpress_bcache_close(c);
 			return rc;

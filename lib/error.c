@@ -2,6 +2,7 @@
 #include "error.h"
 #include "buf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,56 @@ int tlpress_error_set(struct tlpress_error *err, int code, const char *fmt, ...)
 		va_end(ap);
 	}
 	return code;
+}
+
+const char *tlpress_errno_hint(int e)
+{
+	switch (e) {
+	case EACCES:
+	case EPERM:
+		return "check the permissions of it and of the folders above it (ls -ld), "
+		       "and the user tlpress runs as";
+	case ENOENT:
+		return "check the path";
+	case ENOTDIR:
+		return "a part of the path is a file, not a folder: check the path";
+	case EISDIR:
+		return "it is a folder: name a file";
+	case ELOOP:
+		return "tlpress does not follow a symbolic link there: replace it with the "
+		       "file or folder itself";
+	case ENAMETOOLONG:
+		return "shorten the path";
+	case ENOSPC:
+	case EDQUOT:
+		return "free space on its file system (df -h), then run again";
+	case EROFS:
+		return "the file system is read-only: remount it read-write or use a folder "
+		       "elsewhere";
+	case EMFILE:
+	case ENFILE:
+		return "too many open files: raise the limit (ulimit -n), then run again";
+	case EIO:
+		return "the device reported an error: check the disk (dmesg), then run again";
+	case EXDEV:
+		return "keep both on one file system";
+	}
+	return NULL;
+}
+
+int tlpress_error_errno(struct tlpress_error *err, int code, int e, const char *fmt, ...)
+{
+	const char *hint = tlpress_errno_hint(e);
+	char msg[TLPRESS_ERRMSG_SIZE];
+	va_list ap;
+
+	if (!err)
+		return code;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return tlpress_error_set(err, code, "%s: %s%s%s", msg, strerror(e), hint ? "; " : "",
+				 hint ? hint : "");
 }
 
 const char *tlpress_severity_name(enum tlpress_severity sev)

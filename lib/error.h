@@ -45,6 +45,17 @@ const char *tlpress_strerror(int code);
 int tlpress_error_set(struct tlpress_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* What a person can do about a failed system call that set errno e: a short
+ * imperative phrase ("check the path"), or NULL when there is nothing more
+ * to say than strerror(e). */
+const char *tlpress_errno_hint(int e);
+
+/* tlpress_error_set() for a failed system call: the message, then
+ * ": strerror(e)" and, when tlpress_errno_hint(e) has one, "; " and the
+ * hint. Pass errno as e before anything can change it. */
+int tlpress_error_errno(struct tlpress_error *err, int code, int e, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 enum tlpress_severity {
 	TLPRESS_NOTE,
 	TLPRESS_WARNING,

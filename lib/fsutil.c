@@ -99,8 +99,8 @@ int tlpress_mkroot(const char *root, struct tlpress_error *err)
 			if (process_umask & 0755)
 				chmod(tmp, 0755);
 		} else if (errno != EEXIST) {
-			return tlpress_error_set(err, TLPRESS_EIO, "cannot create folder '%s': %s",
-						 tmp, strerror(errno));
+			return tlpress_error_errno(err, TLPRESS_EIO, errno,
+						   "cannot create folder '%s'", tmp);
 		}
 		if (i < n)
 			tmp[i] = '/';
@@ -127,8 +127,7 @@ static int open_parent(const char *root, const char *rel, int create,
 	}
 	dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
-		tlpress_error_set(err, TLPRESS_EIO, "cannot open folder '%s': %s", root,
-				  strerror(errno));
+		tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot open folder '%s'", root);
 		return -1;
 	}
 	while ((slash = strchr(p, '/'))) {
@@ -145,8 +144,9 @@ static int open_parent(const char *root, const char *rel, int create,
 		/* made only when missing: one system call less per folder and file */
 		if (nfd < 0 && errno == ENOENT && create) {
 			if (mkdirat(dfd, comp, 0755) < 0 && errno != EEXIST) {
-				tlpress_error_set(err, TLPRESS_EIO, "cannot create folder '%s/%.*s': %s",
-						  root, (int)(slash - rel), rel, strerror(errno));
+				tlpress_error_errno(err, TLPRESS_EIO, errno,
+						    "cannot create folder '%s/%.*s'", root,
+						    (int)(slash - rel), rel);
 				close(dfd);
 				return -1;
 			}
@@ -166,8 +166,9 @@ static int open_parent(const char *root, const char *rel, int create,
 						  "or not a folder; remove it", root,
 						  (int)(slash - rel), rel);
 			else
-				tlpress_error_set(err, TLPRESS_EIO, "cannot open folder '%s/%.*s': %s",
-						  root, (int)(slash - rel), rel, strerror(e));
+				tlpress_error_errno(err, TLPRESS_EIO, e,
+						    "cannot open folder '%s/%.*s'", root,
+						    (int)(slash - rel), rel);
 			return -1;
 		}
 		close(dfd);
@@ -260,8 +261,8 @@ static int write_at(int dfd, const char *base, const void *data, size_t len, int
 			return 0;
 		if (r < 0) {
 			e = errno;
-			return tlpress_error_set(err, TLPRESS_EIO, "cannot write '%s/%s': %s", root,
-						 rel, strerror(e));
+			return tlpress_error_errno(err, TLPRESS_EIO, e, "cannot write '%s/%s'",
+						   root, rel);
 		}
 	}
 	snprintf(tmp, sizeof(tmp), ".tlpress-%ld-%lu.tmp", (long)getpid(),
@@ -269,8 +270,9 @@ static int write_at(int dfd, const char *base, const void *data, size_t len, int
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		e = errno;
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot create a file in the folder of "
-					 "'%s/%s': %s", root, rel, strerror(e));
+		return tlpress_error_errno(err, TLPRESS_EIO, e,
+					   "cannot create a file in the folder of '%s/%s'", root,
+					   rel);
 	}
 	if (fault()) {
 		errno = EIO;
@@ -291,8 +293,7 @@ fail:
 	if (fd >= 0)
 		close(fd);
 	unlinkat(dfd, tmp, 0);
-	return tlpress_error_set(err, TLPRESS_EIO, "cannot write '%s/%s': %s", root, rel,
-				 strerror(e));
+	return tlpress_error_errno(err, TLPRESS_EIO, e, "cannot write '%s/%s'", root, rel);
 }
 
 int tlpress_write_atomic(const char *root, const char *rel, const void *data,
@@ -784,8 +785,8 @@ int tlpress_tree_remove(struct tlpress_tree *t, const char *rel, struct tlpress_
 	if (dfd < 0)
 		return 0; /* no folder: no file */
 	if (unlinkat(dfd, base, 0) < 0 && errno != ENOENT)
-		r = tlpress_error_set(err, TLPRESS_EIO, "cannot remove '%s/%s': %s", t->root, rel,
-				      strerror(errno));
+		r = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot remove '%s/%s'", t->root,
+					rel);
 	if (owned)
 		close(dfd);
 	return r;
@@ -821,8 +822,8 @@ int tlpress_remove(const char *root, const char *rel, struct tlpress_error *err)
 			return err ? err->code : TLPRESS_EIO;
 		}
 		if (unlinkat(dfd, base, 0) < 0 && errno != ENOENT)
-			r = tlpress_error_set(err, TLPRESS_EIO, "cannot remove '%s/%s': %s", root,
-					      rel, strerror(errno));
+			r = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot remove '%s/%s'",
+						root, rel);
 		close(dfd);
 		if (r) {
 			tlpress_buf_release(&path);
@@ -861,8 +862,7 @@ int tlpress_read_file(const char *path, size_t limit, struct tlpress_buf *out,
 	if (fd < 0) {
 		if (errnum)
 			*errnum = errno;
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot open '%s': %s", path,
-					 strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot open '%s'", path);
 	}
 	while ((r = read(fd, buf, sizeof(buf))) != 0) {
 		if (r < 0) {
@@ -871,8 +871,8 @@ int tlpress_read_file(const char *path, size_t limit, struct tlpress_buf *out,
 			if (errnum)
 				*errnum = errno;
 			close(fd);
-			return tlpress_error_set(err, TLPRESS_EIO, "cannot read '%s': %s", path,
-						 strerror(errno));
+			return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot read '%s'",
+						   path);
 		}
 		if (out->len + (size_t)r > limit) {
 			close(fd);
@@ -908,8 +908,8 @@ int tlpress_link_copy(const char *src_root, const char *dst_root, const char *re
 			if (!rc)
 				rc = tlpress_write_atomic(dst_root, rel, data.ptr, data.len, err);
 		} else {
-			rc = tlpress_error_set(err, TLPRESS_EIO, "cannot link '%s' into '%s': %s",
-					       src.ptr, dst_root, strerror(errno));
+			rc = tlpress_error_errno(err, TLPRESS_EIO, errno,
+						 "cannot link '%s' into '%s'", src.ptr, dst_root);
 		}
 		tlpress_buf_release(&data);
 	}
@@ -938,8 +938,8 @@ int tlpress_secret_file_check(const char *path, const char *shown, int required,
 	if (stat(path, &st) < 0) {
 		if (errno == ENOENT && !required)
 			return 0;
-		return tlpress_error_set(err, TLPRESS_EUSAGE, "cannot use the netrc file '%s': %s",
-					 shown, strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EUSAGE, errno,
+					   "cannot use the netrc file '%s'", shown);
 	}
 	if (!S_ISREG(st.st_mode))
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "cannot use the netrc file '%s': "
@@ -954,8 +954,8 @@ int tlpress_secret_file_check(const char *path, const char *shown, int required,
 					 "belongs to another user (uid %lu)", shown,
 					 (unsigned long)st.st_uid);
 	if (access(path, R_OK) < 0)
-		return tlpress_error_set(err, TLPRESS_EUSAGE, "cannot read the netrc file '%s': %s",
-					 shown, strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EUSAGE, errno,
+					   "cannot read the netrc file '%s'", shown);
 	return 0;
 }
 
@@ -964,12 +964,11 @@ int tlpress_sync(const char *root, struct tlpress_error *err)
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
 
 	if (fd < 0)
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot open '%s': %s", root,
-					 strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot open '%s'", root);
 	r = syncfs(fd);
 	close(fd);
 	if (r < 0)
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot flush '%s' to disk: %s", root,
-					 strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot flush '%s' to disk",
+					   root);
 	return 0;
 }

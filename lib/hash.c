@@ -110,8 +110,7 @@ int tlpress_sha256_file(const char *path, unsigned char out[TLPRESS_SHA256_LEN],
 	pthread_once(&once, init);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot open '%s': %s",
-					 path, strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot open '%s'", path);
 	if (gcry_md_open(&h, GCRY_MD_SHA256, 0)) {
 		close(fd);
 		return tlpress_error_set(err, TLPRESS_ENOMEM, "cannot start SHA-256");
@@ -122,8 +121,8 @@ int tlpress_sha256_file(const char *path, unsigned char out[TLPRESS_SHA256_LEN],
 				continue;
 			gcry_md_close(h);
 			close(fd);
-			return tlpress_error_set(err, TLPRESS_EIO, "cannot read '%s': %s",
-						 path, strerror(errno));
+			return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot read '%s'",
+						   path);
 		}
 		gcry_md_write(h, buf, (size_t)r);
 		total += (unsigned long long)r;

@@ -173,27 +173,24 @@ static int counters_write(const char *dir, const char *path, const struct counte
 	}
 	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, b.ptr, b.len) != (ssize_t)b.len || fsync(fd) < 0) {
-		rc = tlpress_error_set(err, TLPRESS_EIO, "cannot write '%s': %s", tmp.ptr,
-				       strerror(errno));
+		rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot write '%s'", tmp.ptr);
 		goto out;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		rc = tlpress_error_set(err, TLPRESS_EIO, "cannot write '%s': %s", tmp.ptr,
-				       strerror(errno));
+		rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot write '%s'", tmp.ptr);
 		goto out;
 	}
 	fd = -1;
 	if (rename(tmp.ptr, path) < 0) {
-		rc = tlpress_error_set(err, TLPRESS_EIO, "cannot rename '%s' to '%s': %s", tmp.ptr,
-				       path, strerror(errno));
+		rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot rename '%s' to '%s'",
+					 tmp.ptr, path);
 		goto out;
 	}
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		if (fsync(dfd) < 0)
-			rc = tlpress_error_set(err, TLPRESS_EIO, "cannot flush '%s': %s", dir,
-					       strerror(errno));
+			rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot flush '%s'", dir);
 		close(dfd);
 	}
 out:
@@ -255,8 +252,8 @@ int tlpress_ids_next(const struct tlpress_config *cfg, enum tlpress_series s, in
 	id[0] = '\0';
 	tlpress_ids_prefix(pattern, year, prefix, sizeof(prefix));
 	if (mkdir(cfg->state, 0700) < 0 && errno != EEXIST)
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot make state folder '%s': %s",
-					 cfg->state, strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot make state folder '%s'",
+					   cfg->state);
 	tlpress_path_join(&lockp, cfg->state, TLPRESS_IDS_LOCK_NAME);
 	tlpress_path_join(&path, cfg->state, TLPRESS_IDS_NAME);
 	if (lockp.failed || path.failed) {
@@ -265,15 +262,14 @@ int tlpress_ids_next(const struct tlpress_config *cfg, enum tlpress_series s, in
 	}
 	fd = open(lockp.ptr, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		rc = tlpress_error_set(err, TLPRESS_EIO, "cannot open lock file '%s': %s",
-				       lockp.ptr, strerror(errno));
+		rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot open lock file '%s'",
+					 lockp.ptr);
 		goto out;
 	}
 	while ((rc = flock(fd, LOCK_EX)) < 0 && errno == EINTR)
 		;
 	if (rc < 0) {
-		rc = tlpress_error_set(err, TLPRESS_EIO, "cannot lock '%s': %s", lockp.ptr,
-				       strerror(errno));
+		rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot lock '%s'", lockp.ptr);
 		goto out;
 	}
 	/* under the lock: read, take the folder into account, write back */

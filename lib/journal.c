@@ -82,11 +82,11 @@ static int state_dir_ok(const char *dir, int create, struct tlpress_error *err)
 	struct stat st;
 
 	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot make state folder '%s': %s",
-					 dir, strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot make state folder '%s'",
+					   dir);
 	if (lstat(dir, &st) < 0)
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot open state folder '%s': %s",
-					 dir, strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot open state folder '%s'",
+					   dir);
 	if (!S_ISDIR(st.st_mode))
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "state folder '%s' is not a folder "
 					 "(a symbolic link is refused); point 'state' in "
@@ -134,8 +134,8 @@ int tlpress_journal_open(struct tlpress_journal **out, const char *state_dir, in
 		/* made here with mode 0600, before SQLite opens it */
 		fd = open(p.ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0 && errno != EEXIST) {
-			rc = tlpress_error_set(err, TLPRESS_EIO, "cannot make journal '%s': %s",
-					       p.ptr, strerror(errno));
+			rc = tlpress_error_errno(err, TLPRESS_EIO, errno,
+						 "cannot make journal '%s'", p.ptr);
 			goto fail;
 		}
 		if (fd >= 0)

@@ -735,10 +735,12 @@ static void read_members(struct lctx *c, const struct tlpress_ynode *v, const ch
 		goto out;
 	}
 	if (stat(path.ptr, &st) != 0) {
+		int e = errno;
+
 		lerr(c, TLPRESS_ERROR, v, "lists.members",
-		     errno == ENOENT ? "relative paths are relative to the configuration's folder"
-				     : NULL,
-		     "%s: cannot read members file '%s': %s", c->who, path.ptr, strerror(errno));
+		     e == ENOENT ? "check the path: relative paths are relative to the "
+				   "configuration's folder" : tlpress_errno_hint(e),
+		     "%s: cannot read members file '%s': %s", c->who, path.ptr, strerror(e));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {

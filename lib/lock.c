@@ -21,15 +21,15 @@ int tlpress_lock(const char *state_dir, int *fd, struct tlpress_error *err)
 
 	*fd = -1;
 	if (mkdir(state_dir, 0700) < 0 && errno != EEXIST)
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot make state folder '%s': %s",
-					 state_dir, strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot make state folder '%s'",
+					   state_dir);
 	tlpress_path_join(&p, state_dir, TLPRESS_LOCK_NAME);
 	if (p.failed)
 		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 	f = open(p.ptr, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (f < 0) {
-		int rc = tlpress_error_set(err, TLPRESS_EIO, "cannot open lock file '%s': %s",
-					   p.ptr, strerror(errno));
+		int rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot open lock file '%s'",
+					     p.ptr);
 
 		tlpress_buf_release(&p);
 		return rc;
@@ -48,8 +48,7 @@ int tlpress_lock(const char *state_dir, int *fd, struct tlpress_error *err)
 			rc = tlpress_error_set(err, TLPRESS_ELOCKED, "%s holds '%s'; this run does "
 					       "nothing", who, p.ptr);
 		} else {
-			rc = tlpress_error_set(err, TLPRESS_EIO, "cannot lock '%s': %s", p.ptr,
-					       strerror(e));
+			rc = tlpress_error_errno(err, TLPRESS_EIO, e, "cannot lock '%s'", p.ptr);
 		}
 		close(f);
 		tlpress_buf_release(&p);

@@ -36,8 +36,7 @@ static int walk(const char *dir, struct tlpress_pathlist *l, unsigned depth,
 					 "'%s': folders nest too deeply", dir);
 	d = opendir(dir);
 	if (!d)
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot read folder '%s': %s",
-					 dir, strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot read folder '%s'", dir);
 	while (!r && (e = readdir(d))) {
 		size_t n = strlen(e->d_name), dl = strlen(dir);
 		struct stat st;
@@ -88,8 +87,7 @@ int tlpress_scan(const char *path, struct tlpress_pathlist *l, struct tlpress_er
 	int r;
 
 	if (stat(path, &st) < 0)
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot read '%s': %s",
-					 path, strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot read '%s'", path);
 	r = S_ISDIR(st.st_mode) ? walk(path, l, 0, err) : add(l, path, err);
 	if (r)
 		return r;

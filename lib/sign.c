@@ -875,8 +875,7 @@ static int sign_one(struct job *j, int w, const char *rel, struct tlpress_buf *p
 		return tlpress_error_set(err, TLPRESS_EIO, "refusing to sign '%s': a symbolic "
 					 "link", path->ptr);
 	if (fd < 0)
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot read '%s': %s", path->ptr,
-					 strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot read '%s'", path->ptr);
 	if (gpgme_data_new_from_fd(&in, fd)) {
 		close(fd);
 		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
@@ -1087,8 +1086,8 @@ static int make_home(char *dir, size_t size, struct tlpress_error *err)
 	snprintf(dir, size, "%s/tlpress-gpg.XXXXXX", tmp);
 	if (!mkdtemp(dir)) {
 		dir[0] = '\0';
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot make a temporary GnuPG home in "
-					 "%s: %s", tmp, strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno,
+					   "cannot make a temporary GnuPG home in %s", tmp);
 	}
 	if (tlpress_write_atomic(dir, "gpg.conf", conf, sizeof(conf) - 1, err)) {
 		remove_home(dir);

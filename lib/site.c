@@ -1241,8 +1241,8 @@ static int static_files(struct build *b)
 
 	n = scandir(dir, &names, NULL, alphasort);
 	if (n < 0)
-		return tlpress_error_set(b->err, TLPRESS_EIO, "cannot read templates folder '%s': %s",
-					 dir, strerror(errno));
+		return tlpress_error_errno(b->err, TLPRESS_EIO, errno,
+					   "cannot read templates folder '%s'", dir);
 	for (i = 0; i < n; i++) {
 		const char *nm = names[i]->d_name;
 		size_t l = strlen(nm);

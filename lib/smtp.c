@@ -637,8 +637,8 @@ static int mkdirs(const char *path, struct tlpress_error *err)
 			continue;
 		tmp[i] = '\0';
 		if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-			return tlpress_error_set(err, TLPRESS_EIO, "cannot create folder '%s': %s",
-						 tmp, strerror(errno));
+			return tlpress_error_errno(err, TLPRESS_EIO, errno,
+						   "cannot create folder '%s'", tmp);
 		if (i < n)
 			tmp[i] = '/';
 	}
@@ -655,8 +655,8 @@ static int subdir(int dirfd, const char *shown_parent, const char *name, int *ma
 	if (mkdirat(dirfd, name, 0700) == 0)
 		*made = 1;
 	else if (errno != EEXIST)
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot create folder '%s/%s': %s",
-					 shown_parent, name, strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot create folder '%s/%s'",
+					   shown_parent, name);
 	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		struct stat st;
@@ -665,8 +665,8 @@ static int subdir(int dirfd, const char *shown_parent, const char *name, int *ma
 		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
 			return tlpress_error_set(err, TLPRESS_EIO, "refusing the folder '%s/%s': "
 						 "it is a symbolic link", shown_parent, name);
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot open folder '%s/%s': %s",
-					 shown_parent, name, strerror(e));
+		return tlpress_error_errno(err, TLPRESS_EIO, e, "cannot open folder '%s/%s'",
+					   shown_parent, name);
 	}
 	return fd;
 }
@@ -754,8 +754,8 @@ int tlpress_maildir_deliver(const char *dir, const char *from, const char *rcpt,
 		goto out;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
-		r = tlpress_error_set(err, TLPRESS_EIO, "cannot open the outbox '%s': %s", dir,
-				      strerror(errno));
+		r = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot open the outbox '%s'",
+					dir);
 		goto out;
 	}
 	rfd = r = subdir(dfd, dir, lower, &made_box, err);
@@ -787,13 +787,13 @@ int tlpress_maildir_deliver(const char *dir, const char *from, const char *rcpt,
 		if (fd < 0 && errno == EEXIST)
 			continue;
 		if (fd < 0) {
-			r = tlpress_error_set(err, TLPRESS_EIO, "cannot create '%s/tmp/%s': %s",
-					      box.ptr, name, strerror(errno));
+			r = tlpress_error_errno(err, TLPRESS_EIO, errno,
+						"cannot create '%s/tmp/%s'", box.ptr, name);
 			goto out;
 		}
 		if (write_all(fd, text.ptr, text.len) < 0 || fsync(fd) < 0) {
-			r = tlpress_error_set(err, TLPRESS_EIO, "cannot write '%s/tmp/%s': %s",
-					      box.ptr, name, strerror(errno));
+			r = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot write '%s/tmp/%s'",
+						box.ptr, name);
 			goto out;
 		}
 		close(fd);
@@ -803,8 +803,8 @@ int tlpress_maildir_deliver(const char *dir, const char *from, const char *rcpt,
 		r = errno;
 		unlinkat(tfd, name, 0);
 		if (r != EEXIST) {
-			r = tlpress_error_set(err, TLPRESS_EIO, "cannot move '%s/tmp/%s' into "
-					      "new/: %s", box.ptr, name, strerror(r));
+			r = tlpress_error_errno(err, TLPRESS_EIO, r, "cannot move '%s/tmp/%s' into "
+						"new/", box.ptr, name);
 			goto out;
 		}
 		r = 0;
@@ -816,8 +816,8 @@ int tlpress_maildir_deliver(const char *dir, const char *from, const char *rcpt,
 	}
 	if (fsync(nfd) < 0 || fsync(tfd) < 0 || ((made_sub || made_box) && fsync(rfd) < 0) ||
 	    (made_box && fsync(dfd) < 0)) {
-		r = tlpress_error_set(err, TLPRESS_EIO, "cannot flush the outbox '%s': %s",
-				      box.ptr, strerror(errno));
+		r = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot flush the outbox '%s'",
+					box.ptr);
 		goto out;
 	}
 	if (name_out)

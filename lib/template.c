@@ -660,8 +660,7 @@ static int read_file(const char *path, struct tlpress_buf *b,
 	ssize_t n;
 
 	if (fd < 0)
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot read '%s': %s",
-					 path, strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot read '%s'", path);
 	for (;;) {
 		if (tlpress_buf_grow(b, 65536) < 0) {
 			close(fd);
@@ -679,9 +678,7 @@ static int read_file(const char *path, struct tlpress_buf *b,
 			int e = errno;
 
 			close(fd);
-			return tlpress_error_set(err, TLPRESS_EIO,
-						 "cannot read '%s': %s",
-						 path, strerror(e));
+			return tlpress_error_errno(err, TLPRESS_EIO, e, "cannot read '%s'", path);
 		}
 		if (!n)
 			break;
@@ -709,9 +706,7 @@ int tlpress_tmplset_load_dir(struct tlpress_tmplset *set, const char *dir,
 					 "tlpress_tmplset_load_dir: no set or folder");
 	d = opendir(dir);
 	if (!d)
-		return tlpress_error_set(err, TLPRESS_EIO,
-					 "cannot open folder '%s': %s",
-					 dir, strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot open folder '%s'", dir);
 	for (;;) {
 		size_t len;
 
@@ -719,9 +714,8 @@ int tlpress_tmplset_load_dir(struct tlpress_tmplset *set, const char *dir,
 		de = readdir(d);
 		if (!de) {
 			if (errno)
-				r = tlpress_error_set(err, TLPRESS_EIO,
-						      "cannot read folder '%s': %s",
-						      dir, strerror(errno));
+				r = tlpress_error_errno(err, TLPRESS_EIO, errno,
+							"cannot read folder '%s'", dir);
 			break;
 		}
 		len = strlen(de->d_name);
@@ -763,8 +757,8 @@ int tlpress_tmplset_load_dir(struct tlpress_tmplset *set, const char *dir,
 			break;
 		}
 		if (stat(path.ptr, &st)) {
-			r = tlpress_error_set(err, TLPRESS_EIO, "cannot read '%s': %s",
-					      path.ptr, strerror(errno));
+			r = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot read '%s'",
+						path.ptr);
 			break;
 		}
 		if (!S_ISREG(st.st_mode)) {

@@ -862,8 +862,9 @@ static int check_file(struct tlpress_transport *t, const char *what_, const char
 						 "%s: rename it without '\"', '\\' or control "
 						 "characters", what_, path, t->url);
 	if (stat(path, &st) < 0 || access(path, R_OK) < 0)
-		return tlpress_error_set(err, TLPRESS_EUSAGE, "cannot use the %s '%s' (%s) for "
-					 "%s: %s", what_, path, opt, t->url, strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EUSAGE, errno,
+					   "cannot use the %s '%s' (%s) for %s", what_, path, opt,
+					   t->url);
 	if (!S_ISREG(st.st_mode))
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "cannot use the %s '%s' (%s) for "
 					 "%s: not a regular file", what_, path, opt, t->url);

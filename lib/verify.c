@@ -268,8 +268,8 @@ static int walk_dir(struct source *s, int dfd, struct tlpress_buf *rel, int dept
 	int rc = 0;
 
 	if (!d) {
-		rc = tlpress_error_set(err, TLPRESS_EIO, "cannot read the folder '%s/%s': %s",
-				       s->root, rel->ptr, strerror(errno));
+		rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot read the folder '%s/%s'",
+					 s->root, rel->ptr);
 		close(dfd);
 		return rc;
 	}
@@ -288,8 +288,8 @@ static int walk_dir(struct source *s, int dfd, struct tlpress_buf *rel, int dept
 			break;
 		}
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			rc = tlpress_error_set(err, TLPRESS_EIO, "cannot read '%s/%s': %s", s->root,
-					       rel->ptr, strerror(errno));
+			rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot read '%s/%s'",
+						 s->root, rel->ptr);
 		} else if (S_ISDIR(st.st_mode)) {
 			int fd;
 
@@ -299,9 +299,9 @@ static int walk_dir(struct source *s, int dfd, struct tlpress_buf *rel, int dept
 						       WALK_DEPTH);
 			else if ((fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY |
 					      O_NOFOLLOW | O_CLOEXEC)) < 0)
-				rc = tlpress_error_set(err, TLPRESS_EIO, "cannot read the folder "
-						       "'%s/%s': %s", s->root, rel->ptr,
-						       strerror(errno));
+				rc = tlpress_error_errno(err, TLPRESS_EIO, errno,
+							 "cannot read the folder '%s/%s'", s->root,
+							 rel->ptr);
 			else
 				rc = walk_dir(s, fd, rel, depth + 1, err);
 		} else {
@@ -313,8 +313,8 @@ static int walk_dir(struct source *s, int dfd, struct tlpress_buf *rel, int dept
 		errno = 0;
 	}
 	if (!rc && errno)
-		rc = tlpress_error_set(err, TLPRESS_EIO, "cannot read the folder '%s/%s': %s",
-				       s->root, rel->ptr, strerror(errno));
+		rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot read the folder '%s/%s'",
+					 s->root, rel->ptr);
 	closedir(d);
 	return rc;
 }
@@ -329,8 +329,8 @@ static int local_open(struct source *s, const char *root, struct tlpress_error *
 		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return tlpress_error_set(err, TLPRESS_EIO, "cannot read the tree '%s': %s", root,
-					 strerror(errno));
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot read the tree '%s'",
+					   root);
 	rc = walk_dir(s, fd, &rel, 0, err);
 	tlpress_buf_release(&rel);
 	if (!rc && s->wn)
@@ -368,8 +368,8 @@ static int local_get(struct source *s, const char *rel, size_t limit, struct tlp
 			f->st = FS_NOTREG;
 			f->symlink = 1;
 		} else
-			rc = tlpress_error_set(err, TLPRESS_EIO, "cannot read '%s': %s", path.ptr,
-					       strerror(errno));
+			rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot read '%s'",
+						 path.ptr);
 		tlpress_buf_release(&path);
 		return rc;
 	}
@@ -387,8 +387,8 @@ static int local_get(struct source *s, const char *rel, size_t limit, struct tlp
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n < 0) {
-				rc = tlpress_error_set(err, TLPRESS_EIO, "cannot read '%s': %s",
-						       path.ptr, strerror(errno));
+				rc = tlpress_error_errno(err, TLPRESS_EIO, errno,
+							 "cannot read '%s'", path.ptr);
 				break;
 			}
 			if (out->len + (size_t)n > limit) {
