@@ -48,14 +48,26 @@ static const char schema[] =
 
 static int dberr(struct tlpress_journal *j, struct tlpress_error *err, const char *what)
 {
-	int code = sqlite3_errcode(j->db);
+	int code = sqlite3_errcode(j->db) & 0xff, e = 0;
+	const char *hint;
 
+	switch (code) {
+	case SQLITE_FULL: e = ENOSPC; break;
+	case SQLITE_READONLY: case SQLITE_CANTOPEN: case SQLITE_PERM: e = EACCES; break;
+	case SQLITE_IOERR: e = EIO; break;
+	}
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		hint = "another process holds it: try again later";
+	else if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+		hint = "restore it from a backup, or move it aside and run again: the next push "
+		       "re-sends every file, and the mail it records as sent would go again "
+		       "(see 'tlpress mail -n' first)";
+	else
+		hint = e ? tlpress_errno_hint(e) : NULL;
 	return tlpress_error_set(err, code == SQLITE_BUSY || code == SQLITE_LOCKED
 				 ? TLPRESS_ELOCKED : TLPRESS_EIO,
-				 "journal '%s': %s: %s%s", j->path, what, sqlite3_errmsg(j->db),
-				 code == SQLITE_CORRUPT || code == SQLITE_NOTADB
-				 ? "; move the file aside and run again (the next push re-sends "
-				   "every file)" : "");
+				 "journal '%s': %s: %s%s%s", j->path, what, sqlite3_errmsg(j->db),
+				 hint ? "; " : "", hint ? hint : "");
 }
 
 static int exec(struct tlpress_journal *j, const char *sql, struct tlpress_error *err)
