@@ -1073,7 +1073,8 @@ int tlpress_csaf_render(const struct tlpress_rendition *r, struct tlpress_buf *o
 					 tlpress_tlp_label(r->clearance));
 	if (!r->cfg->site.url || uri_encode(r->cfg->site.url, &self))
 		return tlpress_error_set(err, TLPRESS_EINVAL, "'site.url' is not a URI: "
-					 "cannot write the CSAF document's own URL");
+					 "cannot write the CSAF document's own URL; set it in "
+					 "tlpress.yml to the https:// address of the site");
 
 	if (r->body_markdown)
 		rc = tlpress_buf_adds(&body, r->body_markdown) < 0 || body.failed ? TLPRESS_ENOMEM : 0;
@@ -1346,17 +1347,20 @@ static int security_txt(struct pv *p, const struct tlpress_time *latest)
 	for (s = contact; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			return tlpress_error_set(p->err, TLPRESS_EINVAL, "'site.security_txt' "
-						 "holds a line break or control character");
+						 "holds a line break or control character; write it "
+						 "on one line in tlpress.yml");
 	while (*contact == ' ')
 		contact++;
 	if (!*contact)
-		return tlpress_error_set(p->err, TLPRESS_EINVAL, "'site.security_txt' is empty");
+		return tlpress_error_set(p->err, TLPRESS_EINVAL, "'site.security_txt' is empty; "
+					 "give an https:// URL or a mail address, or remove the key");
 	tlpress_buf_adds(&d, "Contact: ");
 	if (!strncasecmp(contact, "https://", 8) || !strncasecmp(contact, "http://", 7)) {
 		if (uri_encode(contact, &d)) {
 			tlpress_buf_release(&d);
 			return tlpress_error_set(p->err, TLPRESS_EINVAL, "'site.security_txt': "
-						 "'%.80s' is not a URI", contact);
+						 "'%.80s' is not a URI; write it as an https:// "
+						 "URL or a mail address", contact);
 		}
 	} else {
 		if (!strchr(contact, ':'))
@@ -1411,7 +1415,8 @@ int tlpress_csaf_provider_files(const struct tlpress_config *cfg, enum tlpress_t
 	if (!cfg->site.url || uri_encode(cfg->site.url, &site)) {
 		tlpress_buf_release(&site);
 		return tlpress_error_set(err, TLPRESS_EINVAL, "'site.url' is not a URI: "
-					 "cannot write the CSAF provider files");
+					 "cannot write the CSAF provider files; set it in "
+					 "tlpress.yml to the https:// address of the site");
 	}
 	for (i = 0; i < n; i++) {
 		const char *f = tlpress_csaf_folder(v[i].label);

@@ -106,7 +106,8 @@ int tlpress_mkroot(const char *root, struct tlpress_error *err)
 			tmp[i] = '/';
 	}
 	if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode))
-		return tlpress_error_set(err, TLPRESS_EIO, "'%s' is not a folder", root);
+		return tlpress_error_set(err, TLPRESS_EIO, "'%s' is not a folder; move it aside, "
+					 "or name another folder", root);
 	return 0;
 }
 
@@ -876,8 +877,9 @@ int tlpress_read_file(const char *path, size_t limit, struct tlpress_buf *out,
 		}
 		if (out->len + (size_t)r > limit) {
 			close(fd);
-			return tlpress_error_set(err, TLPRESS_ELIMIT, "'%s' is larger than %zu bytes",
-						 path, limit);
+			return tlpress_error_set(err, TLPRESS_ELIMIT, "'%s' is larger than %zu "
+						 "bytes, the most tlpress reads of it; check that "
+						 "it is the right file", path, limit);
 		}
 		if (tlpress_buf_add(out, buf, (size_t)r) < 0) {
 			close(fd);
@@ -943,7 +945,8 @@ int tlpress_secret_file_check(const char *path, const char *shown, int required,
 	}
 	if (!S_ISREG(st.st_mode))
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "cannot use the netrc file '%s': "
-					 "not a regular file", shown);
+					 "not a regular file; name the file itself in 'site.netrc' "
+					 "or 'smtp.netrc'", shown);
 	if (st.st_mode & 077)
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "refusing the netrc file '%s': it "
 					 "holds passwords and group or others may read or change "
@@ -951,7 +954,8 @@ int tlpress_secret_file_check(const char *path, const char *shown, int required,
 					 (unsigned)(st.st_mode & 07777), shown);
 	if (st.st_uid != geteuid())
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "refusing the netrc file '%s': it "
-					 "belongs to another user (uid %lu)", shown,
+					 "belongs to another user (uid %lu); give the user tlpress "
+					 "runs as its own copy, mode 600", shown,
 					 (unsigned long)st.st_uid);
 	if (access(path, R_OK) < 0)
 		return tlpress_error_errno(err, TLPRESS_EUSAGE, errno,

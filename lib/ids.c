@@ -299,8 +299,9 @@ int tlpress_ids_next(const struct tlpress_config *cfg, enum tlpress_series s, in
 	}
 	next = (c.v[i].last > highest ? c.v[i].last : highest) + 1;
 	if (next > MAX_NUMBER) {
-		rc = tlpress_error_set(err, TLPRESS_ELIMIT, "the %s series '%s' is full",
-				       tlpress_series_name(s), prefix);
+		rc = tlpress_error_set(err, TLPRESS_ELIMIT, "the %s series '%s' is full; give "
+				       "it a new prefix in tlpress.yml ('ids.%s')",
+				       tlpress_series_name(s), prefix, tlpress_series_name(s));
 		goto out;
 	}
 	c.v[i].last = next;

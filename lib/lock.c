@@ -46,7 +46,8 @@ int tlpress_lock(const char *state_dir, int *fd, struct tlpress_error *err)
 			if (*pid)
 				snprintf(who, sizeof(who), "another run (pid %.20s)", pid);
 			rc = tlpress_error_set(err, TLPRESS_ELOCKED, "%s holds '%s'; this run does "
-					       "nothing", who, p.ptr);
+					       "nothing: run it again when that one has finished",
+					       who, p.ptr);
 		} else {
 			rc = tlpress_error_errno(err, TLPRESS_EIO, e, "cannot lock '%s'", p.ptr);
 		}

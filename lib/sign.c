@@ -119,8 +119,9 @@ static int new_ctx(const char *home, int bare, gpgme_ctx_t *out, struct tlpress_
 		e = gpgme_set_pinentry_mode(ctx, GPGME_PINENTRY_MODE_LOOPBACK);
 	if (e) {
 		gpgme_release(ctx);
-		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot set up GnuPG for %s: %s",
-					 home_name(home), gerr(e, m, sizeof(m)));
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot set up GnuPG for %s: %s; "
+					 "check that gpg runs with that home (gpg --homedir HOME "
+					 "--list-keys)", home_name(home), gerr(e, m, sizeof(m)));
 	}
 	if (!bare) {
 		gpgme_set_passphrase_cb(ctx, no_passphrase, NULL);
@@ -449,7 +450,8 @@ static int find_signing_key(gpgme_ctx_t ctx, const char *pattern, const char *ho
 	gpgme_key_unref(k);
 	if (e)
 		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot read signing key '%s' in %s: "
-					 "%s", pattern, home_name(home), gerr(e, m, sizeof(m)));
+					 "%s; check it with gpg --list-keys '%s'", pattern,
+					 home_name(home), gerr(e, m, sizeof(m)), pattern);
 	*out = pk;
 	return 0;
 }
@@ -515,8 +517,9 @@ int tlpress_signer_open(struct tlpress_signer **out, const char *key, const char
 		if (i > 0 && (rc = new_ctx(s->home, 0, &s->ctx[i], err)))
 			goto fail;
 		if ((e = gpgme_signers_add(s->ctx[i], k))) {
-			rc = tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot use key %s: %s", s->fpr,
-					       gerr(e, m, sizeof(m)));
+			rc = tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot use key %s: %s; check it "
+					       "with gpg --list-secret-keys %s", s->fpr,
+					       gerr(e, m, sizeof(m)), s->fpr);
 			goto fail;
 		}
 	}
@@ -1118,7 +1121,8 @@ static int import_key(gpgme_ctx_t ctx, const void *key, size_t keylen, const cha
 					 "from '%s': %s", keyname, gerr(e, m, sizeof(m)));
 	if (!r || r->imported + r->unchanged == 0)
 		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot import the publisher's key "
-					 "from '%s': it holds no OpenPGP public key", keyname);
+					 "from '%s': it holds no OpenPGP public key; give the file "
+					 "the publisher exported (gpg --export --armor FPR)", keyname);
 	if (fpr) {
 		fpr[0] = '\0';
 		for (st = r->imports; st && !fpr[0]; st = st->next)
@@ -1395,7 +1399,8 @@ int tlpress_key_lookup(const char *gnupghome, const char *pattern, long long now
 		goto out;
 	}
 	if (n != 1) {
-		rc = tlpress_error_set(err, TLPRESS_EINVAL, n == 0 ? "no key for '%s' in %s" :
+		rc = tlpress_error_set(err, TLPRESS_EINVAL, n == 0 ? "no key for '%s' in %s; "
+				       "import it (gpg --import)" :
 				       "'%s' matches several keys in %s; use a fingerprint",
 				       pattern, home_name(gnupghome));
 		goto out;

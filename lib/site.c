@@ -926,7 +926,9 @@ static int publish_one(struct build *b, struct item *it)
 		rc = renderers[k]->render(&r, &out, it->err);
 		if (!rc && (path.failed || out.failed))
 			rc = tlpress_error_set(it->err, TLPRESS_ELIMIT, "%s: a rendition over %zu "
-					       "MiB, or out of memory", it->path, RENDITION_MAX >> 20);
+					       "MiB, or out of memory; shorten the advisory, or look "
+					       "in the templates for a section that repeats",
+					       it->path, RENDITION_MAX >> 20);
 		first = it->nouts;
 		if (!rc)
 			rc = emit_item(b, it, path.ptr, out.ptr, out.len);

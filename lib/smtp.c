@@ -664,7 +664,9 @@ static int subdir(int dirfd, const char *shown_parent, const char *name, int *ma
 
 		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
 			return tlpress_error_set(err, TLPRESS_EIO, "refusing the folder '%s/%s': "
-						 "it is a symbolic link", shown_parent, name);
+						 "it is a symbolic link; replace it with a folder, "
+						 "or point 'mail.outbox' at the real one",
+						 shown_parent, name);
 		return tlpress_error_errno(err, TLPRESS_EIO, e, "cannot open folder '%s/%s'",
 					   shown_parent, name);
 	}

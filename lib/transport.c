@@ -213,7 +213,8 @@ static int parse_url(struct tlpress_transport *t, const char *url, struct tlpres
 	    !curl_url_get(u, CURLUPART_OPTIONS, &part, 0)) {
 		curl_free(part);
 		r = tlpress_error_set(err, TLPRESS_EUSAGE, "invalid upload URL '%s': it may not "
-				      "have a query (?), a fragment (#) or login options (;)", url);
+				      "have a query (?), a fragment (#) or login options (;); "
+				      "remove them from 'site.target'", url);
 		goto out;
 	}
 	if (!curl_url_get(u, CURLUPART_USER, &part, CURLU_URLDECODE)) {
@@ -255,7 +256,8 @@ static int parse_url(struct tlpress_transport *t, const char *url, struct tlpres
 	path = NULL;
 	if (curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE)) {
 		r = tlpress_error_set(err, TLPRESS_EUSAGE, "invalid upload URL '%s': its path "
-				      "does not decode", url);
+				      "does not decode; write each %%XX escape with two hexadecimal "
+				      "digits", url);
 		goto out;
 	}
 	for (p = path; *p; p++)
@@ -263,7 +265,7 @@ static int parse_url(struct tlpress_transport *t, const char *url, struct tlpres
 			break;
 	if (*p) {
 		r = tlpress_error_set(err, TLPRESS_EUSAGE, "invalid upload URL '%s': its path "
-				      "holds a control character", url);
+				      "holds a control character; remove it from 'site.target'", url);
 		goto out;
 	}
 	t->path = strdup(path);

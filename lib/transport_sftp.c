@@ -893,11 +893,13 @@ static int sftp_open(struct tlpress_transport *t, const struct tlpress_transport
 					 "the home folder (/~/)", t->url);
 	if (!o->known_hosts || !*o->known_hosts)
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "cannot upload to '%s': sftp needs a "
-					 "known_hosts file with the server's host key pinned "
-					 "(ssh-keyscan, checked with the server's operator)", t->url);
+					 "known_hosts file with the server's host key pinned: "
+					 "set 'site.known_hosts' to one (ssh-keyscan, checked "
+					 "with the server's operator)", t->url);
 	if (!o->ssh_key || !*o->ssh_key)
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "cannot upload to '%s': sftp needs a "
-					 "private key file (with KEY.pub beside it)", t->url);
+					 "private key file: set 'site.ssh_key' to one (with "
+					 "KEY.pub beside it)", t->url);
 	r = check_file(t, "known_hosts file", "known_hosts", o->known_hosts, err);
 	if (!r)
 		r = check_file(t, "private key", "ssh_key", o->ssh_key, err);

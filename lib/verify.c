@@ -483,7 +483,8 @@ static int remote_open(struct source *s, const char *url, long timeout, struct t
 	if (!u)
 		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 	if (curl_url_set(u, CURLUPART_URL, url, 0)) {
-		rc = tlpress_error_set(err, TLPRESS_EUSAGE, "'%s' is not a valid URL", url);
+		rc = tlpress_error_set(err, TLPRESS_EUSAGE, "'%s' is not a valid URL; give the "
+				       "tree's http(s) URL or its folder", url);
 		goto out;
 	}
 	s->scheme = url_part(u, CURLUPART_SCHEME, 0);
@@ -496,7 +497,8 @@ static int remote_open(struct source *s, const char *url, long timeout, struct t
 		goto out;
 	}
 	if (!s->host || !*s->host || !port) {
-		rc = tlpress_error_set(err, TLPRESS_EUSAGE, "'%s' names no host", url);
+		rc = tlpress_error_set(err, TLPRESS_EUSAGE, "'%s' names no host; write "
+				       "https://HOST/path/", url);
 		goto out;
 	}
 	s->port = strtol(port, NULL, 10);
@@ -600,7 +602,8 @@ static int remote_get(struct source *s, const char *rel, size_t limit, struct tl
 			break;
 		}
 		if (cc != CURLE_OK) {
-			rc = tlpress_error_set(err, TLPRESS_ENET, "cannot fetch %s: %s", url.ptr,
+			rc = tlpress_error_set(err, TLPRESS_ENET, "cannot fetch %s: %s; check the URL, "
+					       "or try again later if the server is down", url.ptr,
 					       s->errbuf[0] ? s->errbuf : curl_easy_strerror(cc));
 			break;
 		}
@@ -1194,7 +1197,8 @@ int tlpress_verify_tree(const struct tlpress_verify_opts *o, struct tlpress_veri
 	if (fm.st != FS_OK) {
 		if (fm.st == FS_NOTFOUND)
 			rc = tlpress_error_set(err, TLPRESS_EIO, "%s has no %s: it is not a tree that "
-					       "tlpress published, or not its root", o->tree,
+					       "tlpress published, or not its root; give the folder or "
+					       "URL that holds %s", o->tree, TLPRESS_MANIFEST_NAME,
 					       TLPRESS_MANIFEST_NAME);
 		else
 			rc = tlpress_error_set(err, TLPRESS_EIO, "cannot read %s in %s: %s",
@@ -1235,8 +1239,8 @@ int tlpress_verify_tree(const struct tlpress_verify_opts *o, struct tlpress_veri
 			goto out;
 		if (fk.st != FS_OK) {
 			rc = tlpress_error_set(err, TLPRESS_EIO, "cannot read the publisher's key %s, "
-					       "which %s names ('# signer: %s'): %s", rel,
-					       TLPRESS_MANIFEST_NAME, signer,
+					       "which %s names ('# signer: %s'): %s; give the key "
+					       "with --key FILE", rel, TLPRESS_MANIFEST_NAME, signer,
 					       fetched_why(&fk, why, sizeof(why)));
 			free(fk.where);
 			goto out;
