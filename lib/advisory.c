@@ -233,8 +233,8 @@ static const char *scalar(struct pctx *c, const char *key,
 			  const struct tlpress_ynode *node, const char *what)
 {
 	if (node->type != TLPRESS_Y_SCALAR) {
-		ERR(c, node, key, NULL, "'%s' must be %s, not %s", key, what,
-		    tlpress_ytype_name(node->type));
+		ERR(c, node, key, "write one value after the key, not a list or mapping",
+		    "'%s' must be %s, not %s", key, what, tlpress_ytype_name(node->type));
 		return NULL;
 	}
 	if (tlpress_yis_null(node)) {
@@ -243,7 +243,7 @@ static const char *scalar(struct pctx *c, const char *key,
 		return NULL;
 	}
 	if (memchr(node->str, '\0', node->len)) {
-		ERR(c, node, key, NULL, "'%s' holds a NUL character", key);
+		ERR(c, node, key, "remove it", "'%s' holds a NUL character", key);
 		return NULL;
 	}
 	return node->str;
@@ -729,7 +729,8 @@ static void k_references(struct pctx *c, const char *key, const struct tlpress_y
 			if (tn && !(title = text1(c, "references", tn, 300)))
 				continue;
 		} else if (it->type != TLPRESS_Y_SCALAR) {
-			ERR(c, it, key, NULL, "'references': each entry is a URL or {url, title}");
+			ERR(c, it, key, "write each as https://... or {url: https://..., title: ...}",
+			    "'references': each entry is a URL or {url, title}");
 			continue;
 		}
 		url = text1(c, key, un, 2000);

@@ -54,7 +54,9 @@ static void set(char **field, const char *value)
 static const char *str(struct cctx *c, const char *key, const struct tlpress_ynode *v)
 {
 	if (v->type != TLPRESS_Y_SCALAR || tlpress_yis_null(v)) {
-		cerr(c, v, key, NULL, "'%s' must be a string", key);
+		cerr(c, v, key, v->type == TLPRESS_Y_SCALAR ? "give a value or remove the key"
+		     : "write one value after the key, not a list or mapping",
+		     "'%s' must be a string", key);
 		return NULL;
 	}
 	if (tlpress_has_newline(v->str, v->len) || strlen(v->str) != v->len) {
@@ -256,7 +258,8 @@ static void target(struct cctx *c, const struct tlpress_ynode *v, const char *s)
 		else if (host[0] == '[' && memchr(host, ']', n))
 			n = (size_t)((const char *)memchr(host, ']', n) - host) + 1;
 		if (!n) {
-			cerr(c, v, "site.target", NULL, "'site.target': '%.80s' names no server", s);
+			cerr(c, v, "site.target", "write the server's name: https://HOST/path/ or "
+			     "sftp://user@HOST/path/", "'site.target': '%.80s' names no server", s);
 			return;
 		}
 		if (i == 2 && !loopback(host, n)) {
@@ -582,7 +585,8 @@ int tlpress_config_parse(struct tlpress_config *cfg, const char *file, const cha
 	if (!file || !data)
 		return TLPRESS_EUSAGE;
 	if (len > TLPRESS_CONFIG_MAX_SIZE) {
-		tlpress_diags_add(diags, TLPRESS_ERROR, file, 0, 0, NULL, NULL,
+		tlpress_diags_add(diags, TLPRESS_ERROR, file, 0, 0, NULL,
+				  "keep it short: members of lists go in their own files ('members')",
 				  "the configuration is %zu bytes; at most %d are allowed",
 				  len, TLPRESS_CONFIG_MAX_SIZE);
 		return TLPRESS_ELIMIT;

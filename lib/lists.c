@@ -547,7 +547,10 @@ static void lerr(struct lctx *c, enum tlpress_severity sev, const struct tlpress
 static const char *lstr(struct lctx *c, const char *key, const struct tlpress_ynode *v)
 {
 	if (v->type != TLPRESS_Y_SCALAR || tlpress_yis_null(v)) {
-		lerr(c, TLPRESS_ERROR, v, key, NULL, "%s: '%s' must be a string", c->who, key);
+		lerr(c, TLPRESS_ERROR, v, key, v->type == TLPRESS_Y_SCALAR
+		     ? "give a value or remove the key"
+		     : "write one value after the key, not a list or mapping",
+		     "%s: '%s' must be a string", c->who, key);
 		return NULL;
 	}
 	if (strlen(v->str) != v->len) {
