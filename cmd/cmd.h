@@ -42,8 +42,10 @@ void cmd_error(const char *cmd, const char *fmt, ...)
  * when there is one, "; " and tlpress_errno_hint(e). */
 void cmd_error_errno(const char *cmd, int e, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Print the usage of a command: to stdout with status 0 for -h, to
- * stderr with EXIT_USAGE otherwise; returns the status. */
+/* Print the usage of a command: all of it to stdout with status 0 for -h;
+ * else its synopsis and "run 'tlpress CMD --help'" to stderr, with
+ * EXIT_USAGE (after the message that says what was wrong). Returns the
+ * status. */
 int cmd_usage(const char *usage, int ok);
 /* Print diagnostics to f; returns the number of errors. */
 size_t cmd_print_diags(FILE *f, struct tlpress_diags *d);

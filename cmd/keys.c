@@ -228,7 +228,8 @@ int cmd_keys(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		cmd_error("keys", "unexpected argument '%s'", argv[optind]);
+		cmd_error("keys", "unexpected argument '%s': keys takes options only; the key "
+			  "is 'signing.key' of the configuration", argv[optind]);
 		return cmd_usage(usage, 0);
 	}
 	if (tlpress_time_now(&now) < 0) {

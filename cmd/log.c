@@ -143,8 +143,11 @@ int cmd_log(int argc, char **argv)
 		default: return cmd_usage(usage, 0);
 		}
 	}
-	if (argc - optind > 1)
+	if (argc - optind > 1) {
+		cmd_error("log", "unexpected argument '%s': give one advisory id, or none for "
+			  "the whole journal", argv[optind + 1]);
 		return cmd_usage(usage, 0);
+	}
 	ev.id = optind < argc ? argv[optind] : NULL;
 	if (cmd_config("log", cfile, &cfg)) {
 		tlpress_config_release(&cfg);

@@ -152,8 +152,11 @@ int cmd_mail(int argc, char **argv)
 		default: return cmd_usage(usage, 0);
 		}
 	}
-	if (optind < argc)
+	if (optind < argc) {
+		cmd_error("mail", "unexpected argument '%s': mail sends what is due for the "
+			  "advisories of the configuration ('advisories')", argv[optind]);
 		return cmd_usage(usage, 0);
+	}
 	if (cmd_now("mail", &now))
 		return EXIT_USAGE;
 	if (cmd_config("mail", cfile, &cfg)) {

@@ -65,8 +65,21 @@ void cmd_error_errno(const char *cmd, int e, const char *fmt, ...)
 
 int cmd_usage(const char *usage, int ok)
 {
-	fputs(usage, ok ? stdout : stderr);
-	return ok ? EXIT_OK : EXIT_USAGE;
+	static const char head[] = "usage: tlpress ";
+	const char *end;
+
+	if (ok) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	/* after a mistake, the synopsis and where the rest is: the message
+	 * above stays in sight */
+	end = strstr(usage, "\n\n");
+	fwrite(usage, 1, end ? (size_t)(end - usage) + 1 : strlen(usage), stderr);
+	if (!strncmp(usage, head, sizeof(head) - 1))
+		fprintf(stderr, "run 'tlpress %.*s --help' for its options\n",
+			(int)strcspn(usage + sizeof(head) - 1, " \n"), usage + sizeof(head) - 1);
+	return EXIT_USAGE;
 }
 
 size_t cmd_print_diags(FILE *f, struct tlpress_diags *d)
@@ -254,8 +267,14 @@ int main(int argc, char **argv)
 		return finish(EXIT_OK);
 	}
 	for (i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(name, commands[i].name))
+		if (!strcmp(name, commands[i].name)) {
+			/* getopt_long() names argv[0] in its messages */
+			static char prog[32];
+
+			snprintf(prog, sizeof(prog), "tlpress %s", commands[i].name);
+			argv[1] = prog;
 			return finish(commands[i].fn(argc - 1, argv + 1));
+		}
 	fprintf(stderr, "tlpress: '%s' is not a tlpress command; see 'tlpress help'\n", name);
 	return EXIT_USAGE;
 }

@@ -70,7 +70,8 @@ static int title_ok(const char *t)
 	size_t n = strlen(t), chars = 0, i;
 
 	if (tlpress_utf8_check(t, n) >= 0) {
-		cmd_error("new", "the title is not UTF-8");
+		cmd_error("new", "the title is not UTF-8; set the terminal's locale to UTF-8 "
+			  "(LANG=C.UTF-8), or write it in the file afterwards");
 		return -1;
 	}
 	for (i = 0; i < n;) {
@@ -78,22 +79,22 @@ static int title_ok(const char *t)
 
 		i += (size_t)tlpress_utf8_decode(t + i, n - i, &cp);
 		if (tlpress_is_bad_control(cp) || cp == '\t') {
-			cmd_error("new", "the title holds a control character");
+			cmd_error("new", "the title holds a control character or a tab; remove it");
 			return -1;
 		}
 		chars++;
 	}
 	if (!chars || strspn(t, " ") == n) {
-		cmd_error("new", "the title is empty");
+		cmd_error("new", "the title is empty; give the advisory's title, in quotes");
 		return -1;
 	}
 	if (tlpress_has_newline(t, n)) {
-		cmd_error("new", "the title must be one line");
+		cmd_error("new", "the title must be one line; write it without line breaks");
 		return -1;
 	}
 	if (chars > TLPRESS_MAX_TITLE) {
-		cmd_error("new", "the title has %zu characters; at most %d", chars,
-			  TLPRESS_MAX_TITLE);
+		cmd_error("new", "the title has %zu characters; at most %d: shorten it, details "
+			  "belong in the summary", chars, TLPRESS_MAX_TITLE);
 		return -1;
 	}
 	return 0;
@@ -264,7 +265,8 @@ int cmd_new(int argc, char **argv)
 			rc = edit(editor, path.ptr);
 			if (rc)
 				cmd_error("new", "the editor '%s' exited with status %d; the file "
-					  "stays", editor, rc);
+					  "stays: edit it, then run tlpress check %s", editor, rc,
+					  path.ptr);
 			else
 				check_after_edit(path.ptr);
 		}

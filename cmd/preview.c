@@ -157,8 +157,14 @@ int cmd_preview(int argc, char **argv)
 		default: return cmd_usage(usage, 0);
 		}
 	}
-	if (argc - optind != 1)
+	if (argc - optind != 1) {
+		if (argc == optind)
+			cmd_error("preview", "which advisory? give its id (CCB-2026-0042) or its file");
+		else
+			cmd_error("preview", "unexpected argument '%s': give one advisory",
+				  argv[optind + 1]);
 		return cmd_usage(usage, 0);
+	}
 	if (cmd_now("preview", &now))
 		return EXIT_USAGE;
 	c = cmd_config("preview", cfile, &cfg);

@@ -167,8 +167,11 @@ int cmd_status(int argc, char **argv)
 		default: return cmd_usage(usage, 0);
 		}
 	}
-	if (optind < argc)
+	if (optind < argc) {
+		cmd_error("status", "unexpected argument '%s': status shows the whole "
+			  "configuration and takes options only", argv[optind]);
 		return cmd_usage(usage, 0);
+	}
 	if (cmd_now("status", &now))
 		return EXIT_USAGE;
 	if (cmd_config("status", cfile, &cfg)) {

@@ -111,7 +111,8 @@ int cmd_verify(int argc, char **argv)
 		return cmd_usage(usage, 0);
 	}
 	if (optind + 1 < argc) {
-		cmd_error("verify", "unexpected argument '%s'", argv[optind + 1]);
+		cmd_error("verify", "unexpected argument '%s': verify checks one tree at a "
+			  "time", argv[optind + 1]);
 		return cmd_usage(usage, 0);
 	}
 	o.tree = argv[optind];
