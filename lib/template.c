@@ -119,6 +119,7 @@ struct open_section {
 
 struct compiler {
 	const char *name;	/* of the template, for messages */
+	const char *file;	/* its file, for messages, or NULL */
 	const char *src;
 	size_t len;
 	struct node *nodes;
@@ -147,10 +148,12 @@ static unsigned line_at(struct compiler *c, size_t pos)
 	return c->lno;
 }
 
-static int cerror(struct compiler *c, int code, size_t pos, const char *fmt, ...)
+static int cerror(struct compiler *c, int code, unsigned line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-static int cerror(struct compiler *c, int code, size_t pos, const char *fmt, ...)
+/* "FILE:LINE: message; what to do" for a template of a folder, else
+ * "template 'NAME': line LINE: message" */
+static int cerror(struct compiler *c, int code, unsigned line, const char *fmt, ...)
 {
 	char msg[TLPRESS_ERRMSG_SIZE];
 	va_list ap;
@@ -158,8 +161,12 @@ static int cerror(struct compiler *c, int code, size_t pos, const char *fmt, ...
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (c->file)
+		return tlpress_error_set(c->err, code, "%s:%u: %s; fix the template, or point "
+					 "'templates' in tlpress.yml at the shipped set",
+					 c->file, line, msg);
 	return tlpress_error_set(c->err, code, "template '%s': line %u: %s",
-				 c->name, line_at(c, pos), msg);
+				 c->name, line, msg);
 }
 
 static int nomem(struct compiler *c)
@@ -244,10 +251,10 @@ static int check_name(struct compiler *c, size_t ts, size_t *a, size_t *b)
 
 	trim(c->src, a, b);
 	if (*a == *b)
-		return cerror(c, TLPRESS_EINVAL, ts, "empty tag name");
+		return cerror(c, TLPRESS_EINVAL, line_at(c, ts), "empty tag name");
 	for (i = *a; i < *b; i++)
 		if (is_space(c->src[i]) || !c->src[i])
-			return cerror(c, TLPRESS_EINVAL, ts,
+			return cerror(c, TLPRESS_EINVAL, line_at(c, ts),
 				      "bad tag name '%.*s'",
 				      (int)(*b - *a), c->src + *a);
 	return 0;
@@ -274,10 +281,10 @@ static int add_name(struct compiler *c, size_t ts, size_t a, size_t b,
 		if (i < b && c->src[i] != '.')
 			continue;
 		if (i == start)
-			return cerror(c, TLPRESS_EINVAL, ts, "bad name '%.*s'",
+			return cerror(c, TLPRESS_EINVAL, line_at(c, ts), "bad name '%.*s'",
 				      (int)(b - a), c->src + a);
 		if (++n > MAX_PARTS)
-			return cerror(c, TLPRESS_EINVAL, ts,
+			return cerror(c, TLPRESS_EINVAL, line_at(c, ts),
 				      "name with over %d parts", MAX_PARTS);
 		tlpress_buf_add(&c->pool, c->src + start, i - start);
 		tlpress_buf_addch(&c->pool, '\0');
@@ -339,7 +346,7 @@ static int set_delims(struct compiler *c, size_t ts, size_t a, size_t b,
 		if (is_space(c->src[i]))
 			goto bad;
 	if (o2 - o1 > MAX_DELIM || b - c1 > MAX_DELIM)
-		return cerror(c, TLPRESS_EINVAL, ts,
+		return cerror(c, TLPRESS_EINVAL, line_at(c, ts),
 			      "delimiter longer than %d bytes", MAX_DELIM);
 	if (memchr(c->src + o1, '\0', o2 - o1) || memchr(c->src + c1, '\0', b - c1))
 		goto bad;
@@ -349,7 +356,7 @@ static int set_delims(struct compiler *c, size_t ts, size_t a, size_t b,
 	*clen = b - c1;
 	return 0;
 bad:
-	return cerror(c, TLPRESS_EINVAL, ts, "bad set-delimiter tag '%.*s'",
+	return cerror(c, TLPRESS_EINVAL, line_at(c, ts), "bad set-delimiter tag '%.*s'",
 		      (int)(b - a), c->src + a);
 }
 
@@ -401,7 +408,7 @@ static int compile(struct compiler *c)
 		}
 		t = cs <= c->len ? memmem(s + cs, c->len - cs, cl, cllen) : NULL;
 		if (!t)
-			return cerror(c, TLPRESS_EINVAL, ts,
+			return cerror(c, TLPRESS_EINVAL, line_at(c, ts),
 				      "unclosed tag: no '%.*s' after '%.*s'",
 				      (int)cllen, cl, (int)olen, otag);
 		ce = (size_t)(t - s);
@@ -432,7 +439,7 @@ static int compile(struct compiler *c)
 			unsigned nparts = 0;
 
 			if (type >= T_SECTION && depth == TLPRESS_TMPL_MAX_NESTING)
-				return cerror(c, TLPRESS_ELIMIT, ts,
+				return cerror(c, TLPRESS_ELIMIT, line_at(c, ts),
 					      "sections nested deeper than %d",
 					      TLPRESS_TMPL_MAX_NESTING);
 			r = add_name(c, ts, cs, ce, &off, &nparts);
@@ -462,12 +469,12 @@ static int compile(struct compiler *c)
 			if (r)
 				return r;
 			if (!depth)
-				return cerror(c, TLPRESS_EINVAL, ts,
+				return cerror(c, TLPRESS_EINVAL, line_at(c, ts),
 					      "close tag '%.*s' without a section",
 					      (int)(ce - cs), s + cs);
 			o = &open[depth - 1];
 			if (o->nlen != ce - cs || memcmp(s + o->name, s + cs, o->nlen))
-				return cerror(c, TLPRESS_EINVAL, ts,
+				return cerror(c, TLPRESS_EINVAL, line_at(c, ts),
 					      "close tag '%.*s' does not match section '%.*s' opened at line %u",
 					      (int)(ce - cs), s + cs,
 					      (int)o->nlen, s + o->name, o->line);
@@ -514,10 +521,8 @@ static int compile(struct compiler *c)
 	if (depth) {
 		const struct open_section *o = &open[depth - 1];
 
-		return tlpress_error_set(c->err, TLPRESS_EINVAL,
-					 "template '%s': line %u: unclosed section '%.*s'",
-					 c->name, o->line, (int)o->nlen,
-					 c->src + o->name);
+		return cerror(c, TLPRESS_EINVAL, o->line, "unclosed section '%.*s'",
+			      (int)o->nlen, c->src + o->name);
 	}
 	return c->pool.failed ? nomem(c) : 0;
 }
@@ -581,8 +586,9 @@ static int reserve(struct tlpress_tmplset *set)
 	return 0;
 }
 
-int tlpress_tmplset_add(struct tlpress_tmplset *set, const char *name,
-			const char *src, size_t len, struct tlpress_error *err)
+/* tlpress_tmplset_add(), naming file (when not NULL) in messages */
+static int add_from(struct tlpress_tmplset *set, const char *name, const char *file,
+		    const char *src, size_t len, struct tlpress_error *err)
 {
 	struct compiler c;
 	struct tlpress_template *t;
@@ -598,6 +604,7 @@ int tlpress_tmplset_add(struct tlpress_tmplset *set, const char *name,
 					 name, len, TLPRESS_TMPL_MAX_SIZE);
 	memset(&c, 0, sizeof(c));
 	c.name = name;
+	c.file = file;
 	c.src = src ? src : "";
 	c.len = len;
 	c.merge = SIZE_MAX;
@@ -639,6 +646,12 @@ int tlpress_tmplset_add(struct tlpress_tmplset *set, const char *name,
 		set->n++;
 	set->slots[i] = t;
 	return 0;
+}
+
+int tlpress_tmplset_add(struct tlpress_tmplset *set, const char *name,
+			const char *src, size_t len, struct tlpress_error *err)
+{
+	return add_from(set, name, NULL, src, len, err);
 }
 
 int tlpress_tmplset_has(const struct tlpress_tmplset *set, const char *name)
@@ -768,7 +781,7 @@ int tlpress_tmplset_load_dir(struct tlpress_tmplset *set, const char *dir,
 		tlpress_buf_reset(&src);
 		r = read_file(path.ptr, &src, err);
 		if (!r)
-			r = tlpress_tmplset_add(set, names[i], src.ptr, src.len, err);
+			r = add_from(set, names[i], path.ptr, src.ptr, src.len, err);
 	}
 	tlpress_buf_release(&path);
 	tlpress_buf_release(&src);

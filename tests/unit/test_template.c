@@ -509,7 +509,7 @@ static void remove_file(const char *dir, const char *name)
 
 static void test_load_dir(void)
 {
-	char dir[] = "/tmp/tlpress-tmpl-XXXXXX", sub[4096];
+	char dir[] = "/tmp/tlpress-tmpl-XXXXXX", sub[4096], want[4200];
 	struct tlpress_tmplset *set = tlpress_tmplset_new();
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
 	struct tlpress_buf out = TLPRESS_BUF_INIT;
@@ -541,9 +541,10 @@ static void test_load_dir(void)
 
 	r = write_file(dir, "zbad.mustache", "a\n{{#s}}\n");
 	r = tlpress_tmplset_load_dir(set, dir, &err);
-	OK(r == TLPRESS_EINVAL &&
-	   !strcmp(err.msg, "template 'zbad': line 2: unclosed section 's'"),
-	   "load_dir reports a bad template (%s)", err.msg);
+	snprintf(want, sizeof(want), "%s/zbad.mustache:2: unclosed section 's'; fix the "
+		 "template, or point 'templates' in tlpress.yml at the shipped set", dir);
+	OK(r == TLPRESS_EINVAL && !strcmp(err.msg, want),
+	   "load_dir reports a bad template as FILE:LINE, with what to do (%s)", err.msg);
 
 	r = tlpress_tmplset_load_dir(set, "/nonexistent/tlpress", &err);
 	INT_EQ(r, TLPRESS_EIO, "load_dir of a missing folder is EIO");
