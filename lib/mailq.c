@@ -326,17 +326,21 @@ static int send_one(struct run *r, const struct tlpress_jmail *m, const void *by
 		state = m->notice ? TLPRESS_MAIL_NOKEY : TLPRESS_MAIL_SENT;
 		r->st->sent++;
 		say(r, m->notice ? "notice" : "sent", m->advisory, m->version, m->address,
-		    "%s %s v%d to %s (%s%s%s)%s", m->notice ? "notice of" : "sent", m->advisory,
+		    "%s %s v%d to %s (%s%s%s)%s%s%s", m->notice ? "notice of" : "sent", m->advisory,
 		    m->version, m->address, tlpress_tlp_label(m->clearance),
 		    m->encrypted ? ", encrypted to " : ", signed",
 		    m->encrypted && m->key_fpr ? m->key_fpr : "",
-		    m->notice && m->key_problem ? ": their key needs attention" : "");
+		    m->notice && m->key_problem ? ": their key needs attention (" : "",
+		    m->notice && m->key_problem ? m->key_problem : "",
+		    m->notice && m->key_problem ? "); import a usable key of theirs, then "
+		    "'tlpress keys --check'" : "");
 		break;
 	case TLPRESS_SMTP_PERMFAIL:
 		state = TLPRESS_MAIL_PERMFAIL;
 		r->st->permfail++;
 		say(r, "failed", m->advisory, m->version, m->address,
-		    "%s v%d to %s refused for good by the server: %s", m->advisory, m->version,
+		    "%s v%d to %s refused for good by the server: %s; it is not tried again: "
+		    "correct the address where it is listed", m->advisory, m->version,
 		    m->address, with_code(code, reply, answer, sizeof(answer)));
 		break;
 	case TLPRESS_SMTP_TEMPFAIL: {
@@ -357,10 +361,11 @@ static int send_one(struct run *r, const struct tlpress_jmail *m, const void *by
 	default:
 		/* the server is down: nothing is marked, the batch stops */
 		r->st->down = 1;
-		return tlpress_error_set(err, TLPRESS_ENET, "cannot send mail to %s: %s%s%s; "
+		return tlpress_error_set(err, TLPRESS_ENET, "cannot send mail to %s via %s: %s; "
 					 "nothing more is sent this run: try again later",
-					 m->address, code ? "" : "", reply[0] ? reply : "the server "
-					 "is down or unreachable", "");
+					 m->address, o->smtp ? tlpress_smtp_server(o->smtp)
+					 : "the outbox", reply[0] ? reply : "the server is down "
+					 "or unreachable");
 	}
 	return tlpress_journal_mail_update(o->j, m->advisory, m->version, m->address, state, code,
 					   reply[0] ? reply : NULL, next, now, err);

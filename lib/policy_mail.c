@@ -197,14 +197,16 @@ static int list_sound(struct mctx *c, const struct tlpress_list *l)
 			if (tlpress_mail_address_valid(m->address) || tlpress_fpr_valid(m->fpr))
 				refuse(c, TLPRESS_REFUSED_BAD_INPUT, m->address, -1,
 				       "nothing sent to a member of list %s (line %u): its %s is "
-				       "malformed", l->name, m->line,
+				       "malformed; correct that line of the members file "
+				       "(tlpress check -C shows it)", l->name, m->line,
 				       tlpress_mail_address_valid(m->address) ? "address"
 									     : "fingerprint");
 		}
 		return 0;
 	}
 	refuse(c, TLPRESS_REFUSED_BAD_INPUT, l->name ? l->name : l->address, -1,
-	       "nothing sent to list '%s': %s", l->name ? l->name : "(unnamed)", why);
+	       "nothing sent to list '%s': %s; correct it under 'lists' in tlpress.yml",
+	       l->name ? l->name : "(unnamed)", why);
 	return -1;
 }
 
@@ -432,7 +434,8 @@ int tlpress_policy_mail(const struct tlpress_advisory *adv, enum tlpress_tlp bas
 		if (strchr(s, '@')) {
 			if (tlpress_mail_address_valid(s)) {
 				refuse(&c, TLPRESS_REFUSED_BAD_INPUT, s, -1,
-				       "nothing sent to a recipient: its address is malformed");
+				       "nothing sent to recipient '%.80s': its address is "
+				       "malformed; correct 'recipients'", s);
 				continue;
 			}
 			for (j = 0; j < nlists; j++)
@@ -450,8 +453,9 @@ int tlpress_policy_mail(const struct tlpress_advisory *adv, enum tlpress_tlp bas
 					break;
 			if (j == nlists) {
 				refuse(&c, TLPRESS_REFUSED_UNKNOWN_LIST, s, -1,
-				       "nothing sent to list %s: no list of that name is configured",
-				       s);
+				       "nothing sent to list %s: no list of that name is configured; "
+				       "add it under 'lists' in tlpress.yml, or correct "
+				       "'recipients'", s);
 				continue;
 			}
 			l = &lists->v[j];

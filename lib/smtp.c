@@ -365,6 +365,11 @@ long tlpress_smtp_connections(const struct tlpress_smtp *s)
 	return s ? s->connections : 0;
 }
 
+const char *tlpress_smtp_server(const struct tlpress_smtp *s)
+{
+	return s->shown;
+}
+
 /* Keep the verb of each command and the last line of each reply. */
 static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *ud)
 {

@@ -107,6 +107,9 @@ int tlpress_smtp_send(struct tlpress_smtp *s, const char *from, const char *rcpt
  * a batch that reuses its connection opens one). */
 long tlpress_smtp_connections(const struct tlpress_smtp *s);
 
+/* The server, for messages: scheme://host:port, no credentials. */
+const char *tlpress_smtp_server(const struct tlpress_smtp *s);
+
 /* Free the handle, closing its connection (QUIT). Accepts NULL. */
 void tlpress_smtp_close(struct tlpress_smtp *s);
 
