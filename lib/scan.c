@@ -33,7 +33,8 @@ static int walk(const char *dir, struct tlpress_pathlist *l, unsigned depth,
 
 	if (depth > 16)
 		return tlpress_error_set(err, TLPRESS_ELIMIT,
-					 "'%s': folders nest too deeply", dir);
+					 "'%s': folders nest too deeply (over 16 levels); keep "
+					 "advisories in fewer levels of folders", dir);
 	d = opendir(dir);
 	if (!d)
 		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot read folder '%s'", dir);
