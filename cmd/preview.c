@@ -50,7 +50,9 @@ static int find(const struct tlpress_config *cfg, const char *arg, struct tlpres
 	else
 		tlpress_buf_printf(path, "%s/%s.md", cfg->advisories, arg);
 	if (stat(path->ptr, &st) < 0 || !S_ISREG(st.st_mode)) {
-		cmd_error("preview", "no advisory '%s': '%s' is not a file", arg, path->ptr);
+		cmd_error("preview", "no advisory '%s': '%s' is not a file; give the id of an "
+			  "advisory in '%s' (ls %s), or the path of its file", arg, path->ptr,
+			  cfg->advisories, cfg->advisories);
 		return -1;
 	}
 	return 0;

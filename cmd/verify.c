@@ -117,7 +117,8 @@ int cmd_verify(int argc, char **argv)
 	}
 	o.tree = argv[optind];
 	if (tlpress_verify_is_url(o.tree) < 0) {
-		cmd_error("verify", "'%s': only http:// and https:// URLs are fetched", o.tree);
+		cmd_error("verify", "'%s': only http:// and https:// URLs are fetched; give the "
+			  "tree's http(s) URL, or a copy of it in a folder", o.tree);
 		return EXIT_USAGE;
 	}
 	if (o.keyfile && access(o.keyfile, R_OK) != 0) {
