@@ -229,7 +229,7 @@ static int parse_url(struct tlpress_smtp *s, const char *url, const char *helo,
 			break;
 	if (*p) {
 		r = tlpress_error_set(err, TLPRESS_EUSAGE, "invalid SMTP URL: it holds a space or "
-				      "a control character");
+				      "a control character; correct 'smtp.url'");
 		goto out;
 	}
 	if (curl_url_set(u, CURLUPART_URL, url, 0) ||
@@ -251,13 +251,15 @@ static int parse_url(struct tlpress_smtp *s, const char *url, const char *helo,
 	    !curl_url_get(u, CURLUPART_FRAGMENT, &part, 0) ||
 	    !curl_url_get(u, CURLUPART_OPTIONS, &part, 0)) {
 		r = tlpress_error_set(err, TLPRESS_EUSAGE, "invalid SMTP URL '%s': it may not have "
-				      "a query (?), a fragment (#) or login options (;)", url);
+				      "a query (?), a fragment (#) or login options (;); remove them "
+				      "from 'smtp.url'", url);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_HOST, &host, 0) || !*host ||
 	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ||
 	    curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE)) {
-		r = tlpress_error_set(err, TLPRESS_EUSAGE, "invalid SMTP URL '%s': no host", url);
+		r = tlpress_error_set(err, TLPRESS_EUSAGE, "invalid SMTP URL '%s': no host; write "
+				      "smtp://HOST:587 or smtps://HOST:465 in 'smtp.url'", url);
 		goto out;
 	}
 	if (path[0] == '/' && path[1])

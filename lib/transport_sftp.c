@@ -883,7 +883,7 @@ static int sftp_open(struct tlpress_transport *t, const struct tlpress_transport
 					 t->url);
 	if (*t->host == '-')
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "cannot upload to '%s': invalid "
-					 "host name", t->url);
+					 "host name; correct 'site.target'", t->url);
 	if (!t->user || !*t->user || *t->user == '-')
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "cannot upload to '%s': an sftp URL "
 					 "names the user: sftp://USER@%s/path/", t->url, t->host);
