@@ -18,7 +18,8 @@
 #include "tlp.h"
 
 static const char usage[] =
-	"usage: tlpress build [-C FILE] [-o DIR] [--clearance LABEL] [-j N] [-q] [PATH...]\n"
+	"usage: tlpress build [-C FILE] [-o DIR] [--clearance LABEL] [-j N] [--full] [-q]\n"
+	"                     [PATH...]\n"
 	"\n"
 	"Render every advisory that is publishable now into a site tree: HTML pages,\n"
 	"an index and an RSS feed. Each page holds what its clearance may see.\n"
@@ -30,6 +31,9 @@ static const char usage[] =
 	"                       behind authentication); AMBER and above go by mail only\n"
 	"  -j, --jobs N         render on N worker threads (default: the number of\n"
 	"                       cores); the output does not depend on N\n"
+	"      --full           look at every file of the tree, even when nothing\n"
+	"                       changed since the last build (a file of the tree\n"
+	"                       edited by hand is then written again)\n"
 	"  -q, --quiet          print nothing but problems\n"
 	"  -h, --help           show this help\n"
 	"\n"
@@ -62,6 +66,7 @@ int cmd_build(int argc, char **argv)
 		{ "clearance", required_argument, NULL, 'L' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "full", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -91,6 +96,7 @@ int cmd_build(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'L': clear = optarg; break;
 		case 'q': quiet = 1; break;
+		case 'F': o.full = 1; break;
 		case 'h': return cmd_usage(usage, 1);
 		default: return cmd_usage(usage, 0);
 		}

@@ -28,6 +28,7 @@
 #include "rendition.h"
 #include "scan.h"
 #include "sign.h"
+#include "snapshot.h"
 #include "template.h"
 
 /* one file of the tree, as a worker made it */
@@ -1413,6 +1414,108 @@ static void stage_path(const char *output, struct tlpress_buf *out)
 	tlpress_buf_printf(out, ".%.*s.tlpress-stage", (int)(n - k), output + k);
 }
 
+/*
+ * The snapshot of the last build of this tree (snapshot.h): 1 when it
+ * shows that nothing changed (st then has that build's counts), else 0,
+ * the snapshot removed (this build may change the tree) and *spath its
+ * name, for this build to write anew when it ends well. fp and digest get
+ * the build's fingerprint and the digest of its inputs.
+ */
+static int snapshot_taken(const struct tlpress_build_opts *o, const struct tlpress_pathlist *files,
+			  unsigned char fp[TLPRESS_SHA256_LEN],
+			  unsigned char digest[TLPRESS_SHA256_LEN], struct tlpress_buf *spath,
+			  struct tlpress_build_stats *st)
+{
+	struct tlpress_snapshot s = TLPRESS_SNAPSHOT_INIT;
+	struct tlpress_buf tree = TLPRESS_BUF_INIT, name = TLPRESS_BUF_INIT;
+	unsigned char th[TLPRESS_SHA256_LEN];
+	char abs[PATH_MAX], hex[2 * TLPRESS_SHA256_LEN + 1];
+	struct stat cst;
+	int taken = 0;
+
+	fingerprint(o, fp);
+	tlpress_buf_printf(&tree, "%s %s", realpath(o->output, abs) ? abs : o->output,
+			   tlpress_tlp_label(o->clearance));
+	tlpress_sha256(tree.ptr, tree.len, th);
+	tlpress_hex(th, 8, hex);
+	tlpress_buf_printf(&name, "snapshot-%s", hex);
+	tlpress_path_join(spath, o->state, name.ptr);
+	tlpress_snapshot_digest(fp, tree.ptr, files, digest);
+	/* a caller that wants each advisory reported needs the whole build;
+	 * so does a build cache that must be made 0600 again (bcache.h) */
+	tlpress_path_join(&name, o->state, TLPRESS_BCACHE_NAME);
+	if (!o->report && !o->full && stat(name.ptr, &cst) == 0 && !(cst.st_mode & 077) &&
+	    !tlpress_snapshot_load(&s, spath->ptr) &&
+	    tlpress_snapshot_holds(&s, o->output, digest, (long long)o->now.t)) {
+		st->files = s.files;
+		st->published = s.published;
+		st->drafts = s.drafts;
+		st->embargoed = s.embargoed;
+		st->above = s.above;
+		st->unchanged = s.unchanged;
+		taken = 1;
+	} else if (unlink(spath->ptr) < 0 && errno != ENOENT) {
+		tlpress_buf_reset(spath); /* a snapshot that stays must not be trusted */
+		taken = -1;
+	}
+	tlpress_snapshot_release(&s);
+	tlpress_buf_release(&tree);
+	tlpress_buf_release(&name);
+	return taken == 1;
+}
+
+/* After a build that ended well: its snapshot, for the next one. Best
+ * effort: without it the next build is slower, not wrong. */
+static void snapshot_save(struct build *b, const unsigned char digest[TLPRESS_SHA256_LEN],
+			  const struct tlpress_buf *spath)
+{
+	struct tlpress_snapshot s = TLPRESS_SNAPSHOT_INIT;
+	struct tlpress_error e2 = TLPRESS_ERROR_INIT;
+	const char *out = b->o->output;
+	size_t i;
+	int r;
+
+	memcpy(s.digest, digest, TLPRESS_SHA256_LEN);
+	s.from = (long long)b->o->now.t;
+	s.until = LLONG_MAX;
+	for (i = 0; i < b->nitems; i++) {
+		/* racily clean (cache_entry()): a file changed in the last two
+		 * seconds could change again with the same size and time */
+		if ((long long)time(NULL) - b->items[i].mtime_ns / 1000000000LL < 2)
+			return;
+		if (b->items[i].valid_until < s.until)
+			s.until = b->items[i].valid_until;
+	}
+	s.files = b->st->files;
+	s.published = b->st->published;
+	s.drafts = b->st->drafts;
+	s.embargoed = b->st->embargoed;
+	s.above = b->st->above;
+	s.unchanged = b->st->written + b->st->unchanged;
+	/* the tree's folders (a file added, removed or renamed changes its
+	 * folder's time) and its manifest */
+	r = tlpress_snapshot_stamp(&s, out, ".");
+	if (!r)
+		r = tlpress_snapshot_stamp(&s, out, TLPRESS_MANIFEST_NAME);
+	for (i = 0; !r && i < b->new.n; i++) {
+		const char *rel = b->new.v[i].path, *slash = strrchr(rel, '/');
+		char dir[1024];
+		size_t k;
+
+		if (!slash || (size_t)(slash - rel) >= sizeof(dir))
+			continue;
+		memcpy(dir, rel, (size_t)(slash - rel));
+		dir[slash - rel] = '\0';
+		for (k = 0; k < s.n && strcmp(s.v[k].rel, dir); k++)
+			;
+		if (k == s.n)
+			r = tlpress_snapshot_stamp(&s, out, dir);
+	}
+	if (!r)
+		tlpress_snapshot_save(&s, spath->ptr, &e2);
+	tlpress_snapshot_release(&s);
+}
+
 int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats *st,
 		  struct tlpress_diags *diags, struct tlpress_error *err)
 {
@@ -1420,7 +1523,9 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 			   TLPRESS_MANIFEST_INIT, NULL, 0, NULL, 0, NULL, 0, NULL, 0 };
 	struct tlpress_pathlist files = TLPRESS_PATHLIST_INIT;
 	struct tlpress_buf buf = TLPRESS_BUF_INIT, mpath = TLPRESS_BUF_INIT;
-	struct tlpress_buf stage = TLPRESS_BUF_INIT;
+	struct tlpress_buf stage = TLPRESS_BUF_INIT, spath = TLPRESS_BUF_INIT;
+	struct tlpress_snapshot snap = TLPRESS_SNAPSHOT_INIT;
+	unsigned char fp[TLPRESS_SHA256_LEN], digest[TLPRESS_SHA256_LEN];
 	const char *root = NULL;
 	size_t i;
 	int rc;
@@ -1466,6 +1571,10 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	}
 	if (rc)
 		goto out;
+	if (o->state && snapshot_taken(o, &files, fp, digest, &spath, st)) {
+		st->cached = st->files; /* every decision stands: nothing was read */
+		goto out;
+	}
 	tlpress_path_join(&mpath, o->output, TLPRESS_MANIFEST_NAME);
 	rc = tlpress_manifest_load(&b.old, mpath.ptr, err);
 	if (rc)
@@ -1486,12 +1595,10 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	}
 
 	if (o->state) {
-		unsigned char fp[TLPRESS_SHA256_LEN];
 		struct tlpress_buf tree = TLPRESS_BUF_INIT;
 		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
 		char abs[PATH_MAX];
 
-		fingerprint(o, fp);
 		tlpress_buf_printf(&tree, "%s %s", realpath(o->output, abs) ? abs : o->output,
 				   tlpress_tlp_label(o->clearance));
 		/* without a cache the build is slower, not wrong */
@@ -1614,6 +1721,8 @@ stale:
 		qsort(b.live, b.nlive, sizeof(*b.live), cmp_str);
 		tlpress_bcache_commit(b.cache, b.live, b.nlive, &cerr);
 	}
+	if (!rc && spath.len && !st->invalid && !diags->n)
+		snapshot_save(&b, digest, &spath);
 	goto out;
 salvage:
 	salvage_manifest(&b);
@@ -1675,5 +1784,7 @@ out:
 	tlpress_buf_release(&buf);
 	tlpress_buf_release(&mpath);
 	tlpress_buf_release(&stage);
+	tlpress_buf_release(&spath);
+	tlpress_snapshot_release(&snap);
 	return rc < 0 ? rc : 0;
 }

@@ -71,6 +71,8 @@ struct tlpress_build_opts {
 					   ends (also when it failed: then
 					   `rendered` may be 0) */
 	void *report_ctx;
+	int full;                    /* 1: no snapshot (snapshot.h): every file
+					of the tree is looked at */
 	int in_place;                /* 1: write the folder file by file (a
 					private scratch copy); 0: staged
 					(fsutil.h): the folder is at every

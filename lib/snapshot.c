@@ -1,0 +1,216 @@
+/* snapshot.c - "nothing changed since the last build"; see snapshot.h */
+#include "snapshot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fsutil.h"
+
+#define SNAPSHOT_MAGIC "tlpress snapshot 1"
+#define SNAPSHOT_LIMIT ((size_t)16 << 20)
+#define SNAPSHOT_MAX_STAMPS 100000
+
+static long long mtime_ns(const struct stat *st)
+{
+	return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
+void tlpress_snapshot_digest(const unsigned char fp[TLPRESS_SHA256_LEN], const char *tree,
+			     const struct tlpress_pathlist *files,
+			     unsigned char out[TLPRESS_SHA256_LEN])
+{
+	struct tlpress_sha256_ctx h;
+	char line[96];
+	size_t i;
+
+	tlpress_sha256_init(&h);
+	tlpress_sha256_update(&h, fp, TLPRESS_SHA256_LEN);
+	tlpress_sha256_update(&h, tree, strlen(tree) + 1);
+	for (i = 0; i < files->n; i++) {
+		struct stat st;
+		int n;
+
+		if (lstat(files->v[i], &st) < 0)
+			n = snprintf(line, sizeof(line), "-\n");
+		else
+			n = snprintf(line, sizeof(line), "%lld %lld %lld\n", (long long)st.st_size,
+				     mtime_ns(&st), (long long)st.st_ino);
+		tlpress_sha256_update(&h, files->v[i], strlen(files->v[i]) + 1);
+		tlpress_sha256_update(&h, line, (size_t)n);
+	}
+	tlpress_sha256_final(&h, out);
+}
+
+static int add(struct tlpress_snapshot *s, const char *rel, long long ino, long long mt,
+	       long long size)
+{
+	struct tlpress_snapshot_stamp *p;
+
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? 2 * s->cap : 16;
+
+		if (nc > SNAPSHOT_MAX_STAMPS || !(p = realloc(s->v, nc * sizeof(*p))))
+			return -1;
+		s->v = p;
+		s->cap = nc;
+	}
+	p = &s->v[s->n];
+	if (!(p->rel = strdup(rel)))
+		return -1;
+	p->ino = ino;
+	p->mtime_ns = mt;
+	p->size = size;
+	s->n++;
+	return 0;
+}
+
+int tlpress_snapshot_stamp(struct tlpress_snapshot *s, const char *root, const char *rel)
+{
+	struct tlpress_buf p = TLPRESS_BUF_INIT;
+	struct stat st;
+	int r;
+
+	if (strcmp(rel, "."))
+		tlpress_path_join(&p, root, rel);
+	else
+		tlpress_buf_adds(&p, root);
+	r = lstat(p.ptr, &st);
+	tlpress_buf_release(&p);
+	if (r < 0)
+		return -1;
+	return add(s, rel, (long long)st.st_ino, mtime_ns(&st), (long long)st.st_size);
+}
+
+int tlpress_snapshot_holds(const struct tlpress_snapshot *s, const char *root,
+			   const unsigned char digest[TLPRESS_SHA256_LEN], long long now)
+{
+	struct tlpress_buf p = TLPRESS_BUF_INIT;
+	size_t i;
+	int ok;
+
+	ok = s->n > 0 && !memcmp(s->digest, digest, TLPRESS_SHA256_LEN) && now >= s->from &&
+	     now < s->until;
+	for (i = 0; ok && i < s->n; i++) {
+		struct stat st;
+
+		tlpress_buf_reset(&p);
+		if (strcmp(s->v[i].rel, "."))
+			tlpress_path_join(&p, root, s->v[i].rel);
+		else
+			tlpress_buf_adds(&p, root);
+		ok = lstat(p.ptr, &st) == 0 && (long long)st.st_ino == s->v[i].ino &&
+		     mtime_ns(&st) == s->v[i].mtime_ns && (long long)st.st_size == s->v[i].size;
+	}
+	tlpress_buf_release(&p);
+	return ok;
+}
+
+int tlpress_snapshot_load(struct tlpress_snapshot *s, const char *path)
+{
+	struct tlpress_buf text = TLPRESS_BUF_INIT;
+	char hex[2 * TLPRESS_SHA256_LEN + 1];
+	char *line, *next;
+	int r = -1;
+
+	if (tlpress_read_file(path, SNAPSHOT_LIMIT, &text, NULL, NULL) || !text.len ||
+	    text.ptr[text.len - 1] != '\n')
+		goto out;
+	line = text.ptr;
+	next = strchr(line, '\n');
+	*next = '\0';
+	if (strcmp(line, SNAPSHOT_MAGIC))
+		goto out;
+	line = next + 1;
+	if (sscanf(line, "digest %64s\nholds %lld %lld\ncounts %zu %zu %zu %zu %zu %zu\n", hex,
+		   &s->from, &s->until, &s->files, &s->published, &s->drafts, &s->embargoed,
+		   &s->above, &s->unchanged) != 9 ||
+	    strlen(hex) != 2 * TLPRESS_SHA256_LEN ||
+	    tlpress_unhex(hex, TLPRESS_SHA256_LEN, s->digest))
+		goto out;
+	/* past the three lines read */
+	for (int k = 0; k < 3; k++) {
+		if (!(next = strchr(line, '\n')))
+			goto out;
+		line = next + 1;
+	}
+	while (*line) {
+		long long ino, mt, size;
+		int at = 0;
+
+		next = strchr(line, '\n');
+		*next = '\0';
+		if (sscanf(line, "s %lld %lld %lld %n", &ino, &mt, &size, &at) != 3 || !at ||
+		    !line[at] || add(s, line + at, ino, mt, size))
+			goto out;
+		line = next + 1;
+	}
+	r = s->n > 0 ? 0 : -1;
+out:
+	tlpress_buf_release(&text);
+	return r;
+}
+
+int tlpress_snapshot_save(const struct tlpress_snapshot *s, const char *path,
+			  struct tlpress_error *err)
+{
+	struct tlpress_buf text = TLPRESS_BUF_INIT, tmp = TLPRESS_BUF_INIT;
+	char hex[2 * TLPRESS_SHA256_LEN + 1];
+	size_t i, off = 0;
+	int fd, r = 0;
+
+	tlpress_hex(s->digest, TLPRESS_SHA256_LEN, hex);
+	tlpress_buf_printf(&text, SNAPSHOT_MAGIC "\ndigest %s\nholds %lld %lld\n"
+			   "counts %zu %zu %zu %zu %zu %zu\n", hex, s->from, s->until, s->files,
+			   s->published, s->drafts, s->embargoed, s->above, s->unchanged);
+	for (i = 0; i < s->n; i++)
+		tlpress_buf_printf(&text, "s %lld %lld %lld %s\n", s->v[i].ino, s->v[i].mtime_ns,
+				   s->v[i].size, s->v[i].rel);
+	tlpress_buf_printf(&tmp, "%s.%ld.tmp", path, (long)getpid());
+	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		r = tlpress_error_set(err, TLPRESS_EIO, "cannot write '%s': %s", tmp.ptr,
+				      strerror(errno));
+		goto out;
+	}
+	while (off < text.len) {
+		ssize_t w = write(fd, text.ptr + off, text.len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			r = tlpress_error_set(err, TLPRESS_EIO, "cannot write '%s': %s", tmp.ptr,
+					      strerror(errno));
+			break;
+		}
+		off += (size_t)w;
+	}
+	if (close(fd) < 0 && !r)
+		r = tlpress_error_set(err, TLPRESS_EIO, "cannot write '%s': %s", tmp.ptr,
+				      strerror(errno));
+	if (!r && rename(tmp.ptr, path) < 0)
+		r = tlpress_error_set(err, TLPRESS_EIO, "cannot write '%s': %s", path,
+				      strerror(errno));
+	if (r)
+		unlink(tmp.ptr);
+out:
+	tlpress_buf_release(&text);
+	tlpress_buf_release(&tmp);
+	return r;
+}
+
+void tlpress_snapshot_release(struct tlpress_snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i].rel);
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}

@@ -1,0 +1,64 @@
+/*
+ * snapshot.h - "nothing changed since the last build", proved cheaply
+ *
+ * A build that changes nothing should cost little more than looking at its
+ * inputs. After a build that wrote a whole tree without an error, a
+ * snapshot in the state folder records:
+ *   - a digest of every input: the build's fingerprint (tlpress's version,
+ *     the clearance, the signing key, the configuration and the templates)
+ *     and the path, size, modification time and inode of every advisory
+ *     file, as they were when the build began;
+ *   - the moments between which its decisions hold (from the build's
+ *     clock to the next embargo or downgrade of any advisory);
+ *   - the inode and modification time of every folder of the tree and of
+ *     its manifest, as the build left them (a file added, removed or
+ *     renamed in the tree changes its folder's);
+ *   - the build's counts, to report them again.
+ * The next build computes the digest (one stat per advisory file); when it
+ * is the same, the clock is within the moments and every stamp holds, the
+ * tree is what that build would make again, and it ends there. Anything
+ * else, and the build runs as usual (and removes the snapshot first, so
+ * that a build killed half-way leaves none).
+ */
+#ifndef TLPRESS_SNAPSHOT_H
+#define TLPRESS_SNAPSHOT_H
+#include <stddef.h>
+#include "error.h"
+#include "hash.h"
+#include "scan.h"
+
+struct tlpress_snapshot_stamp {
+	char *rel;                   /* "." for the tree's folder itself */
+	long long ino, mtime_ns, size;
+};
+
+struct tlpress_snapshot {
+	unsigned char digest[TLPRESS_SHA256_LEN];
+	long long from, until;       /* it holds for from <= now < until */
+	size_t files, published, drafts, embargoed, above, unchanged;
+	struct tlpress_snapshot_stamp *v;
+	size_t n, cap;
+};
+
+#define TLPRESS_SNAPSHOT_INIT { { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0 }
+
+/* The digest of a build's inputs: fp (the build's fingerprint), the tree's
+ * name and every file of `files` with its lstat() (a file that cannot be
+ * stat'ed counts as such). */
+void tlpress_snapshot_digest(const unsigned char fp[TLPRESS_SHA256_LEN], const char *tree,
+			     const struct tlpress_pathlist *files,
+			     unsigned char out[TLPRESS_SHA256_LEN]);
+/* Record root/rel's inode, modification time and size. 0, or -1 when it
+ * cannot be stat'ed. */
+int tlpress_snapshot_stamp(struct tlpress_snapshot *s, const char *root, const char *rel);
+/* 1 when s was taken of the same inputs (digest), holds at `now`, and
+ * every stamp is still that of root's files; else 0. */
+int tlpress_snapshot_holds(const struct tlpress_snapshot *s, const char *root,
+			   const unsigned char digest[TLPRESS_SHA256_LEN], long long now);
+/* Read a snapshot; a missing or malformed file is -1 (no snapshot). */
+int tlpress_snapshot_load(struct tlpress_snapshot *s, const char *path);
+/* Write it (mode 0600, whole or not at all). */
+int tlpress_snapshot_save(const struct tlpress_snapshot *s, const char *path,
+			  struct tlpress_error *err);
+void tlpress_snapshot_release(struct tlpress_snapshot *s);
+#endif
