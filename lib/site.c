@@ -113,6 +113,9 @@ struct build {
 	struct tlpress_sha256_ctx lhash;
 	struct tlpress_tree *tree;   /* the output folder, held open */
 	size_t withdrawals;          /* files of what is no longer publishable */
+	int intact;                  /* the tree is as the last build left it
+					(snapshot.h) and nothing was removed
+					yet: its manifest says what is there */
 };
 
 /* The cache row of the listings: not a path scan() can give */
@@ -158,6 +161,11 @@ static int on_disk(struct build *b, const char *rel, unsigned long long size)
 {
 	struct stat st;
 
+	if (b->intact) {
+		const struct tlpress_mentry *e = tlpress_manifest_find(&b->old, rel);
+
+		return e && e->size == size;
+	}
 	return tlpress_tree_stat(b->tree, rel, &st) == 0 && S_ISREG(st.st_mode) &&
 	       (unsigned long long)st.st_size == size;
 }
@@ -293,6 +301,7 @@ static const char *wroot(struct build *b)
 
 static int remove_file(struct build *b, const char *rel)
 {
+	b->intact = 0;
 	const char *root = wroot(b);
 	int r = root ? tlpress_remove(root, rel, b->err) : b->err->code;
 
@@ -554,6 +563,7 @@ static int withdraw(struct build *b, const char *root)
 		b->withdrawals += unpublishable_file(b, b->old.v[i].path);
 	if (!b->withdrawals)
 		return 0;
+	b->intact = 0;
 	for (i = 0; i < b->old.n && !r; i++) {
 		struct tlpress_mentry *e = &b->old.v[i];
 
@@ -673,31 +683,13 @@ static char *joined_cves(const struct tlpress_advisory *a)
 
 /* Step 3: one advisory, parsed, cut and written (in a worker thread:
  * everything it makes goes into the item). */
-static int hexval(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-static int unhex(const char *s, unsigned char *out, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		int h = hexval((unsigned char)s[2 * i]), l = h < 0 ? -1 : hexval((unsigned char)s[2 * i + 1]);
-
-		if (h < 0 || l < 0)
-			return -1;
-		out[i] = (unsigned char)(h << 4 | l);
-	}
-	return 0;
-}
-
+/* Lower-case hex of a digest (n <= 64 bytes), added to out. */
 static void hex(const unsigned char *in, size_t n, struct tlpress_buf *out)
 {
-	size_t i;
+	char h[2 * 64 + 1];
 
-	for (i = 0; i < n; i++)
-		tlpress_buf_printf(out, "%02x", in[i]);
+	tlpress_hex(in, n, h);
+	tlpress_buf_add(out, h, 2 * n);
 }
 
 /*
@@ -793,7 +785,7 @@ static const char *out_line(const char *p, unsigned char sha[TLPRESS_SHA256_LEN]
 	const char *nl = strchr(p, '\n'), *sp;
 	size_t n;
 
-	if (!nl || nl - p < 2 * TLPRESS_SHA256_LEN + 3 || unhex(p, sha, TLPRESS_SHA256_LEN) ||
+	if (!nl || nl - p < 2 * TLPRESS_SHA256_LEN + 3 || tlpress_unhex(p, TLPRESS_SHA256_LEN, sha) ||
 	    p[2 * TLPRESS_SHA256_LEN] != ' ')
 		return NULL;
 	*size = strtoull(p + 2 * TLPRESS_SHA256_LEN + 1, (char **)&sp, 10);
@@ -1424,12 +1416,12 @@ static void stage_path(const char *output, struct tlpress_buf *out)
 static int snapshot_taken(const struct tlpress_build_opts *o, const struct tlpress_pathlist *files,
 			  unsigned char fp[TLPRESS_SHA256_LEN],
 			  unsigned char digest[TLPRESS_SHA256_LEN], struct tlpress_buf *spath,
-			  struct tlpress_build_stats *st)
+			  struct tlpress_build_stats *st, int *intact)
 {
 	struct tlpress_snapshot s = TLPRESS_SNAPSHOT_INIT;
 	struct tlpress_buf tree = TLPRESS_BUF_INIT, name = TLPRESS_BUF_INIT;
 	unsigned char th[TLPRESS_SHA256_LEN];
-	char abs[PATH_MAX], hex[2 * TLPRESS_SHA256_LEN + 1];
+	char abs[PATH_MAX], hx[2 * TLPRESS_SHA256_LEN + 1];
 	struct stat cst;
 	int taken = 0;
 
@@ -1437,15 +1429,16 @@ static int snapshot_taken(const struct tlpress_build_opts *o, const struct tlpre
 	tlpress_buf_printf(&tree, "%s %s", realpath(o->output, abs) ? abs : o->output,
 			   tlpress_tlp_label(o->clearance));
 	tlpress_sha256(tree.ptr, tree.len, th);
-	tlpress_hex(th, 8, hex);
-	tlpress_buf_printf(&name, "snapshot-%s", hex);
+	tlpress_hex(th, 8, hx);
+	tlpress_buf_printf(&name, "snapshot-%s", hx);
 	tlpress_path_join(spath, o->state, name.ptr);
 	tlpress_snapshot_digest(fp, tree.ptr, files, digest);
 	/* a caller that wants each advisory reported needs the whole build;
 	 * so does a build cache that must be made 0600 again (bcache.h) */
 	tlpress_path_join(&name, o->state, TLPRESS_BCACHE_NAME);
-	if (!o->report && !o->full && stat(name.ptr, &cst) == 0 && !(cst.st_mode & 077) &&
-	    !tlpress_snapshot_load(&s, spath->ptr) &&
+	*intact = !o->full && !tlpress_snapshot_load(&s, spath->ptr) &&
+		  tlpress_snapshot_tree_holds(&s, o->output);
+	if (*intact && !o->report && stat(name.ptr, &cst) == 0 && !(cst.st_mode & 077) &&
 	    tlpress_snapshot_holds(&s, o->output, digest, (long long)o->now.t)) {
 		st->files = s.files;
 		st->published = s.published;
@@ -1571,7 +1564,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	}
 	if (rc)
 		goto out;
-	if (o->state && snapshot_taken(o, &files, fp, digest, &spath, st)) {
+	if (o->state && snapshot_taken(o, &files, fp, digest, &spath, st, &b.intact)) {
 		st->cached = st->files; /* every decision stands: nothing was read */
 		goto out;
 	}

@@ -90,12 +90,16 @@ int tlpress_snapshot_stamp(struct tlpress_snapshot *s, const char *root, const c
 int tlpress_snapshot_holds(const struct tlpress_snapshot *s, const char *root,
 			   const unsigned char digest[TLPRESS_SHA256_LEN], long long now)
 {
+	return !memcmp(s->digest, digest, TLPRESS_SHA256_LEN) && now >= s->from &&
+	       now < s->until && tlpress_snapshot_tree_holds(s, root);
+}
+
+int tlpress_snapshot_tree_holds(const struct tlpress_snapshot *s, const char *root)
+{
 	struct tlpress_buf p = TLPRESS_BUF_INIT;
 	size_t i;
-	int ok;
+	int ok = s->n > 0;
 
-	ok = s->n > 0 && !memcmp(s->digest, digest, TLPRESS_SHA256_LEN) && now >= s->from &&
-	     now < s->until;
 	for (i = 0; ok && i < s->n; i++) {
 		struct stat st;
 

@@ -55,6 +55,9 @@ int tlpress_snapshot_stamp(struct tlpress_snapshot *s, const char *root, const c
  * every stamp is still that of root's files; else 0. */
 int tlpress_snapshot_holds(const struct tlpress_snapshot *s, const char *root,
 			   const unsigned char digest[TLPRESS_SHA256_LEN], long long now);
+/* 1 when every stamp of s is still that of root's files: the tree is as
+ * the build that took s left it (but for files edited in place). */
+int tlpress_snapshot_tree_holds(const struct tlpress_snapshot *s, const char *root);
 /* Read a snapshot; a missing or malformed file is -1 (no snapshot). */
 int tlpress_snapshot_load(struct tlpress_snapshot *s, const char *path);
 /* Write it (mode 0600, whole or not at all). */
