@@ -204,9 +204,8 @@ int tlpress_bcache_open(struct tlpress_bcache **out, const char *state_dir, cons
 	int fd, rc;
 
 	*out = NULL;
-	if (mkdir(state_dir, 0700) < 0 && errno != EEXIST)
-		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot make state folder '%s'",
-					   state_dir);
+	if ((rc = tlpress_state_dir(state_dir, 1, err)))
+		return rc;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");

@@ -963,6 +963,50 @@ int tlpress_secret_file_check(const char *path, const char *shown, int required,
 	return 0;
 }
 
+int tlpress_state_dir(const char *dir, int create, struct tlpress_error *err)
+{
+	struct stat st;
+	int fd, e;
+
+	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot make state folder '%s'",
+					   dir);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		if (e == ELOOP || e == ENOTDIR)
+			return tlpress_error_set(err, TLPRESS_EUSAGE, "state folder '%s' is not a "
+						 "folder (a symbolic link is refused); point "
+						 "'state' in tlpress.yml at a real folder", dir);
+		return tlpress_error_errno(err, TLPRESS_EIO, e, "cannot open state folder '%s'",
+					   dir);
+	}
+	if (fstat(fd, &st) < 0) {
+		e = errno;
+		close(fd);
+		return tlpress_error_errno(err, TLPRESS_EIO, e, "cannot open state folder '%s'",
+					   dir);
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		close(fd);
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "state folder '%s' may be written "
+					 "by others (mode %03o); run 'chmod go-w %s'", dir,
+					 (unsigned)(st.st_mode & 0777), dir);
+	}
+	/* what is in it names restricted advisories and recipients: for the
+	 * owner's eyes only, whatever the umask it was made with */
+	if ((st.st_mode & 077) && fchmod(fd, st.st_mode & 07700) < 0) {
+		e = errno;
+		close(fd);
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "state folder '%s' may be read by "
+					 "others (mode %03o) and cannot be made 0700: %s; run "
+					 "'chmod 700 %s'", dir, (unsigned)(st.st_mode & 0777),
+					 strerror(e), dir);
+	}
+	close(fd);
+	return 0;
+}
+
 int tlpress_sync(const char *root, struct tlpress_error *err)
 {
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;

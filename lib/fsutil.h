@@ -119,6 +119,16 @@ int tlpress_remove_tree(const char *dir);
 int tlpress_secret_file_check(const char *path, const char *shown, int required,
 			      struct tlpress_error *err);
 
+/*
+ * The state folder dir (the journal, the build cache, the lock, the id
+ * counters): made with mode 0700 when missing and `create`; refused when
+ * it is a symbolic link or not a folder (nothing is written through it to
+ * wherever it points), or when group or others may write to it; made 0700
+ * when group or others may only read or enter it (refused when it cannot
+ * be). TLPRESS_EUSAGE for what the operator must fix, TLPRESS_EIO else.
+ */
+int tlpress_state_dir(const char *dir, int create, struct tlpress_error *err);
+
 /* Flush the file system that holds root to disk (syncfs). */
 int tlpress_sync(const char *root, struct tlpress_error *err);
 

@@ -246,14 +246,14 @@ int tlpress_ids_next(const struct tlpress_config *cfg, enum tlpress_series s, in
 							 : cfg->ids.restricted_prefix;
 	char prefix[64];
 	long highest = 0, next;
+	struct stat st;
 	size_t i;
 	int fd = -1, rc, errnum = 0;
 
 	id[0] = '\0';
 	tlpress_ids_prefix(pattern, year, prefix, sizeof(prefix));
-	if (mkdir(cfg->state, 0700) < 0 && errno != EEXIST)
-		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot make state folder '%s'",
-					   cfg->state);
+	if ((rc = tlpress_state_dir(cfg->state, 1, err)))
+		return rc;
 	tlpress_path_join(&lockp, cfg->state, TLPRESS_IDS_LOCK_NAME);
 	tlpress_path_join(&path, cfg->state, TLPRESS_IDS_NAME);
 	if (lockp.failed || path.failed) {
@@ -272,7 +272,15 @@ int tlpress_ids_next(const struct tlpress_config *cfg, enum tlpress_series s, in
 		rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot lock '%s'", lockp.ptr);
 		goto out;
 	}
-	/* under the lock: read, take the folder into account, write back */
+	/* under the lock: read, take the folder into account, write back;
+	 * never through a symbolic link (the rename below would replace it,
+	 * but the numbers would have come from wherever it points) */
+	if (lstat(path.ptr, &st) == 0 && !S_ISREG(st.st_mode)) {
+		rc = tlpress_error_set(err, TLPRESS_EUSAGE, "'%s' is not a regular file (a "
+				       "symbolic link is refused); move it aside and put "
+				       "the counters file itself there", path.ptr);
+		goto out;
+	}
 	rc = tlpress_read_file(path.ptr, 1 << 20, &data, &errnum, err);
 	if (rc && errnum == ENOENT)
 		rc = 0;

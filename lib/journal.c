@@ -87,29 +87,6 @@ static int prepare(struct tlpress_journal *j, const char *sql, sqlite3_stmt **st
 	return 0;
 }
 
-/* The state folder: made 0700 when missing; refused when it is a symbolic
- * link or others may write to it. */
-static int state_dir_ok(const char *dir, int create, struct tlpress_error *err)
-{
-	struct stat st;
-
-	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot make state folder '%s'",
-					   dir);
-	if (lstat(dir, &st) < 0)
-		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot open state folder '%s'",
-					   dir);
-	if (!S_ISDIR(st.st_mode))
-		return tlpress_error_set(err, TLPRESS_EUSAGE, "state folder '%s' is not a folder "
-					 "(a symbolic link is refused); point 'state' in "
-					 "tlpress.yml at a real folder", dir);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return tlpress_error_set(err, TLPRESS_EUSAGE, "state folder '%s' may be written "
-					 "by others (mode %03o); run 'chmod go-w %s'", dir,
-					 (unsigned)(st.st_mode & 0777), dir);
-	return 0;
-}
-
 int tlpress_journal_open(struct tlpress_journal **out, const char *state_dir, int readonly,
 			 struct tlpress_error *err)
 {
@@ -121,7 +98,7 @@ int tlpress_journal_open(struct tlpress_journal **out, const char *state_dir, in
 	*out = NULL;
 	if (readonly && lstat(state_dir, &st) < 0 && errno == ENOENT)
 		return 0; /* nothing was ever recorded */
-	rc = state_dir_ok(state_dir, !readonly, err);
+	rc = tlpress_state_dir(state_dir, !readonly, err);
 	if (rc)
 		return rc;
 	tlpress_path_join(&p, state_dir, TLPRESS_JOURNAL_NAME);

@@ -20,9 +20,8 @@ int tlpress_lock(const char *state_dir, int *fd, struct tlpress_error *err)
 	int f, n;
 
 	*fd = -1;
-	if (mkdir(state_dir, 0700) < 0 && errno != EEXIST)
-		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot make state folder '%s'",
-					   state_dir);
+	if ((n = tlpress_state_dir(state_dir, 1, err)))
+		return n;
 	tlpress_path_join(&p, state_dir, TLPRESS_LOCK_NAME);
 	if (p.failed)
 		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");

@@ -109,7 +109,30 @@ int main(void)
 	chmod(state, 0777);
 	INT_EQ(tlpress_journal_open(&j, state, 0, &err), TLPRESS_EUSAGE,
 	       "a state folder others may write to is refused");
-	chmod(state, 0700);
+	chmod(state, 0750);
+	INT_EQ(tlpress_journal_open(&j, state, 1, &err), 0, "a state folder others may read: %s",
+	       err.msg);
+	OK(stat(state, &st) == 0 && (st.st_mode & 0777) == 0700, "is made 0700");
+	tlpress_journal_close(j);
+	j = NULL;
+
+	/* a state folder that is a symbolic link: nothing goes where it points */
+	{
+		char link[96], away[96], inside[128];
+
+		snprintf(link, sizeof(link), "%s/linked", dir);
+		snprintf(away, sizeof(away), "%s/away", dir);
+		snprintf(inside, sizeof(inside), "%s/lock", away);
+		mkdir(away, 0700);
+		OK(symlink("away", link) == 0, "a state folder that is a symbolic link");
+		INT_EQ(tlpress_journal_open(&j, link, 0, &err), TLPRESS_EUSAGE,
+		       "is refused by the journal");
+		INT_EQ(tlpress_lock(link, &fd1, &err), TLPRESS_EUSAGE, "and by the lock: %s",
+		       err.msg);
+		OK(strstr(err.msg, "symbolic link") != NULL, "saying why");
+		OK(stat(inside, &st) < 0, "no lock file was made where it points");
+		INT_EQ(tlpress_state_dir(away, 0, &err), 0, "the folder itself is fine");
+	}
 
 	/* the lock */
 	INT_EQ(tlpress_lock(state, &fd1, &err), 0, "take the lock");
