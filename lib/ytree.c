@@ -80,7 +80,11 @@ static int push(struct builder *b, struct tlpress_ynode *coll,
 		const yaml_mark_t *m, size_t *cap)
 {
 	if (coll->n >= b->lim->max_entries) {
-		fail(b, m, NULL, "too many entries in one list or mapping");
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "too many entries in one list or mapping (at most %zu)",
+			 b->lim->max_entries);
+		fail(b, m, "split the data or move it to a linked file", msg);
 		return -1;
 	}
 	if (coll->n == *cap) {
@@ -134,6 +138,7 @@ static struct tlpress_ynode *build(yaml_parser_t *p, yaml_event_t *ev,
 				   struct builder *b, unsigned depth)
 {
 	struct tlpress_ynode *n = NULL, *key = NULL, *val;
+	yaml_mark_t at;
 	yaml_event_t e;
 	size_t cap = 0;
 
@@ -193,6 +198,8 @@ static struct tlpress_ynode *build(yaml_parser_t *p, yaml_event_t *ev,
 				yaml_event_delete(&e);
 				break;
 			}
+			/* build() consumes the event, its marks with it */
+			at = e.start_mark;
 			if (ismap) {
 				yaml_mark_t km = e.start_mark;
 
@@ -216,10 +223,12 @@ static struct tlpress_ynode *build(yaml_parser_t *p, yaml_event_t *ev,
 				if (next(p, &e, b) < 0)
 					goto bad;
 			}
+			if (!ismap)
+				at = e.start_mark;
 			val = build(p, &e, b, depth + 1);
 			if (!val)
 				goto bad;
-			if (push(b, n, key, val, &e.start_mark, &cap) < 0) {
+			if (push(b, n, key, val, &at, &cap) < 0) {
 				tlpress_ynode_free(val);
 				goto bad;
 			}

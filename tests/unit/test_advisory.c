@@ -321,6 +321,16 @@ static void hostile(void)
 		tlpress_buf_printf(&b, "key%d: v\n", i);
 	tlpress_buf_adds(&b, "---\nx\n");
 	refused("10,000 keys", b.ptr, b.len, "too many");
+	{
+		struct tlpress_diags d = TLPRESS_DIAGS_INIT;
+		struct tlpress_advisory *a = parse("CCB-2026-0001.md", b.ptr, b.len, &d);
+
+		/* the 2,001st key, on line 2,002: not the mapping's first line */
+		OK(d.n && d.v[0].line == 2002, "10,000 keys: the error names the line of the "
+		   "first key over the limit (%u)", d.n ? d.v[0].line : 0);
+		tlpress_advisory_free(a);
+		tlpress_diags_release(&d);
+	}
 	tlpress_buf_reset(&b);
 	tlpress_buf_adds(&b, "---\nid: ");
 	for (i = 0; i < 5000; i++)
