@@ -42,7 +42,7 @@ struct seen {
 static int cmp_seen(const void *a, const void *b)
 {
 	const struct seen *x = a, *y = b;
-	int c = strcmp(x->id, y->id);
+	int c = tlpress_id_cmp(x->id, y->id);
 
 	return c ? c : strcmp(x->path, y->path);
 }
@@ -168,13 +168,20 @@ int cmd_check(int argc, char **argv)
 	/* ids are unique across the tree */
 	qsort(seen, nseen, sizeof(*seen), cmp_seen);
 	for (i = 1; i < nseen; i++) {
-		if (strcmp(seen[i].id, seen[i - 1].id))
+		if (tlpress_id_cmp(seen[i].id, seen[i - 1].id))
 			continue;
-		tlpress_diags_add(&all, TLPRESS_ERROR, seen[i].path, seen[i].line,
-				  seen[i].col, "id", "every advisory has its own id: "
-				  "allocate a new one with 'tlpress new'",
-				  "duplicate 'id' %s, also used by %s", seen[i].id,
-				  seen[i - 1].path);
+		if (strcmp(seen[i].id, seen[i - 1].id))
+			tlpress_diags_add(&all, TLPRESS_ERROR, seen[i].path, seen[i].line,
+					  seen[i].col, "id", "every advisory has its own id: "
+					  "allocate a new one with 'tlpress new'",
+					  "duplicate 'id' %s: the same number as %s in %s",
+					  seen[i].id, seen[i - 1].id, seen[i - 1].path);
+		else
+			tlpress_diags_add(&all, TLPRESS_ERROR, seen[i].path, seen[i].line,
+					  seen[i].col, "id", "every advisory has its own id: "
+					  "allocate a new one with 'tlpress new'",
+					  "duplicate 'id' %s, also used by %s", seen[i].id,
+					  seen[i - 1].path);
 	}
 	if (json) {
 		/* a duplicate id is an error of the file that repeats it */

@@ -102,6 +102,37 @@ int tlpress_id_valid(const char *id)
 	return 0;
 }
 
+/* The number of a valid id: after its second '-', without leading zeros
+ * (but one digit at least). */
+static const char *id_number(const char *id, size_t *series)
+{
+	const char *p = strchr(id, '-');
+
+	p = p ? strchr(p + 1, '-') : NULL;
+	if (!p)
+		return NULL;
+	*series = (size_t)(p + 1 - id);
+	for (p++; p[0] == '0' && p[1]; p++)
+		;
+	return p;
+}
+
+int tlpress_id_cmp(const char *a, const char *b)
+{
+	const char *na, *nb;
+	size_t sa, sb;
+
+	if (tlpress_id_valid(a) || tlpress_id_valid(b) || !(na = id_number(a, &sa)) ||
+	    !(nb = id_number(b, &sb)))
+		return strcmp(a, b);
+	/* another series: decided within it, as its prefix has no '-' */
+	if (sa != sb || strncmp(a, b, sa))
+		return strcmp(a, b);
+	if (strlen(na) != strlen(nb))
+		return strlen(na) < strlen(nb) ? -1 : 1;
+	return strcmp(na, nb);
+}
+
 static int cve_valid(const char *s)
 {
 	size_t i, n;

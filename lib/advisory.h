@@ -220,6 +220,12 @@ void tlpress_advisory_slug(const struct tlpress_advisory *adv, char *buf,
 /* Validate an id: PREFIX-YYYY-NNNN. 0 when valid. */
 int tlpress_id_valid(const char *id);
 
+/* Order ids as advisories: 0 when a and b name the same one, the same
+ * PREFIX-YYYY- and the same number however many zeros pad it
+ * (CCB-2026-0042 and CCB-2026-00042); by strcmp() otherwise. A total
+ * order for qsort(), with the ids of one advisory side by side. */
+int tlpress_id_cmp(const char *a, const char *b);
+
 /* The cmark-gfm extensions every body is parsed and rendered with. */
 struct _cmark_llist *tlpress_markdown_extensions(void);
 /* cmark options for parsing and rendering: safe (no raw HTML, no

@@ -313,7 +313,7 @@ static int remove_file(struct build *b, const char *rel)
 static int cmp_items(const void *pa, const void *pb)
 {
 	const struct item *a = pa, *b = pb;
-	int c = strcmp(a->id ? a->id : "", b->id ? b->id : "");
+	int c = tlpress_id_cmp(a->id ? a->id : "", b->id ? b->id : "");
 
 	return c ? c : strcmp(a->path, b->path);
 }
@@ -451,13 +451,15 @@ static int pass1(struct build *b, struct tlpress_pathlist *files)
 	for (i = 1; i < b->nitems; i++) {
 		struct item *x = &b->items[i - 1], *y = &b->items[i];
 
-		if (!x->id || !y->id || strcmp(x->id, y->id))
+		if (!x->id || !y->id || tlpress_id_cmp(x->id, y->id))
 			continue;
+		/* CCB-2026-0042 and CCB-2026-00042 are one number: one advisory */
 		if (!y->dup)
 			tlpress_diags_add(b->d, TLPRESS_ERROR, y->path, 0, 0, "id",
 					  "every advisory has its own id",
-					  "duplicate 'id' %s, also used by %s: neither is published",
-					  y->id, x->path);
+					  "duplicate 'id' %s, also used by %s%s%s: neither is "
+					  "published", y->id, x->path, strcmp(x->id, y->id) ?
+					  " as " : "", strcmp(x->id, y->id) ? x->id : "");
 		x->dup = y->dup = 1;
 	}
 	for (i = 0; i < b->nitems; i++) {

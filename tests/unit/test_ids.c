@@ -85,10 +85,24 @@ static void skeletons(void)
 	}
 }
 
+/* Two files may not claim one number, however many zeros pad it. */
+static void same_number(void)
+{
+	OK(tlpress_id_cmp("CCB-2026-0042", "CCB-2026-00042") == 0, "0042 and 00042 are one id");
+	OK(tlpress_id_cmp("CCB-2026-0042", "CCB-2026-00000042") == 0, "... and 00000042");
+	OK(tlpress_id_cmp("CCB-2026-0042", "CCB-2026-0043") < 0, "0042 comes before 0043");
+	OK(tlpress_id_cmp("CCB-2026-9999", "CCB-2026-10000") < 0, "9999 before 10000");
+	OK(tlpress_id_cmp("CCB-2026-00100", "CCB-2026-0099") > 0, "00100 after 0099");
+	OK(tlpress_id_cmp("CCB-2026-0042", "CCBR-2026-0042") != 0, "another series is another id");
+	OK(tlpress_id_cmp("CCB-2026-0042", "CCB-2025-0042") > 0, "another year too");
+	OK(tlpress_id_cmp("CCB-2026-0000", "CCB-2026-00000") == 0, "zero is zero");
+}
+
 int main(void)
 {
 	patterns();
 	numbers();
+	same_number();
 	skeletons();
 	return harness_done();
 }
