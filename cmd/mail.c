@@ -32,10 +32,10 @@ static const char usage[] =
 	"  -q, --quiet          print nothing unless something needs attention\n"
 	"  -h, --help           show this help\n"
 	"\n"
-	"Exit status: 0 done; 1 a mail was refused for good, a route was refused by\n"
-	"the policy or a recipient's key needs attention; 2 usage or configuration\n"
-	"error; 75 another run holds the lock, or the server was down or deferred a\n"
-	"mail: try again later.\n";
+	"Exit status: 0 done; 1 an advisory has errors (it is not mailed), a mail was\n"
+	"refused for good, a route was refused by the policy or a recipient's key\n"
+	"needs attention; 2 usage or configuration error; 75 another run holds the\n"
+	"lock, or the server was down or deferred a mail: try again later.\n";
 
 struct printer {
 	int quiet;
@@ -67,7 +67,7 @@ int cmd_mail_send(const char *cmd, const struct tlpress_config *cfg, struct tlpr
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
 	struct tlpress_smtp *smtp = NULL;
 	struct printer p = { quiet };
-	int rc, status = EXIT_OK;
+	int rc, status = EXIT_OK, invalid;
 
 	if (!signer) {
 		if (!quiet)
@@ -107,6 +107,9 @@ int cmd_mail_send(const char *cmd, const struct tlpress_config *cfg, struct tlpr
 	tlpress_smtp_close(smtp);
 	tlpress_diags_sort(&d);
 	cmd_print_diags(stderr, &d);
+	/* an advisory with errors is not mailed: that needs a person, as in
+	 * tlpress build */
+	invalid = d.nerrors > 0;
 	tlpress_diags_release(&d);
 	if (rc) {
 		cmd_error(cmd, "%s", err.msg);
@@ -114,7 +117,7 @@ int cmd_mail_send(const char *cmd, const struct tlpress_config *cfg, struct tlpr
 	} else if (st.tempfail) {
 		status = EXIT_TEMPFAIL;
 	}
-	if (!rc && (st.permfail || st.refused || st.notices))
+	if (!rc && (st.permfail || st.refused || st.notices || invalid))
 		status = EXIT_FAIL;
 	if (!quiet && !dry_run)
 		printf("mail: %zu sent, %zu sent before, %zu deferred, %zu refused for good, %zu "

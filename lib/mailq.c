@@ -556,10 +556,60 @@ static void run_release(struct run *r)
 	free(r->keys);
 }
 
+/* An advisory file and the id its name claims (a valid advisory's id is
+ * its file name). */
+struct claim {
+	char id[64];
+	size_t file;
+};
+
+static int cmp_claim(const void *a, const void *b)
+{
+	const struct claim *x = a, *y = b;
+	int c = tlpress_id_cmp(x->id, y->id);
+
+	return c ? c : (x->file > y->file) - (x->file < y->file);
+}
+
+/* Files that claim one id (a/X.md and b/X.md; CCB-2026-0042.md and
+ * CCB-2026-00042.md): none of them is mailed, as none is published
+ * (lib/site.c), and each is reported. dup[i] is set for those. */
+static int claimed_twice(struct run *r, const struct tlpress_pathlist *files, unsigned char *dup)
+{
+	struct claim *c = calloc(files->n ? files->n : 1, sizeof(*c));
+	size_t i;
+
+	if (!c)
+		return -1;
+	for (i = 0; i < files->n; i++) {
+		const char *base = strrchr(files->v[i], '/');
+		size_t n;
+
+		base = base ? base + 1 : files->v[i];
+		n = strlen(base);
+		if (n > 3 && n - 3 < sizeof(c[i].id))
+			memcpy(c[i].id, base, n - 3);
+		c[i].file = i;
+	}
+	qsort(c, files->n, sizeof(*c), cmp_claim);
+	for (i = 1; i < files->n; i++) {
+		if (!c[i].id[0] || tlpress_id_cmp(c[i - 1].id, c[i].id))
+			continue;
+		dup[c[i - 1].file] = dup[c[i].file] = 1;
+		tlpress_diags_add(r->d, TLPRESS_ERROR, files->v[c[i].file], 0, 0, "id",
+				  "every advisory has its own id",
+				  "duplicate 'id' %s, also used by %s: no mail for either",
+				  c[i].id, files->v[c[i - 1].file]);
+	}
+	free(c);
+	return 0;
+}
+
 int tlpress_mailq_run(const struct tlpress_mailq_opts *o, struct tlpress_mailq_stats *st,
 		      struct tlpress_diags *diags, struct tlpress_error *err)
 {
 	struct tlpress_pathlist files = TLPRESS_PATHLIST_INIT;
+	unsigned char *dup = NULL;
 	struct run r;
 	size_t i;
 	int rc;
@@ -571,8 +621,12 @@ int tlpress_mailq_run(const struct tlpress_mailq_opts *o, struct tlpress_mailq_s
 	rc = run_init(&r, o, st, diags, err);
 	if (!rc)
 		rc = tlpress_scan(o->cfg->advisories, &files, err);
+	if (!rc && (!(dup = calloc(files.n ? files.n : 1, 1)) || claimed_twice(&r, &files, dup)))
+		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 	for (i = 0; i < files.n && !rc; i++)
-		rc = one_advisory(&r, files.v[i], err);
+		if (!dup[i])
+			rc = one_advisory(&r, files.v[i], err);
+	free(dup);
 	tlpress_pathlist_release(&files);
 	run_release(&r);
 	return rc;
