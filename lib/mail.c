@@ -233,6 +233,46 @@ static int add_crlf(struct tlpress_buf *b, const void *data, size_t n)
 	return b->failed ? -1 : 0;
 }
 
+/*
+ * The Subject, as the reader is to see it. A word in it that looks like an
+ * RFC 2047 encoded word ("=?utf-8?q?a=0D=0ABcc:_x?=") would be decoded by
+ * the reader's program, line breaks and all, unless it is encoded itself
+ * (RFC 2047, section 5): such a subject is written whole as encoded
+ * words, UTF-8 in base64, so that what is read back is the very text.
+ */
+static void set_subject(GMimeMessage *m, const char *subject)
+{
+	GMimeHeader *h;
+	GString *raw;
+	const char *p = subject;
+
+	g_mime_message_set_subject(m, subject, "utf-8");
+	if (!strstr(subject, "=?"))
+		return;
+	h = g_mime_header_list_get_header(g_mime_object_get_header_list((GMimeObject *)m),
+					  "Subject");
+	if (!h)
+		return;
+	raw = g_string_new(NULL);
+	while (*p) {
+		const char *e = p;
+		gchar *b64;
+
+		/* at most 39 bytes, whole characters: 64 columns encoded */
+		while (*e && g_utf8_next_char(e) - p <= 39)
+			e = g_utf8_next_char(e);
+		if (e == p)
+			e = g_utf8_next_char(p);
+		b64 = g_base64_encode((const guchar *)p, (gsize)(e - p));
+		g_string_append_printf(raw, "%s=?UTF-8?B?%s?=", raw->len ? "\n " : " ", b64);
+		g_free(b64);
+		p = e;
+	}
+	g_string_append_c(raw, '\n');
+	g_mime_header_set_raw_value(h, raw->str);
+	g_string_free(raw, TRUE);
+}
+
 /* The outer message's headers, with the full subject. */
 static GMimeMessage *new_message(const struct tlpress_mail_in *in, const char *date)
 {
@@ -249,7 +289,7 @@ static GMimeMessage *new_message(const struct tlpress_mail_in *in, const char *d
 	internet_address_list_add(g_mime_message_get_from(m), ia);
 	g_object_unref(ia);
 	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL, in->to);
-	g_mime_message_set_subject(m, in->subject, "utf-8");
+	set_subject(m, in->subject);
 	g_mime_object_set_header(o, "Date", date, NULL);
 	id = g_strdup_printf("<%s>", in->message_id);
 	g_mime_object_set_header(o, "Message-ID", id, NULL);
@@ -507,8 +547,8 @@ int tlpress_mail_build(const struct tlpress_mail_in *in, struct tlpress_buf *out
 	if (in->encrypt) {
 		rc = build_encrypted(in, fo, m, &top, err);
 		if (!rc)
-			g_mime_message_set_subject(m, in->outer_subject && *in->outer_subject ?
-						   in->outer_subject : "...", "utf-8");
+			set_subject(m, in->outer_subject && *in->outer_subject ?
+				    in->outer_subject : "...");
 	} else {
 		rc = build_signed(in, fo, &canon, &top, err);
 	}

@@ -720,6 +720,37 @@ static void test_refusals(struct tlpress_signer *s)
 	refused(&in, TLPRESS_ECRYPTO, "test.invalid", NULL, "a pattern that is no key's name");
 }
 
+/* A title that looks like RFC 2047 encoded words: the reader's program
+ * must get the text back, not decode a line break and a header out of it. */
+static void test_encoded_word_subject(struct tlpress_signer *s)
+{
+	static const char subj[] = "[TLP:CLEAR] CCB-2026-0001: =?utf-8?q?x=0D=0ABcc:_spy@"
+		"evil.example?= and =?UTF-8?B?DQpCY2M6IHNweUBldmlsLmV4YW1wbGU=?= \xc3\xa9t\xc3\xa9 "
+		"with a long tail to fold over several encoded words, a few more words";
+	struct tlpress_mail_in in = base_in(s);
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct tlpress_buf out = TLPRESS_BUF_INIT;
+	GMimeMessage *m = NULL;
+	const char *p;
+	int rc;
+
+	in.subject = subj;
+	rc = tlpress_mail_build(&in, &out, &err);
+	INT_EQ(rc, 0, "encoded-word subject: built: %s", err.msg);
+	if (!rc)
+		m = parse_message(out.ptr, out.len);
+	OK(m != NULL, "encoded-word subject: GMime reads it back");
+	if (m) {
+		check_headers(m, subj, "encoded-word subject");
+		g_object_unref(m);
+	}
+	/* GMime itself keeps the look-alike, only upper-casing it */
+	p = out.ptr ? strstr(out.ptr, "\r\nSubject:") : NULL;
+	OK(p && !memmem(p, (size_t)(strstr(p + 2, "\r\n\r\n") - p), "?Q?x=0D", 7),
+	   "encoded-word subject: the look-alike is encoded, not left as it was");
+	tlpress_buf_release(&out);
+}
+
 int main(void)
 {
 	struct tlpress_signer *s = NULL;
@@ -768,6 +799,7 @@ int main(void)
 	/* a key that cannot sign but can encrypt is a fine recipient */
 	test_encrypted(s, 0, fpr_nosign, fpr_nosign, "encrypted to the encrypt-only key");
 	test_refusals(s);
+	test_encoded_word_subject(s);
 done:
 	tlpress_signer_close(s);
 	if (dir[0])
