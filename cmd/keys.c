@@ -74,11 +74,15 @@ static void print_key(const struct tlpress_keyinfo *ki, const char *home, const 
 	printf("state:       %s\n", state);
 }
 
-/* One recipient key: its state in words, or NULL when it is fine. */
-static const char *recipient_state(const struct tlpress_config *cfg, const char *pattern,
-				   const struct tlpress_time *now, struct tlpress_keyinfo *ki)
+/* One recipient key (pattern: the fingerprint a members line or a list-key
+ * list gives, or the address itself): its state in words, or NULL when it
+ * is fine. */
+static const char *recipient_state(const struct tlpress_config *cfg, const char *addr,
+				   const char *pattern, const struct tlpress_time *now,
+				   struct tlpress_keyinfo *ki)
 {
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct tlpress_keyinfo by_addr;
 
 	memset(ki, 0, sizeof(*ki));
 	if (tlpress_key_lookup(cfg->signing.gnupghome, pattern, (long long)now->t, ki, &err))
@@ -90,6 +94,13 @@ static const char *recipient_state(const struct tlpress_config *cfg, const char 
 		return "expired";
 	if (ki->disabled || ki->invalid || !ki->can_encrypt)
 		return "cannot encrypt";
+	/* the key a fingerprint names must carry the address, as tlpress mail
+	 * requires (lib/mailq.c): else it is someone else's key */
+	memset(&by_addr, 0, sizeof(by_addr));
+	if (strcmp(addr, pattern) &&
+	    (tlpress_key_lookup(cfg->signing.gnupghome, addr, (long long)now->t, &by_addr, &err) ||
+	     strcasecmp(by_addr.fpr, ki->fpr)))
+		return "does not carry this address";
 	if (ki->enc_expires && ki->enc_days_left <= cfg->mail.warn_days)
 		return "expires soon";
 	return NULL;
@@ -107,7 +118,7 @@ struct rcheck {
 static void one(struct rcheck *c, const char *addr, const char *pattern, const char *where)
 {
 	struct tlpress_keyinfo ki;
-	const char *st = recipient_state(c->cfg, pattern, c->now, &ki);
+	const char *st = recipient_state(c->cfg, addr, pattern, c->now, &ki);
 
 	c->n++;
 	if (c->json)
