@@ -220,6 +220,13 @@ int tlpress_url_valid(const char *s, const char **why)
 		*why = "the URL has no host";
 		return -1;
 	}
+	/* https://user:password@host/: a password published with the URL, or
+	 * a host in disguise (https://vendor.example@evil.example/) */
+	if (memchr(host, '@', strcspn(host, "/?#"))) {
+		*why = "the URL holds a user name or password before its host ('user@host'): "
+		       "it would be published, and it can disguise the host";
+		return -1;
+	}
 	for (p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 

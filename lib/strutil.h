@@ -39,9 +39,9 @@ int tlpress_is_bad_control(unsigned cp);
 /* 0 when s is a BCP 47 language tag (nl, fr, en, nl-BE, ...). */
 int tlpress_lang_valid(const char *s);
 
-/* 0 when s is an http or https URL with a host and no white space, quote,
- * '<', '>', backslash or control character; else -1 with *why saying what
- * is wrong. */
+/* 0 when s is an http or https URL with a host, no user name or password
+ * before it, and no white space, quote, '<', '>', backslash or control
+ * character; else -1 with *why saying what is wrong. */
 int tlpress_url_valid(const char *s, const char **why);
 
 struct tlpress_buf;

@@ -337,6 +337,16 @@ static void hostile(void)
 		tlpress_buf_addch(&b, '[');
 	tlpress_buf_adds(&b, "\n---\n");
 	refused("5,000 nested flow lists", b.ptr, b.len, "nested too deeply");
+	refused("a reference whose host is in disguise",
+		"---\nid: CCB-2026-0001\ntitle: x\ntlp: CLEAR\nreferences: "
+		"[\"https://vendor.example@evil.example/\"]\n"
+		"revisions: [{version: 1, date: 2026-11-20T10:00:00+01:00, summary: x}]\n---\nx\n",
+		0, "user name or password before its host");
+	refused("a reference with a password",
+		"---\nid: CCB-2026-0001\ntitle: x\ntlp: CLEAR\nreferences: "
+		"[{url: \"https://u:pw@vendor.example/x\", title: t}]\n"
+		"revisions: [{version: 1, date: 2026-11-20T10:00:00+01:00, summary: x}]\n---\nx\n",
+		0, "user name or password before its host");
 	refused("overlong UTF-8 (0xC0 0xAF)", "---\nid: \xC0\xAF\n---\n", 0, "invalid UTF-8");
 	refused("a UTF-16 surrogate", "---\nid: \xED\xA0\x80\n---\n", 0, "invalid UTF-8");
 	tlpress_buf_release(&b);
