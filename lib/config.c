@@ -119,6 +119,15 @@ static int known(struct cctx *c, const char *where, const struct tlpress_ynode *
 				break;
 		if (allowed[j])
 			continue;
+		bad = 1;
+		if (tlpress_secret_key_name(k)) {
+			/* the key's name only: never its value */
+			cerr(c, map->keys[i], k, "put the login in the netrc file named by "
+			     "'site.netrc' (WebDAV) or 'smtp.netrc' (SMTP), mode 600; SFTP logs in "
+			     "with 'site.ssh_key'", "'%s%s%.60s': passwords and other secrets "
+			     "never go in tlpress.yml", where ? where : "", where ? "." : "", k);
+			continue;
+		}
 		near = tlpress_closest(k, allowed);
 		if (near)
 			snprintf(hint, sizeof(hint), "did you mean '%s'?", near);
@@ -128,7 +137,6 @@ static int known(struct cctx *c, const char *where, const struct tlpress_ynode *
 			cerr(c, map->keys[i], k, hint, "unknown key '%s.%.60s'", where, k);
 		else
 			cerr(c, map->keys[i], k, hint, "unknown key '%.60s'", k);
-		bad = 1;
 	}
 	return bad;
 }
@@ -198,6 +206,27 @@ static void number(struct cctx *c, const char *key, const struct tlpress_ynode *
 		*field = (int)n;
 }
 
+/* s for an error message, without what may be a secret: a user name or
+ * password before the host ("smpt://user:pw@host/" is shown as
+ * "smpt://" "***@host/"), and the query or fragment ("?password=..."). */
+static const char *shown_url(const char *s, char *out, size_t size)
+{
+	const char *sep = strstr(s, "://"), *auth = sep ? sep + 3 : s, *at = NULL, *p;
+	size_t n = strcspn(auth, "/?#");
+
+	for (p = auth; p < auth + n; p++)
+		if (*p == '@')
+			at = p;
+	if (at)
+		snprintf(out, size, "%.*s***%.*s", (int)(auth - s), s, (int)(auth + n - at), at);
+	else
+		snprintf(out, size, "%.*s", (int)(auth + n - s), s);
+	p = auth + n;
+	n = strcspn(p, "?#");
+	snprintf(out + strlen(out), size - strlen(out), "%.*s%s", (int)n, p, p[n] ? "?***" : "");
+	return out;
+}
+
 /* Is host the loopback interface? "localhost", "[::1]" or an IPv4 address
  * in 127.0.0.0/8 written in full ("127.0.0.1", not "127.example.com"). */
 static int loopback(const char *host, size_t n)
@@ -224,6 +253,7 @@ static void target(struct cctx *c, const struct tlpress_ynode *v, const char *s)
 	static const char *const schemes[] = { "file", "https", "http", "sftp", NULL };
 	const char *sep = strstr(s, "://"), *auth, *end, *at, *host;
 	struct tlpress_buf b = TLPRESS_BUF_INIT;
+	char shown[256];
 	size_t i, n;
 
 	for (i = 0; sep && schemes[i]; i++)
@@ -232,7 +262,14 @@ static void target(struct cctx *c, const struct tlpress_ynode *v, const char *s)
 	if (!sep || !schemes[i]) {
 		cerr(c, v, "site.target", "use file:///folder/, https://host/path/ (WebDAV) or "
 		     "sftp://user@host/path/", "'site.target': '%.80s' is not a URL tlpress can "
-		     "push to", s);
+		     "push to", shown_url(s, shown, sizeof(shown)));
+		return;
+	}
+	if (strpbrk(s, "?#")) {
+		cerr(c, v, "site.target", "name the folder only: credentials go in the netrc file "
+		     "named by 'site.netrc'", "'site.target': '%.80s' has a query or fragment "
+		     "('?', '#'): a folder on the server is a path",
+		     shown_url(s, shown, sizeof(shown)));
 		return;
 	}
 	auth = sep + 3;
@@ -259,7 +296,8 @@ static void target(struct cctx *c, const struct tlpress_ynode *v, const char *s)
 			n = (size_t)((const char *)memchr(host, ']', n) - host) + 1;
 		if (!n) {
 			cerr(c, v, "site.target", "write the server's name: https://HOST/path/ or "
-			     "sftp://user@HOST/path/", "'site.target': '%.80s' names no server", s);
+			     "sftp://user@HOST/path/", "'site.target': '%.80s' names no server",
+			     shown_url(s, shown, sizeof(shown)));
 			return;
 		}
 		if (i == 2 && !loopback(host, n)) {
@@ -314,8 +352,22 @@ static void site(struct cctx *c, const struct tlpress_ynode *p)
 	}
 	if ((v = tlpress_ymap_get(p, "output", NULL)))
 		path(c, "site.output", v, &cfg->site.output);
-	if ((v = tlpress_ymap_get(p, "security_txt", NULL)) && (s = str(c, "site.security_txt", v)))
-		set(&cfg->site.security_txt, s);
+	if ((v = tlpress_ymap_get(p, "security_txt", NULL)) && (s = str(c, "site.security_txt", v))) {
+		const char *why = NULL;
+		size_t sn = strcspn(s, ":");
+
+		/* the Contact of security.txt: a link researchers follow */
+		if (!s[sn] ? tlpress_mail_address_valid(s) :
+		    !strncasecmp(s, "https:", 6) || !strncasecmp(s, "http:", 5) ?
+		    tlpress_url_valid(s, &why) :
+		    strncasecmp(s, "mailto:", 7) && strncasecmp(s, "tel:", 4))
+			cerr(c, v, "site.security_txt", "write an https:// URL, a mailto: or tel: "
+			     "URI, or a plain e-mail address",
+			     "'site.security_txt': '%.80s' is not a contact URI%s%s", s,
+			     why ? ": " : "", why ? why : "");
+		else
+			set(&cfg->site.security_txt, s);
+	}
 	if ((v = tlpress_ymap_get(p, "target", NULL)) && (s = str(c, "site.target", v)))
 		target(c, v, s);
 	if ((v = tlpress_ymap_get(p, "netrc", NULL)))
@@ -367,14 +419,21 @@ static void smtp(struct cctx *c, const struct tlpress_ynode *p)
 	if ((v = tlpress_ymap_get(p, "url", NULL)) && (s = str(c, "smtp.url", v))) {
 		const char *auth = strstr(s, "://");
 		const char *end = auth ? auth + 3 + strcspn(auth + 3, "/?#") : NULL;
+		char shown[256];
 
 		if (strncasecmp(s, "smtp://", 7) && strncasecmp(s, "smtps://", 8))
 			cerr(c, v, "smtp.url", "write smtp://host:587 or smtps://host:465",
-			     "'smtp.url': '%.80s' is not an smtp:// or smtps:// URL", s);
+			     "'smtp.url': '%.80s' is not an smtp:// or smtps:// URL",
+			     shown_url(s, shown, sizeof(shown)));
 		else if (memchr(auth + 3, '@', (size_t)(end - auth - 3)))
 			cerr(c, v, "smtp.url", "put the login in the netrc file named by 'smtp.netrc'",
 			     "'smtp.url' holds a user name or password: credentials never go in "
 			     "tlpress.yml");
+		else if (strpbrk(s, "?#"))
+			cerr(c, v, "smtp.url", "write smtp://host:587/ or smtps://host:465/; the "
+			     "login goes in the netrc file named by 'smtp.netrc'",
+			     "'smtp.url': '%.80s' has a query or fragment ('?', '#')",
+			     shown_url(s, shown, sizeof(shown)));
 		else
 			set(&cfg->smtp.url, s);
 	}

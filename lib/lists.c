@@ -595,6 +595,13 @@ static void known_keys(struct lctx *c, const struct tlpress_ynode *map)
 				break;
 		if (list_keys[j])
 			continue;
+		if (tlpress_secret_key_name(k)) {
+			lerr(c, TLPRESS_ERROR, map->keys[i], k, "a list needs no password: mail goes "
+			     "through smtp.url, whose login is in the netrc file 'smtp.netrc'",
+			     "%s: 'lists.%s': passwords and other secrets never go in tlpress.yml",
+			     c->who, shown(k, map->keys[i]->len, show, sizeof(show)));
+			continue;
+		}
 		near = tlpress_closest(k, list_keys);
 		if (near)
 			snprintf(hint, sizeof(hint), "did you mean '%s'?", near);

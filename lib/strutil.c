@@ -204,6 +204,18 @@ int tlpress_lang_valid(const char *s)
 }
 
 /* http or https, a host, and no white space or control characters. */
+int tlpress_secret_key_name(const char *key)
+{
+	static const char *const words[] = { "pass", "pwd", "secret", "token", "credential",
+		"apikey", "api_key", NULL };
+	size_t i;
+
+	for (i = 0; words[i]; i++)
+		if (strcasestr(key, words[i]))
+			return 1;
+	return 0;
+}
+
 int tlpress_url_valid(const char *s, const char **why)
 {
 	const char *p, *host;

@@ -21,6 +21,11 @@ int tlpress_utf8_decode(const char *s, size_t n, unsigned *cp);
 /* Levenshtein distance with adjacent transpositions, capped at `cap`+1. */
 unsigned tlpress_edit_distance(const char *a, const char *b, unsigned cap);
 
+/* 1 when a configuration key's name says it holds a secret ("password",
+ * "smtp_pass", "api_token", "secret"...): secrets never go in tlpress.yml,
+ * and such a key gets that said instead of "unknown key". */
+int tlpress_secret_key_name(const char *key);
+
 /* The candidate closest to word (distance at most 2, or a prefix match),
  * or NULL. */
 const char *tlpress_closest(const char *word, const char *const *candidates);

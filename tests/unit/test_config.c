@@ -37,6 +37,55 @@ static void http_target(const char *url, int want_ok)
 	}
 }
 
+/* yaml is refused with a message holding `want` and not the secret
+ * "Pw0rd-Secret" it holds. */
+static void secret_refused(const char *yaml, const char *want)
+{
+	struct tlpress_diags d = TLPRESS_DIAGS_INIT;
+	struct tlpress_config cfg;
+	int r = tlpress_config_parse(&cfg, "t/tlpress.yml", yaml, strlen(yaml), &d), said = 0,
+	    leaked = 0;
+	char one[256];
+	size_t i;
+
+	/* the YAML on one line, for the test's name */
+	for (i = 0; yaml[i] && i + 1 < sizeof(one); i++)
+		one[i] = yaml[i] == '\n' ? ' ' : yaml[i];
+	one[i] = '\0';
+	for (i = 0; i < d.n; i++) {
+		said |= strstr(d.v[i].msg, want) != NULL;
+		leaked |= strstr(d.v[i].msg, "Pw0rd") || (d.v[i].hint &&
+							  strstr(d.v[i].hint, "Pw0rd"));
+	}
+	INT_EQ(r, TLPRESS_EINVAL, "refused: %s", one);
+	OK(said, "... saying '%s'%s%s", want, d.n ? ": " : "", d.n ? d.v[0].msg : "");
+	OK(!leaked, "... without showing the secret");
+	tlpress_config_release(&cfg);
+	tlpress_diags_release(&d);
+}
+
+static void secrets(void)
+{
+	secret_refused("site:\n  target: https://u:Pw0rd-Secret@dav.example/\n",
+		       "holds a password");
+	secret_refused("site:\n  target: htps://u:Pw0rd-Secret@dav.example/\n",
+		       "'htps://***@dav.example/' is not a URL");
+	secret_refused("site:\n  target: https://dav.example/?password=Pw0rd-Secret\n",
+		       "has a query");
+	secret_refused("site:\n  url: https://u:Pw0rd-Secret@csirt.example/\n",
+		       "user name or password");
+	secret_refused("smtp:\n  url: smtp://u:Pw0rd-Secret@127.0.0.1:25/\n",
+		       "holds a user name or password");
+	secret_refused("smtp:\n  url: smpt://u:Pw0rd-Secret@127.0.0.1:25/\n",
+		       "'smpt://***@127.0.0.1:25/' is not an smtp://");
+	secret_refused("smtp:\n  url: smtp://127.0.0.1:25/?auth=Pw0rd-Secret\n", "has a query");
+	secret_refused("smtp:\n  password: Pw0rd-Secret\n",
+		       "'smtp.password': passwords and other secrets never go in tlpress.yml");
+	secret_refused("site:\n  dav_pass: Pw0rd-Secret\n", "'site.dav_pass': passwords");
+	secret_refused("api_token: Pw0rd-Secret\n", "'api_token': passwords");
+	secret_refused("site:\n  security_txt: javascript:alert(1)\n", "not a contact URI");
+}
+
 int main(void)
 {
 	struct tlpress_diags d = TLPRESS_DIAGS_INIT;
@@ -70,6 +119,7 @@ int main(void)
 	http_target("http://127.0.0.999/site/", 0);
 	http_target("http://dav.example/site/", 0);
 	http_target("https://dav.example/site/", 1);
+	secrets();
 
 	printf("1..%d\n", harness_n);
 	return harness_failed != 0;
