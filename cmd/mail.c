@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "fsutil.h"
 #include "journal.h"
 #include "lock.h"
 #include "mailq.h"
@@ -33,9 +34,10 @@ static const char usage[] =
 	"  -h, --help           show this help\n"
 	"\n"
 	"Exit status: 0 done; 1 an advisory has errors (it is not mailed), a mail was\n"
-	"refused for good, a route was refused by the policy or a recipient's key\n"
-	"needs attention; 2 usage or configuration error; 75 another run holds the\n"
-	"lock, or the server was down or deferred a mail: try again later.\n";
+	"refused for good, the server refused the login, a route was refused by the\n"
+	"policy or a recipient's key needs attention; 2 usage or configuration error\n"
+	"(a netrc file others may read, with -n too); 75 another run holds the lock,\n"
+	"or the server was down or deferred a mail: try again later.\n";
 
 struct printer {
 	int quiet;
@@ -81,6 +83,12 @@ int cmd_mail_send(const char *cmd, const struct tlpress_config *cfg, struct tlpr
 			  "sending through %s", key->fpr, key->uid, cfg->smtp.url);
 		return EXIT_FAIL;
 	}
+	if (cfg->smtp.url && dry_run && cfg->smtp.netrc && *cfg->smtp.netrc &&
+	    tlpress_secret_file_check(cfg->smtp.netrc, cfg->smtp.netrc, 1, &err)) {
+		/* what the run would refuse, the dry run refuses too */
+		cmd_error(cmd, "%s", err.msg);
+		return EXIT_USAGE;
+	}
 	if (cfg->smtp.url && !dry_run) {
 		struct tlpress_smtp_opts so;
 
@@ -113,7 +121,8 @@ int cmd_mail_send(const char *cmd, const struct tlpress_config *cfg, struct tlpr
 	tlpress_diags_release(&d);
 	if (rc) {
 		cmd_error(cmd, "%s", err.msg);
-		status = st.down || rc == TLPRESS_ENET ? EXIT_TEMPFAIL : EXIT_FAIL;
+		/* down: try again later; a refusal (of the login, say): a person */
+		status = st.down ? EXIT_TEMPFAIL : EXIT_FAIL;
 	} else if (st.tempfail) {
 		status = EXIT_TEMPFAIL;
 	}
