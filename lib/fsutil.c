@@ -965,13 +965,24 @@ int tlpress_secret_file_check(const char *path, const char *shown, int required,
 
 int tlpress_state_dir(const char *dir, int create, struct tlpress_error *err)
 {
+	char path[PATH_MAX];
 	struct stat st;
+	size_t n = strlen(dir);
 	int fd, e;
 
 	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot make state folder '%s'",
 					   dir);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* "state/" would follow a link named state: O_NOFOLLOW applies to the
+	 * last component, and a final '/' makes the link's target the last */
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n >= sizeof(path))
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "state folder '%.64s...': the "
+					 "path is too long", dir);
+	memcpy(path, dir, n);
+	path[n] = '\0';
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;
 		if (e == ELOOP || e == ENOTDIR)

@@ -131,6 +131,10 @@ int main(void)
 		       err.msg);
 		OK(strstr(err.msg, "symbolic link") != NULL, "saying why");
 		OK(stat(inside, &st) < 0, "no lock file was made where it points");
+		strcat(link, "//");
+		INT_EQ(tlpress_lock(link, &fd1, &err), TLPRESS_EUSAGE,
+		       "nor when its name ends in '/': %s", err.msg);
+		OK(stat(inside, &st) < 0, "still no lock file where it points");
 		INT_EQ(tlpress_state_dir(away, 0, &err), 0, "the folder itself is fine");
 	}
 
