@@ -142,6 +142,8 @@ members() {
 # new_title FORMAT, new_opt OPTION VALUE: what 'tlpress new' is given
 new_title() { printf '%b' "$1" > new.title; shift; next_gen "$@"; }
 new_opt() { NEW_OPTS="$NEW_OPTS $1 $2"; shift 2; next_gen "$@"; }
+# state_path PATH: the configuration's 'state' (default state)
+state_path() { STATE=$1; shift; next_gen "$@"; }
 # preview_id ID: what 'tlpress preview' is given (default CCB-2026-0001)
 preview_id() { PREVIEW_ID=$1; shift; next_gen "$@"; }
 # want_subject TEXT: the Subject every mailed message must decode to
@@ -179,7 +181,7 @@ conf() {
 		printf '  - {name: ops, address: ops@lists.test.invalid, tlp: AMBER, members: ops.txt}\n'
 		printf '  - {name: pub, address: pub@lists.test.invalid, tlp: CLEAR, members: ops.txt}\n'
 		printf '%s' "$LISTS"
-		printf 'advisories: adv\ntemplates: %s\nstate: state\n' "$TOP/templates"
+		printf 'advisories: adv\ntemplates: %s\nstate: %s\n' "$TOP/templates" "$STATE"
 		printf 'mail:\n  outbox: outbox\n'
 	} > t.yml
 	[ -f ops.txt ] || printf 'valid@test.invalid %s Org A\n' "$VALID" > ops.txt
@@ -241,7 +243,7 @@ row() {
 	C=$TMP/case-$NROWS
 	mkdir -p "$C/canary"
 	printf 'canary\n' > "$C/canary/f"
-	SITE= PUB= SMTP= IDS= LISTS= NEW_OPTS= PREVIEW_ID=CCB-2026-0001
+	SITE= PUB= SMTP= IDS= LISTS= NEW_OPTS= PREVIEW_ID=CCB-2026-0001 STATE=state
 	r_why= r_ms=0
 	# the generators set variables for conf: in this shell, not a subshell
 	cd "$C" || exit 1
@@ -363,6 +365,7 @@ row public-folder-link    build  "refused:refusing 'public/advisories': a symbol
 row public-file-link      build  inert:site  adv + link public/index.html ../canary/f
 row public-stale-link     build  "refused:refusing 'public/cvrf': a symbolic link or not a folder" stale_link
 row state-link            build  "refused:state folder 'state' is not a folder (a symbolic link is refused)" adv + link state canary
+row state-link-slash      build  "refused:state folder 'state/' is not a folder (a symbolic link is refused)" adv + link state canary + state_path state/
 row state-lock-link       build  "refused:cannot open lock file 'state/lock': Too many levels of symbolic links" adv + dir state 700 + link state/lock ../canary/f
 row state-cache-link      build  inert:site  adv + dir state 700 + link state/cache.sqlite ../canary/f
 row state-journal-link    mail   "refused:journal 'state/journal.sqlite' is not a regular file" adv + dir state 700 + link state/journal.sqlite ../canary/f
