@@ -393,7 +393,7 @@ static int remove_at(int dfd, const char *name, int depth)
 struct sentry {
 	char *name;
 	ino_t ino;
-	int dir;
+	int dir, link;
 };
 
 struct slist {
@@ -454,6 +454,7 @@ static int read_folder(int fd, struct slist *l)
 		s = &l->v[l->n];
 		s->ino = de->d_ino;
 		s->dir = de->d_type == DT_DIR;
+		s->link = de->d_type == DT_LNK;
 		if (de->d_type == DT_UNKNOWN) {
 			struct stat st;
 
@@ -463,6 +464,7 @@ static int read_folder(int fd, struct slist *l)
 			}
 			s->ino = st.st_ino;
 			s->dir = S_ISDIR(st.st_mode);
+			s->link = S_ISLNK(st.st_mode);
 		}
 		if (!(s->name = strdup(de->d_name))) {
 			r = -1;
@@ -473,7 +475,7 @@ static int read_folder(int fd, struct slist *l)
 	e = errno;
 	closedir(d);
 	errno = e;
-	if (!r)
+	if (!r && l->n)
 		qsort(l->v, l->n, sizeof(*l->v), cmp_sentry);
 	return r;
 }
@@ -486,11 +488,12 @@ static int read_folder(int fd, struct slist *l)
  * that differ (those the last build changed), not of the tree. 0, or -1
  * with errno.
  */
-static int sync_dir(int lfd, int sfd, int depth)
+static int sync_dir(int lfd, int sfd, int depth, struct tlpress_buf *rel)
 {
 	struct slist lv = { NULL, 0, 0 }, sv = { NULL, 0, 0 };
-	size_t i = 0, j = 0;
+	size_t i = 0, j = 0, at = rel->len;
 	int r = 0, e;
+	struct stat lst;
 
 	if (depth > 32) {
 		errno = ELOOP;
@@ -502,8 +505,19 @@ static int sync_dir(int lfd, int sfd, int depth)
 		int c = i == lv.n ? 1 : j == sv.n ? -1 : strcmp(lv.v[i].name, sv.v[j].name);
 		const struct sentry *l = c <= 0 ? &lv.v[i] : NULL, *s = c >= 0 ? &sv.v[j] : NULL;
 
+		if (l) { /* where we are, for a message */
+			rel->len = at;
+			if (at)
+				tlpress_buf_adds(rel, "/");
+			tlpress_buf_adds(rel, l->name);
+		}
 		if (!l) {                       /* not live: it goes */
 			r = remove_at(sfd, s->name, 0);
+		} else if (l->link && fstatat(lfd, l->name, &lst, 0) == 0 && S_ISDIR(lst.st_mode)) {
+			/* a folder of the tree elsewhere: never followed */
+			errno = ELOOP;
+			r = -2;
+			break;
 		} else if (l->dir) {
 			int a, b;
 
@@ -519,7 +533,7 @@ static int sync_dir(int lfd, int sfd, int depth)
 			/* for everybody to read, whatever the umask */
 			if (b >= 0 && (!s || !s->dir) && (process_umask & 0755))
 				fchmod(b, 0755);
-			r = b < 0 ? -1 : sync_dir(a, b, depth + 1);
+			r = b < 0 ? -1 : sync_dir(a, b, depth + 1, rel);
 			e = errno;
 			if (a >= 0)
 				close(a);
@@ -536,6 +550,8 @@ static int sync_dir(int lfd, int sfd, int depth)
 		j += c >= 0;
 	}
 	e = errno;
+	if (!r)
+		rel->len = at;
 	slist_release(&lv);
 	slist_release(&sv);
 	errno = e;
@@ -560,6 +576,7 @@ int tlpress_tree_open_staged(struct tlpress_tree **t, const char *root, const ch
  * another file system), go on in place. */
 static int stage_begin(struct tlpress_tree *t, struct tlpress_error *err)
 {
+	struct tlpress_buf rel = TLPRESS_BUF_INIT;
 	int lfd = -1, sfd = -1, r = 0, e = 0;
 	struct stat lst, sst;
 	size_t i;
@@ -588,12 +605,19 @@ static int stage_begin(struct tlpress_tree *t, struct tlpress_error *err)
 	pthread_once(&mask_once, mask_init);
 	if ((process_umask & 0755) && (sst.st_mode & 07777) != 0755)
 		fchmod(sfd, 0755);
-	if (sync_dir(lfd, sfd, 0) < 0) {
+	if ((r = sync_dir(lfd, sfd, 0, &rel)) < 0) {
 		e = errno;
+		if (r == -2) {
+			r = tlpress_error_set(err, TLPRESS_EIO, "refusing '%s/%.*s': a symbolic link "
+					      "or not a folder; remove it", t->live, (int)rel.len,
+					      rel.ptr);
+			goto out;
+		}
+		r = 0;
 		if (e == EXDEV || e == EPERM || e == EMLINK)
 			goto inplace;
-		r = tlpress_error_set(err, TLPRESS_EIO, "cannot copy '%s' to '%s' by links: %s",
-				      t->live, t->stage, strerror(e));
+		r = tlpress_error_errno(err, TLPRESS_EIO, e, "cannot copy '%s' to '%s' by links",
+					t->live, t->stage);
 		goto out;
 	}
 	pthread_mutex_lock(&t->mu);
@@ -614,6 +638,7 @@ inplace:
 	sfd = -1;
 	rmdir(t->stage);
 out:
+	tlpress_buf_release(&rel);
 	if (lfd >= 0)
 		close(lfd);
 	if (sfd >= 0)
