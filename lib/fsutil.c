@@ -180,7 +180,7 @@ static int open_parent(const char *root, const char *rel, int create,
 	return dfd;
 }
 
-static int write_all(int fd, const char *p, size_t len)
+static int write_bytes(int fd, const char *p, size_t len)
 {
 	size_t done = 0;
 
@@ -194,6 +194,13 @@ static int write_all(int fd, const char *p, size_t len)
 		}
 		done += (size_t)w;
 	}
+	return 0;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	if (write_bytes(fd, p, len) < 0)
+		return -1;
 	/* files of the tree are for everybody to read, whatever the umask */
 	pthread_once(&mask_once, mask_init);
 	if ((process_umask & 0644) && fchmod(fd, 0644) < 0)
@@ -1041,6 +1048,50 @@ int tlpress_state_dir(const char *dir, int create, struct tlpress_error *err)
 	}
 	close(fd);
 	return 0;
+}
+
+int tlpress_write_private(const char *path, const void *data, size_t len,
+			  struct tlpress_error *err)
+{
+	struct tlpress_buf tmp = TLPRESS_BUF_INIT, dir = TLPRESS_BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	int fd, rc = 0;
+
+	tlpress_buf_printf(&tmp, "%s.%ld.tmp", path, (long)getpid());
+	tlpress_buf_add(&dir, path, slash ? (size_t)(slash - path) + (slash == path) : 0);
+	if (tmp.failed || dir.failed) {
+		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+		goto out;
+	}
+	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot write '%s'", tmp.ptr);
+		goto out;
+	}
+	if (write_bytes(fd, data, len) < 0 || fsync(fd) < 0) {
+		rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot write '%s'", tmp.ptr);
+		close(fd);
+	} else if (close(fd) < 0) {
+		rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot write '%s'", tmp.ptr);
+	} else if (rename(tmp.ptr, path) < 0) {
+		rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot rename '%s' to '%s'",
+					 tmp.ptr, path);
+	}
+	if (rc) {
+		unlink(tmp.ptr);
+		goto out;
+	}
+	fd = open(dir.len ? dir.ptr : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (fsync(fd) < 0)
+			rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot flush '%s'",
+						 dir.len ? dir.ptr : ".");
+		close(fd);
+	}
+out:
+	tlpress_buf_release(&tmp);
+	tlpress_buf_release(&dir);
+	return rc;
 }
 
 int tlpress_sync(const char *root, struct tlpress_error *err)

@@ -129,6 +129,11 @@ int tlpress_secret_file_check(const char *path, const char *shown, int required,
  */
 int tlpress_state_dir(const char *dir, int create, struct tlpress_error *err);
 
+/* A file of the state folder (it may name restricted advisories): path
+ * written whole with mode 0600, never through a symbolic link (temporary
+ * file, fsync, rename, fsync of its folder). */
+int tlpress_write_private(const char *path, const void *data, size_t len,
+			  struct tlpress_error *err);
 /* Flush the file system that holds root to disk (syncfs). */
 int tlpress_sync(const char *root, struct tlpress_error *err);
 

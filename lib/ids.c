@@ -153,53 +153,20 @@ bad:
 				 "read, so that no id is given twice", path, lineno);
 }
 
-/* Write the counters file whole: temporary file, fsync, rename, fsync of
- * the folder. */
-static int counters_write(const char *dir, const char *path, const struct counters *c,
-			  struct tlpress_error *err)
+/* Write the counters file whole (tlpress_write_private()). */
+static int counters_write(const char *path, const struct counters *c, struct tlpress_error *err)
 {
-	struct tlpress_buf b = TLPRESS_BUF_INIT, tmp = TLPRESS_BUF_INIT;
+	struct tlpress_buf b = TLPRESS_BUF_INIT;
 	size_t i;
-	int fd = -1, rc = 0, dfd;
+	int rc;
 
 	tlpress_buf_adds(&b, "# tlpress: the last id number given in each series (tlpress new).\n"
 			 "# Never lower a number: an id is never given twice.\n");
 	for (i = 0; i < c->n; i++)
 		tlpress_buf_printf(&b, "%s %ld\n", c->v[i].prefix, c->v[i].last);
-	tlpress_buf_printf(&tmp, "%s.tmp", path);
-	if (b.failed || tmp.failed) {
-		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
-		goto out;
-	}
-	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, b.ptr, b.len) != (ssize_t)b.len || fsync(fd) < 0) {
-		rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot write '%s'", tmp.ptr);
-		goto out;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot write '%s'", tmp.ptr);
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp.ptr, path) < 0) {
-		rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot rename '%s' to '%s'",
-					 tmp.ptr, path);
-		goto out;
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		if (fsync(dfd) < 0)
-			rc = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot flush '%s'", dir);
-		close(dfd);
-	}
-out:
-	if (fd >= 0) {
-		close(fd);
-		unlink(tmp.ptr);
-	}
+	rc = b.failed ? tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory")
+		      : tlpress_write_private(path, b.ptr, b.len, err);
 	tlpress_buf_release(&b);
-	tlpress_buf_release(&tmp);
 	return rc;
 }
 
@@ -313,7 +280,7 @@ int tlpress_ids_next(const struct tlpress_config *cfg, enum tlpress_series s, in
 		goto out;
 	}
 	c.v[i].last = next;
-	rc = counters_write(cfg->state, path.ptr, &c, err);
+	rc = counters_write(path.ptr, &c, err);
 	if (!rc)
 		snprintf(id, TLPRESS_ID_MAX, "%s%0*ld", prefix, cfg->ids.digits, next);
 out:

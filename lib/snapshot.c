@@ -1,13 +1,10 @@
 /* snapshot.c - "nothing changed since the last build"; see snapshot.h */
 #include "snapshot.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "fsutil.h"
@@ -163,10 +160,10 @@ out:
 int tlpress_snapshot_save(const struct tlpress_snapshot *s, const char *path,
 			  struct tlpress_error *err)
 {
-	struct tlpress_buf text = TLPRESS_BUF_INIT, tmp = TLPRESS_BUF_INIT;
+	struct tlpress_buf text = TLPRESS_BUF_INIT;
 	char hex[2 * TLPRESS_SHA256_LEN + 1];
-	size_t i, off = 0;
-	int fd, r = 0;
+	size_t i;
+	int r;
 
 	tlpress_hex(s->digest, TLPRESS_SHA256_LEN, hex);
 	tlpress_buf_printf(&text, SNAPSHOT_MAGIC "\ndigest %s\nholds %lld %lld\n"
@@ -175,36 +172,9 @@ int tlpress_snapshot_save(const struct tlpress_snapshot *s, const char *path,
 	for (i = 0; i < s->n; i++)
 		tlpress_buf_printf(&text, "s %lld %lld %lld %s\n", s->v[i].ino, s->v[i].mtime_ns,
 				   s->v[i].size, s->v[i].rel);
-	tlpress_buf_printf(&tmp, "%s.%ld.tmp", path, (long)getpid());
-	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		r = tlpress_error_set(err, TLPRESS_EIO, "cannot write '%s': %s", tmp.ptr,
-				      strerror(errno));
-		goto out;
-	}
-	while (off < text.len) {
-		ssize_t w = write(fd, text.ptr + off, text.len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			r = tlpress_error_set(err, TLPRESS_EIO, "cannot write '%s': %s", tmp.ptr,
-					      strerror(errno));
-			break;
-		}
-		off += (size_t)w;
-	}
-	if (close(fd) < 0 && !r)
-		r = tlpress_error_set(err, TLPRESS_EIO, "cannot write '%s': %s", tmp.ptr,
-				      strerror(errno));
-	if (!r && rename(tmp.ptr, path) < 0)
-		r = tlpress_error_set(err, TLPRESS_EIO, "cannot write '%s': %s", path,
-				      strerror(errno));
-	if (r)
-		unlink(tmp.ptr);
-out:
+	r = text.failed ? tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory")
+			: tlpress_write_private(path, text.ptr, text.len, err);
 	tlpress_buf_release(&text);
-	tlpress_buf_release(&tmp);
 	return r;
 }
 
