@@ -590,8 +590,7 @@ static int stage_begin(struct tlpress_tree *t, struct tlpress_error *err)
 
 	lfd = open(t->live, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (lfd < 0 || fstat(lfd, &lst) < 0) {
-		r = tlpress_error_set(err, TLPRESS_EIO, "cannot open folder '%s': %s", t->live,
-				      strerror(errno));
+		r = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot open folder '%s'", t->live);
 		goto out;
 	}
 	if (mkdir(t->stage, 0755) < 0 && errno != EEXIST) {
@@ -600,9 +599,9 @@ static int stage_begin(struct tlpress_tree *t, struct tlpress_error *err)
 	}
 	sfd = open(t->stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sfd < 0 || fstat(sfd, &sst) < 0) {
-		r = tlpress_error_set(err, TLPRESS_EIO, "cannot use '%s', where the next version "
-				      "of '%s' is made: %s; remove it", t->stage, t->live,
-				      strerror(errno));
+		r = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot use '%s', where the next "
+					"version of '%s' is made (remove it if it is not a "
+					"folder)", t->stage, t->live);
 		goto out;
 	}
 	if (sst.st_dev != lst.st_dev || sst.st_uid != geteuid()) {
@@ -695,15 +694,15 @@ int tlpress_tree_commit(struct tlpress_tree *t, struct tlpress_error *err)
 		return 0;
 	if (renameat2(AT_FDCWD, t->live, AT_FDCWD, t->stage, RENAME_EXCHANGE) < 0) {
 		if (errno != EINVAL && errno != ENOSYS)
-			return tlpress_error_set(err, TLPRESS_EIO, "cannot put '%s' in place of "
-						 "'%s': %s", t->stage, t->live, strerror(errno));
+			return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot put '%s' in "
+						   "place of '%s'", t->stage, t->live);
 		/* a file system without the exchange: three renames, and a
 		 * moment without the folder */
 		tlpress_buf_printf(&aside, "%s.tlpress-%ld", t->stage, (long)getpid());
 		if (rename(t->live, aside.ptr) < 0 || rename(t->stage, t->live) < 0 ||
 		    rename(aside.ptr, t->stage) < 0)
-			r = tlpress_error_set(err, TLPRESS_EIO, "cannot put '%s' in place of '%s': %s",
-					      t->stage, t->live, strerror(errno));
+			r = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot put '%s' in place "
+						"of '%s'", t->stage, t->live);
 	}
 	/* the exchange itself to disk */
 	slash = strrchr(t->live, '/');
