@@ -69,6 +69,8 @@ struct item {
 	unsigned char cutsig[32];
 	/* the build cache */
 	long long size, mtime_ns, ino, computed_at, valid_until;
+	int stat_known;              /* size, mtime_ns and ino from the snapshot's
+					digest: 1, or -1 when it could not stat */
 	const struct tlpress_bcache_entry *cached; /* pass 1 took its decision from here */
 	int reused;                  /* pass 2 took its files from here */
 };
@@ -113,6 +115,8 @@ struct build {
 	struct tlpress_sha256_ctx lhash;
 	struct tlpress_tree *tree;   /* the output folder, held open */
 	size_t withdrawals;          /* files of what is no longer publishable */
+	struct tlpress_snapshot_fstat *fstat; /* the advisory files' stat, in scan
+					order, when a digest was made */
 	int intact;                  /* the tree is as the last build left it
 					(snapshot.h) and nothing was removed
 					yet: its manifest says what is there */
@@ -329,11 +333,15 @@ static int from_cache(struct build *b, struct item *it)
 	struct stat st;
 	long long now = (long long)b->o->now.t;
 
-	if (lstat(it->path, &st) < 0)
+	if (it->stat_known < 0)
 		return 0;
-	it->size = (long long)st.st_size;
-	it->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-	it->ino = (long long)st.st_ino;
+	if (!it->stat_known) { /* no digest was made: no state folder */
+		if (lstat(it->path, &st) < 0)
+			return 0;
+		it->size = (long long)st.st_size;
+		it->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+		it->ino = (long long)st.st_ino;
+	}
 	e = tlpress_bcache_find(b->cache, it->path);
 	if (!e || e->size != it->size || e->mtime_ns != it->mtime_ns || e->ino != it->ino ||
 	    e->computed_at > now || now >= e->valid_until || !e->id ||
@@ -420,6 +428,12 @@ static int pass1(struct build *b, struct tlpress_pathlist *files)
 
 		/* the list is the scan's: its paths move to the items */
 		it->path = files->v[i];
+		if (b->fstat) { /* stat'ed once, for the snapshot's digest */
+			it->stat_known = b->fstat[i].ok ? 1 : -1;
+			it->size = b->fstat[i].size;
+			it->mtime_ns = b->fstat[i].mtime_ns;
+			it->ino = b->fstat[i].ino;
+		}
 		files->v[i] = NULL;
 	}
 	if (n > sizeof(threads) / sizeof(threads[0]))
@@ -553,25 +567,20 @@ static int withdrawn_file(struct build *b, const char *rel)
  * new version takes its place), and in the live tree itself only when
  * the build fails before that (withdraw_live()).
  */
-static int withdraw(struct build *b, const char *root)
+static int withdraw(struct build *b, const char *root, struct tlpress_error *err)
 {
 	struct tlpress_manifest keep = TLPRESS_MANIFEST_INIT;
 	struct tlpress_buf text = TLPRESS_BUF_INIT;
 	size_t i;
 	int r = 0;
 
-	b->withdrawals = 0;
-	for (i = 0; i < b->old.n; i++)
-		b->withdrawals += unpublishable_file(b, b->old.v[i].path);
-	if (!b->withdrawals)
-		return 0;
 	b->intact = 0;
 	for (i = 0; i < b->old.n && !r; i++) {
 		struct tlpress_mentry *e = &b->old.v[i];
 
 		if (!withdrawn_file(b, e->path))
 			continue;
-		r = tlpress_remove(root, e->path, b->err);
+		r = tlpress_remove(root, e->path, err);
 		if (!r)
 			b->st->removed++;
 		e->mark = 1; /* handled */
@@ -579,7 +588,7 @@ static int withdraw(struct build *b, const char *root)
 	/* the manifest, without what is gone; its old signature goes first
 	 * (a signature that no longer matches is worse than none) */
 	if (!r)
-		r = tlpress_remove(root, TLPRESS_MANIFEST_NAME ".asc", b->err);
+		r = tlpress_remove(root, TLPRESS_MANIFEST_NAME ".asc", err);
 	memcpy(keep.clearance, b->old.clearance, sizeof(keep.clearance));
 	memcpy(keep.signer, b->old.signer, sizeof(keep.signer));
 	for (i = 0; i < b->old.n && !r; i++)
@@ -589,7 +598,7 @@ static int withdraw(struct build *b, const char *root)
 	if (!r)
 		r = tlpress_manifest_format(&keep, &text);
 	if (!r)
-		r = tlpress_write_atomic(root, TLPRESS_MANIFEST_NAME, text.ptr, text.len, b->err);
+		r = tlpress_write_atomic(root, TLPRESS_MANIFEST_NAME, text.ptr, text.len, err);
 	if (r) {
 		/* better no manifest than one that names what is gone */
 		struct tlpress_error e2 = TLPRESS_ERROR_INIT;
@@ -606,13 +615,13 @@ static int remove_unpublishable(struct build *b)
 	size_t i;
 	const char *root;
 
+	b->withdrawals = 0;
 	for (i = 0; i < b->old.n; i++)
-		if (unpublishable_file(b, b->old.v[i].path))
-			break;
-	if (i == b->old.n)
+		b->withdrawals += unpublishable_file(b, b->old.v[i].path);
+	if (!b->withdrawals)
 		return 0; /* nothing to withdraw: nothing changes yet */
 	root = wroot(b);
-	return root ? withdraw(b, root) : b->err->code;
+	return root ? withdraw(b, root, b->err) : b->err->code;
 }
 
 /* A staged build that failed: its stage is left, but what it withdrew
@@ -620,16 +629,13 @@ static int remove_unpublishable(struct build *b)
 static void withdraw_live(struct build *b)
 {
 	struct tlpress_error e2 = TLPRESS_ERROR_INIT;
-	struct tlpress_error *keep = b->err;
 	size_t i;
 
 	if (!b->withdrawals)
 		return;
 	for (i = 0; i < b->old.n; i++)
 		b->old.v[i].mark = 0;
-	b->err = &e2;
-	withdraw(b, b->o->output);
-	b->err = keep;
+	withdraw(b, b->o->output, &e2);
 }
 
 /*
@@ -1416,25 +1422,24 @@ static void stage_path(const char *output, struct tlpress_buf *out)
  * the build's fingerprint and the digest of its inputs.
  */
 static int snapshot_taken(const struct tlpress_build_opts *o, const struct tlpress_pathlist *files,
-			  unsigned char fp[TLPRESS_SHA256_LEN],
-			  unsigned char digest[TLPRESS_SHA256_LEN], struct tlpress_buf *spath,
+			  const char *tree, unsigned char fp[TLPRESS_SHA256_LEN],
+			  unsigned char digest[TLPRESS_SHA256_LEN],
+			  struct tlpress_snapshot_fstat *fstat, struct tlpress_buf *spath,
 			  struct tlpress_build_stats *st, int *intact)
 {
 	struct tlpress_snapshot s = TLPRESS_SNAPSHOT_INIT;
-	struct tlpress_buf tree = TLPRESS_BUF_INIT, name = TLPRESS_BUF_INIT;
+	struct tlpress_buf name = TLPRESS_BUF_INIT;
 	unsigned char th[TLPRESS_SHA256_LEN];
-	char abs[PATH_MAX], hx[2 * TLPRESS_SHA256_LEN + 1];
+	char hx[2 * TLPRESS_SHA256_LEN + 1];
 	struct stat cst;
 	int taken = 0;
 
 	fingerprint(o, fp);
-	tlpress_buf_printf(&tree, "%s %s", realpath(o->output, abs) ? abs : o->output,
-			   tlpress_tlp_label(o->clearance));
-	tlpress_sha256(tree.ptr, tree.len, th);
+	tlpress_sha256(tree, strlen(tree), th);
 	tlpress_hex(th, 8, hx);
 	tlpress_buf_printf(&name, "snapshot-%s", hx);
 	tlpress_path_join(spath, o->state, name.ptr);
-	tlpress_snapshot_digest(fp, tree.ptr, files, digest);
+	tlpress_snapshot_digest(fp, tree, files, digest, fstat);
 	/* a caller that wants each advisory reported needs the whole build;
 	 * so does a build cache that must be made 0600 again (bcache.h) */
 	tlpress_path_join(&name, o->state, TLPRESS_BCACHE_NAME);
@@ -1454,7 +1459,6 @@ static int snapshot_taken(const struct tlpress_build_opts *o, const struct tlpre
 		taken = -1;
 	}
 	tlpress_snapshot_release(&s);
-	tlpress_buf_release(&tree);
 	tlpress_buf_release(&name);
 	return taken == 1;
 }
@@ -1519,7 +1523,8 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	struct tlpress_pathlist files = TLPRESS_PATHLIST_INIT;
 	struct tlpress_buf buf = TLPRESS_BUF_INIT, mpath = TLPRESS_BUF_INIT;
 	struct tlpress_buf stage = TLPRESS_BUF_INIT, spath = TLPRESS_BUF_INIT;
-	struct tlpress_snapshot snap = TLPRESS_SNAPSHOT_INIT;
+	struct tlpress_buf treekey = TLPRESS_BUF_INIT;
+	char abs[PATH_MAX];
 	unsigned char fp[TLPRESS_SHA256_LEN], digest[TLPRESS_SHA256_LEN];
 	const char *root = NULL;
 	size_t i;
@@ -1566,7 +1571,19 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	}
 	if (rc)
 		goto out;
-	if (o->state && snapshot_taken(o, &files, fp, digest, &spath, st, &b.intact)) {
+	/* what names this tree in the state folder: its cache rows, its
+	 * snapshot */
+	if (o->state) {
+		tlpress_buf_printf(&treekey, "%s %s", realpath(o->output, abs) ? abs : o->output,
+				   tlpress_tlp_label(o->clearance));
+		b.fstat = calloc(files.n ? files.n : 1, sizeof(*b.fstat));
+		if (!b.fstat) {
+			rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	if (o->state && snapshot_taken(o, &files, treekey.ptr, fp, digest, b.fstat, &spath, st,
+				       &b.intact)) {
 		st->cached = st->files; /* every decision stands: nothing was read */
 		goto out;
 	}
@@ -1590,18 +1607,13 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	}
 
 	if (o->state) {
-		struct tlpress_buf tree = TLPRESS_BUF_INIT;
 		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
-		char abs[PATH_MAX];
 
-		tlpress_buf_printf(&tree, "%s %s", realpath(o->output, abs) ? abs : o->output,
-				   tlpress_tlp_label(o->clearance));
 		/* without a cache the build is slower, not wrong */
-		if (tlpress_bcache_open(&b.cache, o->state, tree.ptr, fp, &cerr))
+		if (tlpress_bcache_open(&b.cache, o->state, treekey.ptr, fp, &cerr))
 			b.cache = NULL;
 		tlpress_sha256_init(&b.lhash);
 		tlpress_sha256_update(&b.lhash, fp, sizeof(fp));
-		tlpress_buf_release(&tree);
 	}
 	rc = pass1(&b, &files);
 	if (!rc)
@@ -1780,6 +1792,7 @@ out:
 	tlpress_buf_release(&mpath);
 	tlpress_buf_release(&stage);
 	tlpress_buf_release(&spath);
-	tlpress_snapshot_release(&snap);
+	tlpress_buf_release(&treekey);
+	free(b.fstat);
 	return rc < 0 ? rc : 0;
 }

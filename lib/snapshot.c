@@ -20,7 +20,8 @@ static long long mtime_ns(const struct stat *st)
 
 void tlpress_snapshot_digest(const unsigned char fp[TLPRESS_SHA256_LEN], const char *tree,
 			     const struct tlpress_pathlist *files,
-			     unsigned char out[TLPRESS_SHA256_LEN])
+			     unsigned char out[TLPRESS_SHA256_LEN],
+			     struct tlpress_snapshot_fstat *fstat)
 {
 	struct tlpress_sha256_ctx h;
 	char line[96];
@@ -33,11 +34,20 @@ void tlpress_snapshot_digest(const unsigned char fp[TLPRESS_SHA256_LEN], const c
 		struct stat st;
 		int n;
 
-		if (lstat(files->v[i], &st) < 0)
+		if (lstat(files->v[i], &st) < 0) {
 			n = snprintf(line, sizeof(line), "-\n");
-		else
+			if (fstat)
+				fstat[i].ok = 0;
+		} else {
 			n = snprintf(line, sizeof(line), "%lld %lld %lld\n", (long long)st.st_size,
 				     mtime_ns(&st), (long long)st.st_ino);
+			if (fstat) {
+				fstat[i].size = (long long)st.st_size;
+				fstat[i].mtime_ns = mtime_ns(&st);
+				fstat[i].ino = (long long)st.st_ino;
+				fstat[i].ok = 1;
+			}
+		}
 		tlpress_sha256_update(&h, files->v[i], strlen(files->v[i]) + 1);
 		tlpress_sha256_update(&h, line, (size_t)n);
 	}

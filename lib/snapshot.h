@@ -42,12 +42,21 @@ struct tlpress_snapshot {
 
 #define TLPRESS_SNAPSHOT_INIT { { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0 }
 
+/* What the digest took of one file, for the build to use rather than
+ * stat it again. */
+struct tlpress_snapshot_fstat {
+	long long size, mtime_ns, ino;
+	int ok;                      /* 0: it could not be stat'ed */
+};
+
 /* The digest of a build's inputs: fp (the build's fingerprint), the tree's
  * name and every file of `files` with its lstat() (a file that cannot be
- * stat'ed counts as such). */
+ * stat'ed counts as such); each file's lstat into fstat[i] when fstat is
+ * not NULL (files->n entries). */
 void tlpress_snapshot_digest(const unsigned char fp[TLPRESS_SHA256_LEN], const char *tree,
 			     const struct tlpress_pathlist *files,
-			     unsigned char out[TLPRESS_SHA256_LEN]);
+			     unsigned char out[TLPRESS_SHA256_LEN],
+			     struct tlpress_snapshot_fstat *fstat);
 /* Record root/rel's inode, modification time and size. 0, or -1 when it
  * cannot be stat'ed. */
 int tlpress_snapshot_stamp(struct tlpress_snapshot *s, const char *root, const char *rel);
