@@ -27,14 +27,14 @@ override CPPFLAGS := -D_GNU_SOURCE -DTLPRESS_VERSION='"$(VERSION)"' \
 	-DTLPRESS_DATADIR='"$(DATADIR)"' -Ilib $(CPPFLAGS)
 
 # pkg-config names of the libraries lib/ uses
-PKGS = libcmark-gfm yaml-0.1 jansson libxml-2.0 libgcrypt gpgme libcurl sqlite3 gmime-3.0
+PKGS = libcmark-gfm yaml-0.1 jansson libxml-2.0 libgcrypt gpgme libassuan libcurl sqlite3 gmime-3.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 # Debian packages: to build, and in addition to run the tests
 BUILD_DEBS = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libyaml-dev libjansson-dev libxml2-dev libgpgme-dev libgmime-3.0-dev \
-	libcurl4-openssl-dev libsqlite3-dev libgcrypt20-dev gnupg openssh-client
+	libcurl4-openssl-dev libsqlite3-dev libgcrypt20-dev libassuan-dev gnupg openssh-client
 TEST_DEBS = perl libxml2-utils cmark-gfm valgrind python3 python3-feedparser \
 	openjdk-17-jre-headless nodejs npm=npm nginx openssh-server python3-aiosmtpd
 # the manual pages, the bash completion and the systemd units (tests/cli/007*)

@@ -20,6 +20,11 @@ static void init(void)
 	gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
 }
 
+void tlpress_gcrypt_init(void)
+{
+	pthread_once(&once, init);
+}
+
 void tlpress_sha256(const void *data, size_t len, unsigned char out[TLPRESS_SHA256_LEN])
 {
 	pthread_once(&once, init);

@@ -1,6 +1,7 @@
 /*
  * hash.h - SHA-256 and SHA-512 of byte strings and files (libgcrypt, the
- * library GnuPG itself uses; this is the only module that includes it)
+ * library GnuPG itself uses; this module and pgpsig.c, which hashes and
+ * reads S-expressions for OpenPGP signatures, are the only ones that include it)
  */
 #ifndef TLPRESS_HASH_H
 #define TLPRESS_HASH_H
@@ -11,6 +12,9 @@
 
 #define TLPRESS_SHA256_LEN 32
 #define TLPRESS_SHA512_LEN 64
+
+/* Initialise libgcrypt once (thread-safe); every function here does. */
+void tlpress_gcrypt_init(void);
 
 void tlpress_sha256(const void *data, size_t len, unsigned char out[TLPRESS_SHA256_LEN]);
 void tlpress_sha512(const void *data, size_t len, unsigned char out[TLPRESS_SHA512_LEN]);

@@ -19,9 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <assuan.h>
 #include <gpgme.h>
 
 #include "fsutil.h"
+#include "hash.h"
+#include "pgpsig.h"
 #include "timefmt.h"
 
 extern char **environ;
@@ -37,6 +40,12 @@ struct tlpress_signer {
 	char uid[256];
 	int workers;
 	gpgme_key_t key;
+	/* signing through gpg-agent (below): a template, the signing subkey's
+	 * keygrip, and per worker an Assuan connection to the agent, NULL for
+	 * a worker that signs through GPGME (all of them when there is none) */
+	struct tlpress_pgpsig_tpl tpl;
+	char grip[41];
+	assuan_context_t *agent;
 	gpgme_ctx_t ctx[];       /* one per worker */
 };
 
@@ -456,15 +465,301 @@ static int find_signing_key(gpgme_ctx_t ctx, const char *pattern, const char *ho
 	return 0;
 }
 
+static int hash_name(gpgme_hash_algo_t algo, char *micalg);
+
+/* ---- signing through gpg-agent (lib/pgpsig.h) ----
+ *
+ * GPGME starts one gpg per signature. When the signer opens, gpg makes one
+ * more signature (binary) to serve as the template, each worker gets an
+ * Assuan connection to the GnuPG home's agent, and a signature made that way
+ * is checked with gpg before any is used. From then on a signature costs
+ * one hash here and three lines to the agent: SIGKEY, SETHASH, PKSIGN.
+ * Anything unexpected (a key the agent would ask a passphrase for, an
+ * agent that went away, a template that is not a plain v4 signature) sends
+ * that worker back to GPGME for good, which signs or says why not.
+ * TLPRESS_SIGN_VIA=gpg in the environment keeps every signature on GPGME. */
+
+/* the longest answer PKSIGN may give: an RSA-16384 signature value */
+#define AGENT_ANSWER_MAX 8192
+
+static gpg_error_t agent_data(void *opaque, const void *data, size_t len)
+{
+	struct tlpress_buf *b = opaque;
+
+	if (!b || b->len + len > AGENT_ANSWER_MAX || tlpress_buf_add(b, data, len))
+		return gpg_error(GPG_ERR_TOO_LARGE);
+	return 0;
+}
+
+/* The agent asks for something (a passphrase, in loopback mode): tlpress
+ * has nothing to give, and the signature goes to GPGME, which says so. */
+static gpg_error_t agent_inquire(void *opaque, const char *what)
+{
+	(void)opaque;
+	(void)what;
+	return gpg_error(GPG_ERR_NO_PASSPHRASE);
+}
+
+static gpg_error_t agent_cmd(assuan_context_t a, const char *line, struct tlpress_buf *answer)
+{
+	return assuan_transact(a, line, answer ? agent_data : NULL, answer, agent_inquire, NULL,
+			       NULL, NULL);
+}
+
+/* The signature value of digest at `created` from worker w's agent
+ * connection, armoured, appended to asc. */
+static int agent_sign(struct tlpress_signer *s, int w, const unsigned char *digest,
+		      long long created, struct tlpress_buf *asc, struct tlpress_error *err)
+{
+	struct tlpress_buf answer = TLPRESS_BUF_INIT;
+	char line[32 + 2 * TLPRESS_PGPSIG_MAX_DIGEST];
+	assuan_context_t a = s->agent[w];
+	gpgme_error_t e;
+	int rc;
+
+	snprintf(line, sizeof(line), "SIGKEY %s", s->grip);
+	e = agent_cmd(a, line, NULL);
+	if (!e) {
+		snprintf(line, sizeof(line), "SETHASH %d ", s->tpl.hash_algo);
+		tlpress_hex(digest, s->tpl.digest_len, line + strlen(line));
+		e = agent_cmd(a, line, NULL);
+	}
+	if (!e)
+		e = agent_cmd(a, "PKSIGN", &answer);
+	if (e) {
+		char m[256];
+
+		tlpress_buf_release(&answer);
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "gpg-agent did not sign: %s",
+					 gerr(e, m, sizeof(m)));
+	}
+	rc = tlpress_pgpsig_armor(&s->tpl, created, digest, answer.ptr, answer.len, asc, err);
+	tlpress_buf_release(&answer);
+	return rc;
+}
+
+/* Sign data (len bytes, or the file fd when data is NULL) through worker
+ * w's agent connection at `created`; asc as tlpress_sign_detached. */
+static int agent_sign_at(struct tlpress_signer *s, int w, const void *data, size_t len, int fd,
+			 long long created, struct tlpress_buf *asc, struct tlpress_error *err)
+{
+	unsigned char digest[TLPRESS_PGPSIG_MAX_DIGEST];
+	struct tlpress_pgpsig_md md;
+	size_t before = asc->len;
+	int rc;
+
+	if (tlpress_pgpsig_md_begin(&md, &s->tpl))
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot hash with algorithm %d",
+					 s->tpl.hash_algo);
+	if (data) {
+		tlpress_pgpsig_md_update(&md, data, len);
+	} else {
+		char chunk[65536];
+		ssize_t got;
+
+		while ((got = read(fd, chunk, sizeof(chunk))) != 0) {
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got < 0) {
+				rc = errno;
+				tlpress_pgpsig_md_cancel(&md);
+				return tlpress_error_errno(err, TLPRESS_EIO, rc, "cannot read the "
+							   "file to sign");
+			}
+			tlpress_pgpsig_md_update(&md, chunk, (size_t)got);
+		}
+	}
+	if (tlpress_pgpsig_md_final(&md, &s->tpl, created, digest))
+		return tlpress_error_set(err, TLPRESS_ECRYPTO, "cannot hash with algorithm %d",
+					 s->tpl.hash_algo);
+	rc = agent_sign(s, w, digest, created, asc, err);
+	if (rc)
+		tlpress_buf_truncate(asc, before);
+	return rc;
+}
+
+/* Worker w signs through GPGME from now on. */
+static void agent_drop(struct tlpress_signer *s, int w)
+{
+	if (s->agent && s->agent[w]) {
+		assuan_release(s->agent[w]);
+		s->agent[w] = NULL;
+	}
+}
+
+static void agent_close(struct tlpress_signer *s)
+{
+	int i;
+
+	if (!s->agent)
+		return;
+	for (i = 0; i < s->workers; i++)
+		agent_drop(s, i);
+	free(s->agent);
+	s->agent = NULL;
+}
+
+/* A signature by gpg (binary) to serve as the template, the subkey that
+ * made it. 0 or -1. */
+static int agent_template(struct tlpress_signer *s, char *subfpr, size_t size)
+{
+	gpgme_ctx_t ctx = s->ctx[0];
+	gpgme_data_t in = NULL, sig = NULL;
+	gpgme_sign_result_t res;
+	char *mem = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	gpgme_set_armor(ctx, 0);
+	if (!gpgme_data_new_from_mem(&in, "tlpress\n", 8, 0) && !gpgme_data_new(&sig) &&
+	    !gpgme_op_sign(ctx, in, sig, GPGME_SIG_MODE_DETACH) &&
+	    (res = gpgme_op_sign_result(ctx)) && res->signatures && !res->signatures->next &&
+	    !res->invalid_signers && res->signatures->fpr) {
+		copy_str(subfpr, size, res->signatures->fpr);
+		mem = gpgme_data_release_and_get_mem(sig, &n);
+		sig = NULL;
+		if (mem && !tlpress_pgpsig_tpl_parse(&s->tpl, mem, n, NULL))
+			rc = 0;
+	}
+	gpgme_set_armor(ctx, 1);
+	gpgme_free(mem);
+	gpgme_data_release(sig);
+	gpgme_data_release(in);
+	return rc;
+}
+
+/* Check with gpg that asc is a good signature of data by the signer's key. */
+static int agent_checked(struct tlpress_signer *s, const char *subfpr, const void *data,
+			 size_t len, const struct tlpress_buf *asc)
+{
+	gpgme_ctx_t ctx = s->ctx[0];
+	gpgme_data_t d = NULL, sig = NULL;
+	gpgme_verify_result_t res;
+	gpgme_signature_t sg;
+	int ok = 0;
+
+	if (!gpgme_data_new_from_mem(&d, data, len, 0) &&
+	    !gpgme_data_new_from_mem(&sig, asc->ptr, asc->len, 0) &&
+	    !gpgme_op_verify(ctx, sig, d, NULL) && (res = gpgme_op_verify_result(ctx)) &&
+	    (sg = res->signatures) && !sg->next && gpg_err_code(sg->status) == GPG_ERR_NO_ERROR &&
+	    sg->fpr && (!strcasecmp(sg->fpr, subfpr) || !strcasecmp(sg->fpr, s->fpr)))
+		ok = 1;
+	gpgme_data_release(d);
+	gpgme_data_release(sig);
+	return ok;
+}
+
+static void agent_open(struct tlpress_signer *s)
+{
+	struct tlpress_buf probe = TLPRESS_BUF_INIT;
+	const char *via = getenv("TLPRESS_SIGN_VIA");
+	gpgme_ctx_t conf = NULL;
+	gpgme_subkey_t sk;
+	char subfpr[64], *sock = NULL;
+	int i, ok = 0;
+
+	if (via && !strcmp(via, "gpg"))
+		return;
+	if (agent_template(s, subfpr, sizeof(subfpr)))
+		goto out;
+	for (sk = s->key->subkeys; sk; sk = sk->next)
+		if (sk->fpr && !strcasecmp(sk->fpr, subfpr))
+			break;
+	if (!sk || !sk->keygrip || strlen(sk->keygrip) != 40)
+		goto out;
+	copy_str(s->grip, sizeof(s->grip), sk->keygrip);
+	if (gpgme_new(&conf) ||
+	    gpgme_ctx_set_engine_info(conf, GPGME_PROTOCOL_GPGCONF, NULL, s->home) ||
+	    gpgme_op_conf_dir(conf, "agent-socket", &sock) || !sock)
+		goto out;
+	if (!(s->agent = calloc((size_t)s->workers, sizeof(*s->agent))))
+		goto out;
+	for (i = 0; i < s->workers; i++) {
+		assuan_context_t a;
+
+		if (assuan_new(&a))
+			goto out;
+		s->agent[i] = a;
+		if (assuan_socket_connect(a, sock, ASSUAN_INVALID_PID, 0) ||
+		    agent_cmd(a, "OPTION pinentry-mode=loopback", NULL))
+			goto out;
+	}
+	/* the first signature the agent's way, checked by gpg */
+	if (!agent_sign_at(s, 0, "tlpress\n", 8, -1, (long long)time(NULL), &probe, NULL) &&
+	    agent_checked(s, subfpr, "tlpress\n", 8, &probe))
+		ok = 1;
+out:
+	if (!ok)
+		agent_close(s);
+	tlpress_buf_release(&probe);
+	gpgme_free(sock);
+	if (conf)
+		gpgme_release(conf);
+}
+
+int tlpress_signer_agent_workers(const struct tlpress_signer *s)
+{
+	int i, n = 0;
+
+	for (i = 0; s && s->agent && i < s->workers; i++)
+		n += s->agent[i] != NULL;
+	return n;
+}
+
+int tlpress_sign_detached_at(struct tlpress_signer *s, int w, const void *data, size_t len,
+			     long long created, struct tlpress_buf *asc, struct tlpress_error *err)
+{
+	if (!s || w < 0 || w >= s->workers || (!data && len) || !asc || !s->agent ||
+	    !s->agent[w])
+		return tlpress_error_set(err, TLPRESS_EUSAGE, "tlpress_sign_detached_at: %s",
+					 s && w >= 0 && w < s->workers && asc ? "no agent connection"
+					 : "bad arguments");
+	return agent_sign_at(s, w, len ? data : "", len, -1, created, asc, err);
+}
+
+/* Sign data, or the file fd when data is NULL, with worker w: through the
+ * agent when the worker has a connection, else (or when that fails) through
+ * GPGME. micalg as in sign_data. */
+static int sign_data(struct tlpress_signer *s, int w, gpgme_data_t in, struct tlpress_buf *asc,
+		     char *micalg, struct tlpress_error *err);
+
+static int sign_any(struct tlpress_signer *s, int w, const void *data, size_t len, int fd,
+		    struct tlpress_buf *asc, char *micalg, struct tlpress_error *err)
+{
+	gpgme_data_t in;
+	int rc;
+
+	if (s->agent && s->agent[w]) {
+		if (!agent_sign_at(s, w, data, len, fd, (long long)time(NULL), asc, NULL) &&
+		    (!micalg || !hash_name((gpgme_hash_algo_t)s->tpl.hash_algo, micalg)))
+			return 0;
+		agent_drop(s, w);
+		if (!data && lseek(fd, 0, SEEK_SET) < 0)
+			return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot read the file "
+						   "to sign again");
+	}
+	if (data ? gpgme_data_new_from_mem(&in, len ? data : "", len, 0) :
+	    gpgme_data_new_from_fd(&in, fd))
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	rc = sign_data(s, w, in, asc, micalg, err);
+	gpgme_data_release(in);
+	return rc;
+}
+
 void tlpress_signer_close(struct tlpress_signer *s)
 {
 	int i;
 
 	if (!s)
 		return;
-	for (i = 0; i < s->workers; i++)
+	for (i = 0; i < s->workers; i++) {
 		if (s->ctx[i])
 			gpgme_release(s->ctx[i]);
+		if (s->agent && s->agent[i])
+			assuan_release(s->agent[i]);
+	}
+	free(s->agent);
+	tlpress_pgpsig_tpl_release(&s->tpl);
 	if (s->key)
 		gpgme_key_unref(s->key);
 	free(s->home);
@@ -529,6 +824,7 @@ int tlpress_signer_open(struct tlpress_signer **out, const char *key, const char
 	tlpress_buf_release(&probe);
 	if (rc)
 		goto fail;
+	agent_open(s);
 	if (warn && ki.expires && (long long)warn_days * 86400 >= ki.expires - now)
 		*warn = 1;
 	*out = s;
@@ -597,16 +893,9 @@ static int sign_data(struct tlpress_signer *s, int w, gpgme_data_t in, struct tl
 int tlpress_sign_detached(struct tlpress_signer *s, int w, const void *data, size_t len,
 			  struct tlpress_buf *asc, struct tlpress_error *err)
 {
-	gpgme_data_t in;
-	int rc;
-
 	if (!s || w < 0 || w >= s->workers || (!data && len))
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "tlpress_sign_detached: bad arguments");
-	if (gpgme_data_new_from_mem(&in, len ? data : "", len, 0))
-		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
-	rc = sign_data(s, w, in, asc, NULL, err);
-	gpgme_data_release(in);
-	return rc;
+	return sign_any(s, w, len ? data : "", len, -1, asc, NULL, err);
 }
 
 int tlpress_signer_export(struct tlpress_signer *s, struct tlpress_buf *out,
@@ -647,7 +936,6 @@ int tlpress_signer_export(struct tlpress_signer *s, struct tlpress_buf *out,
 int tlpress_sign_detached_mime(struct tlpress_signer *s, int w, const void *data, size_t len,
 			       struct tlpress_buf *asc, char micalg[24], struct tlpress_error *err)
 {
-	gpgme_data_t in;
 	int rc;
 
 	if (micalg)
@@ -655,10 +943,7 @@ int tlpress_sign_detached_mime(struct tlpress_signer *s, int w, const void *data
 	if (!s || w < 0 || w >= s->workers || (!data && len) || !asc || !micalg)
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "tlpress_sign_detached_mime: bad "
 					 "arguments");
-	if (gpgme_data_new_from_mem(&in, len ? data : "", len, 0))
-		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
-	rc = sign_data(s, w, in, asc, micalg, err);
-	gpgme_data_release(in);
+	rc = sign_any(s, w, len ? data : "", len, -1, asc, micalg, err);
 	if (rc)
 		micalg[0] = '\0';
 	return rc;
@@ -864,7 +1149,6 @@ struct worker {
 static int sign_one(struct job *j, int w, const char *rel, struct tlpress_buf *path,
 		    struct tlpress_buf *asc, struct tlpress_error *err)
 {
-	gpgme_data_t in;
 	int fd, rc;
 
 	if (tlpress_path_check(rel))
@@ -879,13 +1163,8 @@ static int sign_one(struct job *j, int w, const char *rel, struct tlpress_buf *p
 					 "link", path->ptr);
 	if (fd < 0)
 		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot read '%s'", path->ptr);
-	if (gpgme_data_new_from_fd(&in, fd)) {
-		close(fd);
-		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
-	}
 	tlpress_buf_reset(asc);
-	rc = sign_data(j->s, w, in, asc, NULL, err);
-	gpgme_data_release(in);
+	rc = sign_any(j->s, w, NULL, 0, fd, asc, NULL, err);
 	close(fd);
 	if (rc) {
 		/* name the file too */

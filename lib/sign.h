@@ -22,6 +22,11 @@
  * Threads: gpgme is initialised once; a signer, and a verifier, holds one
  * gpgme context per worker, and worker w may be used by one thread at a
  * time.
+ *
+ * Speed: a signer signs through gpg-agent itself when it can (below,
+ * tlpress_signer_agent_workers): gpg makes the first signature, tlpress the
+ * others alike, hashing here and asking the agent for the signature value,
+ * so that a signature costs no gpg process.
  */
 #ifndef TLPRESS_SIGN_H
 #define TLPRESS_SIGN_H
@@ -74,6 +79,26 @@ void tlpress_signer_close(struct tlpress_signer *s);
  * (0 <= w < workers), appended to asc. */
 int tlpress_sign_detached(struct tlpress_signer *s, int w, const void *data, size_t len,
 			  struct tlpress_buf *asc, struct tlpress_error *err);
+
+/*
+ * How many of the signer's workers sign through gpg-agent directly (one
+ * Assuan connection each, lib/pgpsig.h) rather than through GPGME (one gpg
+ * process per signature). Every worker starts on the agent when the agent
+ * signs as gpg would (checked with gpg when the signer opens) and
+ * TLPRESS_SIGN_VIA is not "gpg" in the environment; a worker whose agent
+ * signature fails once goes to GPGME, and that signature with it.
+ */
+int tlpress_signer_agent_workers(const struct tlpress_signer *s);
+
+/*
+ * For tests: a detached signature of data through worker w's agent
+ * connection, with the creation time `created` (Unix time) instead of the
+ * clock. The same bytes as gpg's signature of data made in that second
+ * (Ed25519 and RSA signatures are deterministic). TLPRESS_EUSAGE when w
+ * has no agent connection; nothing falls back to GPGME.
+ */
+int tlpress_sign_detached_at(struct tlpress_signer *s, int w, const void *data, size_t len,
+			     long long created, struct tlpress_buf *asc, struct tlpress_error *err);
 
 /*
  * For PGP/MIME (RFC 3156, lib/mail.h). A detached, armoured signature of

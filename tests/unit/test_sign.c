@@ -113,6 +113,51 @@ static void progress(void *ctx, size_t done, size_t total)
 	p->total = total;
 }
 
+/* A signature of `what` (key: key) made through the agent at a given second
+ * is the very signature gpg makes in that second: sign with gpg (GPGME)
+ * between t0 and t1, then through the agent at each second between. */
+static void same_as_gpg(const char *what, const char *key, long long now)
+{
+	struct tlpress_signer *g = NULL, *a = NULL;
+	struct tlpress_buf gs = TLPRESS_BUF_INIT, as = TLPRESS_BUF_INIT;
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct tlpress_keyinfo ki;
+	const char *data = "Advisory CCB-2026-0042\r\nbinary \x01\x02\xff and all\n";
+	long long t0, t1, t;
+	int warn, rc, same = 0;
+
+	setenv("TLPRESS_SIGN_VIA", "gpg", 1);
+	rc = tlpress_signer_open(&g, key, home, 1, 30, now, &ki, &warn, &err);
+	unsetenv("TLPRESS_SIGN_VIA");
+	rc = rc ? rc : tlpress_signer_open(&a, key, home, 1, 30, now, &ki, &warn, &err);
+	if (rc || tlpress_signer_agent_workers(a) != 1) {
+		OK(0, "%s: signers open, one through the agent: %s", what, err.msg);
+		goto out;
+	}
+	t0 = (long long)time(NULL);
+	rc = tlpress_sign_detached(g, 0, data, strlen(data), &gs, &err);
+	t1 = (long long)time(NULL);
+	INT_EQ(rc, 0, "%s: gpg signs", what);
+	for (t = t0; !rc && t <= t1 && !same; t++) {
+		tlpress_buf_reset(&as);
+		rc = tlpress_sign_detached_at(a, 0, data, strlen(data), t, &as, &err);
+		same = !rc && as.len == gs.len && !memcmp(as.ptr, gs.ptr, gs.len);
+	}
+	OK(same, "%s: the agent's signature at gpg's second is gpg's, byte for byte", what);
+	if (!same)
+		DIAG("gpg:\n%s\nagent:\n%s\n%s", gs.ptr, as.ptr, err.msg);
+	tlpress_buf_reset(&as);
+	rc = tlpress_sign_detached(a, 0, data, strlen(data), &as, &err);
+	rc = rc ? rc : tlpress_verify_detached(home, NULL, data, strlen(data), as.ptr, as.len,
+					       NULL, &err);
+	INT_EQ(rc, 0, "%s: and at the clock's second it verifies", what);
+out:
+	tlpress_buf_release(&gs);
+	tlpress_buf_release(&as);
+	tlpress_signer_close(g);
+	tlpress_signer_close(a);
+}
+
 int main(void)
 {
 	struct tlpress_signer *s = NULL, *s2 = NULL;
@@ -251,6 +296,49 @@ int main(void)
 	data[5] ^= 1;
 	rc = tlpress_verify_detached(home, NULL, data, strlen(data), "garbage", 7, fpr, &err);
 	INT_EQ(rc, TLPRESS_ECRYPTO, "a signature that is not one is refused");
+
+	/* through gpg-agent: the same bytes as gpg's, and GPGME when the agent fails */
+	INT_EQ(tlpress_signer_agent_workers(s), 2, "both workers sign through gpg-agent");
+	same_as_gpg("Ed25519", "signer@test.invalid", now);
+	same_as_gpg("RSA-4096", fpr_rsa, now);
+	setenv("TLPRESS_SIGN_VIA", "gpg", 1);
+	{
+		struct tlpress_signer *g = NULL;
+
+		rc = tlpress_signer_open(&g, "signer@test.invalid", home, 2, 30, now, &ki, &warn, &err);
+		OK(rc == 0 && tlpress_signer_agent_workers(g) == 0,
+		   "TLPRESS_SIGN_VIA=gpg: no worker signs through the agent");
+		tlpress_buf_reset(&asc);
+		rc = g ? tlpress_sign_detached_at(g, 0, data, strlen(data), (long long)time(NULL),
+						 &asc, &err) : -1;
+		INT_EQ(rc, TLPRESS_EUSAGE, "and tlpress_sign_detached_at refuses");
+		tlpress_signer_close(g);
+	}
+	unsetenv("TLPRESS_SIGN_VIA");
+	{
+		struct tlpress_signer *k = NULL;
+
+		rc = tlpress_signer_open(&k, "signer@test.invalid", home, 2, 30, now, &ki, &warn, &err);
+		INT_EQ(rc, 0, "a second signer opens");
+		/* the agent goes away: worker 0's connection is dead */
+		sh("gpgconf --homedir '%s' --kill gpg-agent", home);
+		tlpress_buf_reset(&asc);
+		rc = k ? tlpress_sign_detached(k, 0, data, strlen(data), &asc, &err) : -1;
+		INT_EQ(rc, 0, "with the agent killed, worker 0 still signs (through GPGME, "
+		       "which starts a new agent)");
+		rc = tlpress_verify_detached(home, NULL, data, strlen(data), asc.ptr, asc.len, fpr,
+					     &err);
+		OK(rc == 0 && !strcmp(fpr, fpr_signer), "a good signature");
+		INT_EQ(k ? tlpress_signer_agent_workers(k) : -1, 1,
+		       "and worker 0 has left the agent for GPGME, worker 1 not yet");
+		tlpress_buf_reset(&asc);
+		rc = k ? tlpress_sign_detached(k, 1, data, strlen(data), &asc, &err) : -1;
+		rc = rc ? rc : tlpress_verify_detached(home, NULL, data, strlen(data), asc.ptr,
+						       asc.len, fpr, &err);
+		INT_EQ(rc, 0, "worker 1 signs too, good");
+		INT_EQ(k ? tlpress_signer_agent_workers(k) : -1, 0, "through GPGME from then on");
+		tlpress_signer_close(k);
+	}
 
 	/* export, and verification against the exported key only */
 	rc = tlpress_signer_export(s, &pub, &err);
