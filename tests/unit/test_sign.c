@@ -113,6 +113,41 @@ static void progress(void *ctx, size_t done, size_t total)
 	p->total = total;
 }
 
+/* The agent goes away under a signer: each worker's connection is dead,
+ * and the worker signs through GPGME from then on. */
+static void agent_goes_away(long long now)
+{
+	struct tlpress_signer *k = NULL;
+	struct tlpress_buf asc = TLPRESS_BUF_INIT;
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct tlpress_keyinfo ki;
+	const char *data = "an advisory\n";
+	char fpr[41];
+	int rc, warn;
+
+	rc = tlpress_signer_open(&k, "signer@test.invalid", home, 2, 30, now, &ki, &warn, &err);
+	INT_EQ(rc, 0, "a second signer opens");
+	/* the agent goes away: worker 0's connection is dead */
+	sh("gpgconf --homedir '%s' --kill gpg-agent", home);
+	tlpress_buf_reset(&asc);
+	rc = k ? tlpress_sign_detached(k, 0, data, strlen(data), &asc, &err) : -1;
+	INT_EQ(rc, 0, "with the agent killed, worker 0 still signs (through GPGME, "
+	       "which starts a new agent)");
+	rc = tlpress_verify_detached(home, NULL, data, strlen(data), asc.ptr, asc.len, fpr,
+				     &err);
+	OK(rc == 0 && !strcmp(fpr, fpr_signer), "a good signature");
+	INT_EQ(k ? tlpress_signer_agent_workers(k) : -1, 1,
+	       "and worker 0 has left the agent for GPGME, worker 1 not yet");
+	tlpress_buf_reset(&asc);
+	rc = k ? tlpress_sign_detached(k, 1, data, strlen(data), &asc, &err) : -1;
+	rc = rc ? rc : tlpress_verify_detached(home, NULL, data, strlen(data), asc.ptr,
+					       asc.len, fpr, &err);
+	INT_EQ(rc, 0, "worker 1 signs too, good");
+	INT_EQ(k ? tlpress_signer_agent_workers(k) : -1, 0, "through GPGME from then on");
+	tlpress_signer_close(k);
+	tlpress_buf_release(&asc);
+}
+
 /* A signature of `what` (key: key) made through the agent at a given second
  * is the very signature gpg makes in that second: sign with gpg (GPGME)
  * between t0 and t1, then through the agent at each second between. */
@@ -304,42 +339,18 @@ int main(void)
 	setenv("TLPRESS_SIGN_VIA", "gpg", 1);
 	{
 		struct tlpress_signer *g = NULL;
+		struct tlpress_buf none = TLPRESS_BUF_INIT;
 
 		rc = tlpress_signer_open(&g, "signer@test.invalid", home, 2, 30, now, &ki, &warn, &err);
 		OK(rc == 0 && tlpress_signer_agent_workers(g) == 0,
 		   "TLPRESS_SIGN_VIA=gpg: no worker signs through the agent");
-		tlpress_buf_reset(&asc);
 		rc = g ? tlpress_sign_detached_at(g, 0, data, strlen(data), (long long)time(NULL),
-						 &asc, &err) : -1;
-		INT_EQ(rc, TLPRESS_EUSAGE, "and tlpress_sign_detached_at refuses");
+						 &none, &err) : -1;
+		OK(rc == TLPRESS_EUSAGE && none.len == 0, "and tlpress_sign_detached_at refuses");
+		tlpress_buf_release(&none);
 		tlpress_signer_close(g);
 	}
 	unsetenv("TLPRESS_SIGN_VIA");
-	{
-		struct tlpress_signer *k = NULL;
-
-		rc = tlpress_signer_open(&k, "signer@test.invalid", home, 2, 30, now, &ki, &warn, &err);
-		INT_EQ(rc, 0, "a second signer opens");
-		/* the agent goes away: worker 0's connection is dead */
-		sh("gpgconf --homedir '%s' --kill gpg-agent", home);
-		tlpress_buf_reset(&asc);
-		rc = k ? tlpress_sign_detached(k, 0, data, strlen(data), &asc, &err) : -1;
-		INT_EQ(rc, 0, "with the agent killed, worker 0 still signs (through GPGME, "
-		       "which starts a new agent)");
-		rc = tlpress_verify_detached(home, NULL, data, strlen(data), asc.ptr, asc.len, fpr,
-					     &err);
-		OK(rc == 0 && !strcmp(fpr, fpr_signer), "a good signature");
-		INT_EQ(k ? tlpress_signer_agent_workers(k) : -1, 1,
-		       "and worker 0 has left the agent for GPGME, worker 1 not yet");
-		tlpress_buf_reset(&asc);
-		rc = k ? tlpress_sign_detached(k, 1, data, strlen(data), &asc, &err) : -1;
-		rc = rc ? rc : tlpress_verify_detached(home, NULL, data, strlen(data), asc.ptr,
-						       asc.len, fpr, &err);
-		INT_EQ(rc, 0, "worker 1 signs too, good");
-		INT_EQ(k ? tlpress_signer_agent_workers(k) : -1, 0, "through GPGME from then on");
-		tlpress_signer_close(k);
-	}
-
 	/* export, and verification against the exported key only */
 	rc = tlpress_signer_export(s, &pub, &err);
 	INT_EQ(rc, 0, "the public key exports");
@@ -424,6 +435,7 @@ int main(void)
 	INT_EQ(rc, 0, "tlpress_sign_files on 2 workers over %d files", NFILES);
 	if (rc)
 		DIAG("%s", err.msg);
+	INT_EQ(tlpress_signer_agent_workers(s), 2, "both through gpg-agent");
 	OK(pr.calls >= 1 && pr.last_done == NFILES && pr.total == NFILES,
 	   "progress ends with %d of %d (%d calls)", (int)pr.last_done, (int)pr.total, pr.calls);
 	INT_EQ(count_entries(tree), 2, "no temporary files left at the top");
@@ -481,6 +493,8 @@ int main(void)
 		INT_EQ(rc, 0, "signs files too");
 	}
 	tlpress_signer_close(s2);
+
+	agent_goes_away(now);
 
 	/* any key */
 	rc = tlpress_key_lookup(home, "valid@test.invalid", now, &ki, &err);
