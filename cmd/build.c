@@ -111,7 +111,7 @@ int cmd_build(int argc, char **argv)
 	rc = cmd_config("build", cfile, &cfg);
 	if (rc) {
 		tlpress_config_release(&cfg);
-		return rc == TLPRESS_EINVAL ? EXIT_USAGE : EXIT_ENV;
+		return rc;
 	}
 	o.cfg = &cfg;
 	o.output = out ? out : cfg.site.output;

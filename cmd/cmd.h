@@ -79,7 +79,8 @@ int cmd_default_jobs(void);
 /* The clock or TLPRESS_NOW: 0, or -1 with the message printed. */
 int cmd_now(const char *cmd, struct tlpress_time *now);
 /* Load the configuration (tlpress_config_load) and print its diagnostics;
- * its return value. Release cfg in every case. */
+ * the exit status: EXIT_OK, EXIT_ENV when the file cannot be read (I/O,
+ * memory), EXIT_USAGE for an error in it. Release cfg in every case. */
 int cmd_config(const char *cmd, const char *cfile, struct tlpress_config *cfg);
 /* Open the signer of 'signing.key' (*s stays NULL without one), print the
  * expiry warning; a refused key is printed with "nothing was written" and

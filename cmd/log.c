@@ -30,7 +30,7 @@ static const char usage[] =
 	"  -h, --help           show this help\n"
 	"\n"
 	"Exit status: 0 shown; 1 the journal cannot be read; 2 usage or configuration\n"
-	"error.\n";
+	"error; 3 the configuration cannot be read.\n";
 
 static void when(long long t, char *out, size_t n)
 {
@@ -149,9 +149,9 @@ int cmd_log(int argc, char **argv)
 		return cmd_usage(usage, 0);
 	}
 	ev.id = optind < argc ? argv[optind] : NULL;
-	if (cmd_config("log", cfile, &cfg)) {
+	if ((rc = cmd_config("log", cfile, &cfg))) {
 		tlpress_config_release(&cfg);
-		return EXIT_USAGE;
+		return rc;
 	}
 	rc = tlpress_journal_open(&j, cfg.state, 1, &err);
 	if (!rc && json) {

@@ -36,7 +36,8 @@ static const char usage[] =
 	"Exit status: 0 done; 1 an advisory has errors (it is not mailed), a mail was\n"
 	"refused for good, the server refused the login, a route was refused by the\n"
 	"policy or a recipient's key needs attention; 2 usage or configuration error\n"
-	"(a netrc file others may read, with -n too); 75 another run holds the lock,\n"
+	"(a netrc file others may read, with -n too); 3 the configuration cannot be\n"
+	"read; 75 another run holds the lock,\n"
 	"or the server was down or deferred a mail: try again later.\n";
 
 struct printer {
@@ -171,9 +172,9 @@ int cmd_mail(int argc, char **argv)
 	}
 	if (cmd_now("mail", &now))
 		return EXIT_USAGE;
-	if (cmd_config("mail", cfile, &cfg)) {
+	if ((rc = cmd_config("mail", cfile, &cfg))) {
 		tlpress_config_release(&cfg);
-		return EXIT_USAGE;
+		return rc;
 	}
 	rc = tlpress_lock(cfg.state, &lockfd, &err);
 	if (rc) {

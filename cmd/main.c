@@ -182,7 +182,7 @@ int cmd_config(const char *cmd, const char *cfile, struct tlpress_config *cfg)
 	(void)cmd;
 	cmd_print_diags(stderr, &d);
 	tlpress_diags_release(&d);
-	return rc;
+	return !rc ? EXIT_OK : rc == TLPRESS_EIO || rc == TLPRESS_ENOMEM ? EXIT_ENV : EXIT_USAGE;
 }
 
 int cmd_signer(const char *cmd, const struct tlpress_config *cfg, int jobs,

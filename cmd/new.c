@@ -195,7 +195,7 @@ int cmd_new(int argc, char **argv)
 	rc = cmd_config("new", cfile, &cfg);
 	if (rc) {
 		tlpress_config_release(&cfg);
-		return rc == TLPRESS_EIO ? EXIT_ENV : EXIT_USAGE;
+		return rc;
 	}
 
 	/* the id: allocated and recorded before the file is written */

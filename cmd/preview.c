@@ -171,7 +171,7 @@ int cmd_preview(int argc, char **argv)
 		return EXIT_USAGE;
 	c = cmd_config("preview", cfile, &cfg);
 	if (c) {
-		status = c == TLPRESS_EIO ? EXIT_ENV : EXIT_USAGE;
+		status = c;
 		goto out;
 	}
 	if (find(&cfg, argv[optind], &path)) {

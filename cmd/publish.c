@@ -53,7 +53,7 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 done; 1 something failed (an advisory with errors, a push\n"
 	"refused by the server, a refused key); 2 usage or configuration error;\n"
-	"75 another run holds the lock, or the server was down: try again later.\n";
+	"3 the configuration cannot be read; 75 another run holds the lock, or the server was down: try again later.\n";
 
 /* The advisories of this build, as the build reported them. */
 struct seen {
@@ -399,9 +399,9 @@ int cmd_publish(int argc, char **argv)
 	}
 	if (cmd_now("publish", &r.now))
 		return EXIT_USAGE;
-	if (cmd_config("publish", cfile, &cfg)) {
+	if ((rc = cmd_config("publish", cfile, &cfg))) {
 		tlpress_config_release(&cfg);
-		return EXIT_USAGE;
+		return rc;
 	}
 
 	/* one run at a time */

@@ -39,7 +39,7 @@ static const char usage[] =
 	"TLPRESS_NOW (RFC 3339) replaces the clock.\n"
 	"\n"
 	"Exit status: 0 shown; 1 the signing key is unusable, or advisories have\n"
-	"errors; 2 usage or configuration error.\n";
+	"errors; 2 usage or configuration error; 3 the configuration cannot be read.\n";
 
 /* "in 3 h", "in 2 days", "5 min ago" */
 static void relative(long long secs, char *out, size_t n)
@@ -174,9 +174,9 @@ int cmd_status(int argc, char **argv)
 	}
 	if (cmd_now("status", &now))
 		return EXIT_USAGE;
-	if (cmd_config("status", cfile, &cfg)) {
+	if ((rc = cmd_config("status", cfile, &cfg))) {
 		tlpress_config_release(&cfg);
-		return EXIT_USAGE;
+		return rc;
 	}
 
 	/* the advisories: what waits for a moment, and drafts */

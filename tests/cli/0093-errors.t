@@ -91,6 +91,15 @@ expect "empty title" 2 "the title is empty" "give the advisory's title" \
 # --- configuration
 expect "missing configuration" 3 "$W/nope.yml" "name an existing file with -C" \
 	"$TLPRESS" check -C "$W/nope.yml"
+# the same exit status, 3, from every command that reads the configuration
+for c in build publish mail status log "new --no-edit A-title"; do
+	"$TLPRESS" $c -C "$W/nope.yml" >"$TMP/out" 2>&1 </dev/null
+	rc=$?
+	check 3 "missing configuration: tlpress $c exits 3 too"
+done
+"$TLPRESS" preview -C "$W/nope.yml" T-2026-0001 >"$TMP/out" 2>&1 </dev/null
+rc=$?
+check 3 "missing configuration: tlpress preview exits 3 too"
 printf 'site:\n  titel: Advisories\n' > "$W/typo.yml"
 expect "unknown key" 2 "$W/typo.yml:2:3: error: unknown key 'site.titel'" \
 	"did you mean 'title'?" "$TLPRESS" build -C "$W/typo.yml"
