@@ -38,8 +38,9 @@ static const char usage[] =
 	"\n"
 	"TLPRESS_NOW (RFC 3339) replaces the clock.\n"
 	"\n"
-	"Exit status: 0 shown; 1 the signing key is unusable, or advisories have\n"
-	"errors; 2 usage or configuration error; 3 the configuration cannot be read.\n";
+	"Exit status: 0 shown; 1 the signing key is unusable, advisories have\n"
+	"errors, or the tree or journal cannot be read; 2 usage or configuration\n"
+	"error; 3 the configuration cannot be read.\n";
 
 /* "in 3 h", "in 2 days", "5 min ago" */
 static void relative(long long secs, char *out, size_t n)
@@ -235,8 +236,16 @@ int cmd_status(int argc, char **argv)
 		struct mailsum ms = { { 0 }, &lines, &nlines, &cap };
 		struct tlpress_journal *mj = NULL;
 
-		if (!tlpress_journal_open(&mj, cfg.state, 1, &err) &&
-		    !tlpress_journal_mail_list(mj, NULL, mail_line, &ms, &err) && mj) {
+		int jrc = tlpress_journal_open(&mj, cfg.state, 1, &err);
+
+		if (!jrc && mj)
+			jrc = tlpress_journal_mail_list(mj, NULL, mail_line, &ms, &err);
+		if (jrc) {
+			/* a journal that cannot be read is the operator's to look at,
+			 * as in 'tlpress log' (none yet is not an error) */
+			cmd_error("status", "%s", err.msg);
+			status = EXIT_FAIL;
+		} else if (mj) {
 			snprintf(text, sizeof(text), "mail        %zu sent, %zu waiting, %zu failed "
 				 "for good, %zu key notice%s", ms.n[TLPRESS_MAIL_SENT],
 				 ms.n[TLPRESS_MAIL_QUEUED] + ms.n[TLPRESS_MAIL_TEMPFAIL],

@@ -165,6 +165,8 @@ conf "$W/st2.yml"
 sed -i "s|^state: .*|state: $W/st2|" "$W/st2.yml"
 expect "corrupt journal" 1 "journal '$W/st2/journal.sqlite'" "restore it from a backup" \
 	"$TLPRESS" log -C "$W/st2.yml"
+expect "corrupt journal, status" 1 "journal '$W/st2/journal.sqlite'" \
+	"restore it from a backup" "$TLPRESS" status -C "$W/st2.yml"
 # another run holds the lock (perl's flock, as tlpress takes it)
 perl -e 'use Fcntl ":flock"; open(my $f, ">>", $ARGV[0]) or die; flock($f, LOCK_EX) or die;
 	open(my $r, ">", $ARGV[1]) or die; close $r; sleep 60' "$W/state/lock" "$TMP/locked" &
