@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "advisory.h"
 #include "journal.h"
 #include "timefmt.h"
 #include "tlp.h"
@@ -22,7 +23,7 @@ static const char usage[] =
 	"Show the journal: every mail (advisory, version, recipient, state, when,\n"
 	"clearance, the key it was encrypted to, the server's last answer) and the\n"
 	"site's events (publications, embargoes ended, downgrades, withdrawals).\n"
-	"With ID, only that advisory's. Reads only.\n"
+	"With ID (any case), only that advisory's. Reads only.\n"
 	"\n"
 	"  -C, --config FILE    the configuration (default: ./tlpress.yml if there,\n"
 	"                       else the embedded defaults)\n"
@@ -132,6 +133,7 @@ int cmd_log(int argc, char **argv)
 	const char *cfile = NULL;
 	size_t nmail = 0;
 	int c, rc, status = EXIT_OK, json = 0;
+	char idbuf[64];
 	json_t *root = NULL, *mails = NULL;
 
 	optind = 1;
@@ -149,6 +151,19 @@ int cmd_log(int argc, char **argv)
 		return cmd_usage(usage, 0);
 	}
 	ev.id = optind < argc ? argv[optind] : NULL;
+	if (ev.id && strlen(ev.id) < sizeof(idbuf)) {
+		/* ids are upper case; ccb-2026-0042 means CCB-2026-0042 */
+		for (c = 0; ev.id[c]; c++)
+			idbuf[c] = (char)(ev.id[c] >= 'a' && ev.id[c] <= 'z' ? ev.id[c] - 'a' + 'A'
+					  : ev.id[c]);
+		idbuf[c] = '\0';
+		ev.id = idbuf;
+	}
+	if (ev.id && tlpress_id_valid(ev.id)) {
+		cmd_error("log", "'%.80s' is not an advisory id: give one such as CCB-2026-0042 "
+			  "(PREFIX-YEAR-NUMBER), or none for the whole journal", argv[optind]);
+		return cmd_usage(usage, 0);
+	}
 	if ((rc = cmd_config("log", cfile, &cfg))) {
 		tlpress_config_release(&cfg);
 		return rc;

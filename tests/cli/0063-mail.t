@@ -192,6 +192,11 @@ check_grep "bad@test.invalid" "names the refused recipient"
 check_grep "failed-permanent" "with its state"
 check_grep "encrypted to $(fpr ops@test.invalid)" "and the key each mail was encrypted to"
 check_grep "skipped-no-key" "and the key notices"
+cp "$TMP/out" "$TMP/log-upper"
+run "$TLPRESS" log -C "$W/t.yml" t-2026-0001
+check 0 "tlpress log t-2026-0001 (lower case)"
+cmp -s "$TMP/out" "$TMP/log-upper"
+ok $? "shows the same as T-2026-0001"
 run "$TLPRESS" status -C "$W/t.yml"
 check_grep "failed" "tlpress status shows the failed mail"
 

@@ -73,6 +73,8 @@ expect "unknown option" 2 "tlpress build: unrecognized option '--frob'" \
 	"run 'tlpress build --help'" "$TLPRESS" build --frob
 expect "preview without an id" 2 "tlpress preview" "give its id" \
 	"$TLPRESS" preview -C "$W/base.yml"
+expect "not an id" 2 "'x/../y' is not an advisory id" "give one such as CCB-2026-0042" \
+	"$TLPRESS" log -C "$W/base.yml" x/../y
 expect "extra argument" 2 "unexpected argument 'T-2026-0002'" "give one advisory id" \
 	"$TLPRESS" log -C "$W/base.yml" T-2026-0001 T-2026-0002
 expect "bad -j" 2 "-j: '0'" "from 1 to 64" \
