@@ -35,7 +35,8 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 done; 1 an advisory has errors (it is not mailed), a mail was\n"
 	"refused for good, the server refused the login, a route was refused by the\n"
-	"policy or a recipient's key needs attention; 2 usage or configuration error\n"
+	"policy, a recipient's key needs attention or the outbox cannot be written\n"
+	"(the mail waits); 2 usage or configuration error\n"
 	"(a netrc file others may read, with -n too); 3 the configuration cannot be\n"
 	"read; 75 another run holds the lock,\n"
 	"or the server was down or deferred a mail: try again later.\n";

@@ -312,12 +312,21 @@ static int send_one(struct run *r, const struct tlpress_jmail *m, const void *by
 
 		rc = tlpress_maildir_deliver(o->cfg->mail.outbox, o->cfg->smtp.from, m->address,
 					     bytes, len, name, sizeof(name), err);
-		result = rc ? TLPRESS_SMTP_DOWN : TLPRESS_SMTP_SENT;
-		if (!rc)
-			snprintf(reply, sizeof(reply), "delivered to %.480s", name);
-		else
-			snprintf(reply, sizeof(reply), "%.500s", err->msg);
-		rc = 0;
+		if (rc) {
+			/* the outbox is this machine's: a symbolic link, a folder
+			 * that cannot be written, a full disk. Nothing is marked
+			 * (the mail waits), the batch stops, and a person must
+			 * look: not "try again later" (st->down stays 0) */
+			char why[TLPRESS_ERRMSG_SIZE];
+
+			memcpy(why, err->msg, sizeof(why));
+			return tlpress_error_set(err, rc, "cannot put mail for %s into the outbox: "
+						 "%s; nothing more is put there this run, and the "
+						 "mail waits until the outbox is fixed", m->address,
+						 why);
+		}
+		result = TLPRESS_SMTP_SENT;
+		snprintf(reply, sizeof(reply), "delivered to %.480s", name);
 	}
 	if (rc)
 		return rc;

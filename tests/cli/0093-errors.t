@@ -225,6 +225,20 @@ lists:
     members: $W/ann.txt"
 expect "SMTP server down" 75 "cannot send mail to member@test.invalid via smtp://127.0.0.1:$PORT" \
 	"try again later" "$TLPRESS" mail -C "$W/smtp.yml"
+# the outbox: a symbolic link is this machine's to fix, not a reason to retry
+sed -e "s|^smtp:|mail:\\n  outbox: $W/outbox\\nsmtp:|" -e '/^  url: smtp/d' -e "s|^state: .*|state: $W/st3|" \
+	"$W/smtp.yml" > "$W/outbox.yml"
+mkdir -p -m 700 "$W/outbox" "$W/st3" "$W/elsewhere"
+ln -s "$W/elsewhere" "$W/outbox/member@test.invalid"
+expect "outbox link" 1 "'$W/outbox/member@test.invalid': it is a symbolic link" \
+	"replace it with a folder" "$TLPRESS" mail -C "$W/outbox.yml"
+[ -z "$(ls -A "$W/elsewhere")" ]
+ok $? "outbox link: nothing was written where it points"
+rm "$W/outbox/member@test.invalid"
+run "$TLPRESS" mail -q -C "$W/outbox.yml"
+check 0 "outbox link: once it is a folder, the next run exits 0"
+[ "$(find "$W/outbox/member@test.invalid/new" -type f | wc -l)" -eq 1 ]
+ok $? "and delivers the mail that waited"
 
 # --- verify
 expect "not a published tree" 3 "$W/adv has no manifest.txt" \
