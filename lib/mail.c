@@ -7,6 +7,7 @@
 #include <gmime/gmime.h>
 
 #include "sign.h"
+#include "strutil.h"
 #include "timefmt.h"
 
 /* RFC 5322 section 2.1.1: a line is at most 998 octets, without its CRLF */
@@ -239,20 +240,29 @@ static int add_crlf(struct tlpress_buf *b, const void *data, size_t n)
  * the reader's program, line breaks and all, unless it is encoded itself
  * (RFC 2047, section 5): such a subject is written whole as encoded
  * words, UTF-8 in base64, so that what is read back is the very text.
+ * Bidirectional overrides and isolates, and control characters, are dropped
+ * as on the pages (tlpress_text_clean): a subject must not read backwards.
  */
-static void set_subject(GMimeMessage *m, const char *subject)
+static void set_subject(GMimeMessage *m, const char *subject_in)
 {
+	struct tlpress_buf clean = TLPRESS_BUF_INIT;
 	GMimeHeader *h;
 	GString *raw;
-	const char *p = subject;
+	const char *subject, *p;
 
+	tlpress_text_clean(subject_in, strlen(subject_in), &clean);
+	subject = p = clean.failed ? subject_in : clean.ptr;
 	g_mime_message_set_subject(m, subject, "utf-8");
-	if (!strstr(subject, "=?"))
+	if (!strstr(subject, "=?")) {
+		tlpress_buf_release(&clean);
 		return;
+	}
 	h = g_mime_header_list_get_header(g_mime_object_get_header_list((GMimeObject *)m),
 					  "Subject");
-	if (!h)
+	if (!h) {
+		tlpress_buf_release(&clean);
 		return;
+	}
 	raw = g_string_new(NULL);
 	while (*p) {
 		const char *e = p;
@@ -271,6 +281,7 @@ static void set_subject(GMimeMessage *m, const char *subject)
 	g_string_append_c(raw, '\n');
 	g_mime_header_set_raw_value(h, raw->str);
 	g_string_free(raw, TRUE);
+	tlpress_buf_release(&clean);
 }
 
 /* The outer message's headers, with the full subject. */

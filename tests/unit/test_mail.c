@@ -751,6 +751,34 @@ static void test_encoded_word_subject(struct tlpress_signer *s)
 	tlpress_buf_release(&out);
 }
 
+/* A title with a right-to-left override (U+202E) and an isolate (U+2066):
+ * the subject the reader sees has neither, as the pages do not. */
+static void test_bidi_subject(struct tlpress_signer *s)
+{
+	static const char subj[] = "[TLP:CLEAR] CCB-2026-0001: invoice \xe2\x80\xae" "fdp.exe "
+		"\xe2\x81\xa6x\xe2\x81\xa9 \xc3\xa9t\xc3\xa9";
+	struct tlpress_mail_in in = base_in(s);
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct tlpress_buf out = TLPRESS_BUF_INIT;
+	GMimeMessage *m = NULL;
+	int rc;
+
+	in.subject = subj;
+	rc = tlpress_mail_build(&in, &out, &err);
+	INT_EQ(rc, 0, "bidi subject: built: %s", err.msg);
+	if (!rc)
+		m = parse_message(out.ptr, out.len);
+	if (m) {
+		STR_EQ(g_mime_message_get_subject(m), "[TLP:CLEAR] CCB-2026-0001: invoice fdp.exe "
+		       "x \xc3\xa9t\xc3\xa9", "bidi subject: the override and the isolates "
+		       "are dropped, the rest kept");
+		g_object_unref(m);
+	} else {
+		OK(0, "bidi subject: GMime reads it back");
+	}
+	tlpress_buf_release(&out);
+}
+
 int main(void)
 {
 	struct tlpress_signer *s = NULL;
@@ -800,6 +828,7 @@ int main(void)
 	test_encrypted(s, 0, fpr_nosign, fpr_nosign, "encrypted to the encrypt-only key");
 	test_refusals(s);
 	test_encoded_word_subject(s);
+	test_bidi_subject(s);
 done:
 	tlpress_signer_close(s);
 	if (dir[0])
