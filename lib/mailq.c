@@ -20,6 +20,7 @@
 #include "scan.h"
 #include "sign.h"
 #include "smtp.h"
+#include "strutil.h"
 #include "template.h"
 #include "tlp.h"
 
@@ -198,6 +199,23 @@ static json_t *context(struct run *r, const struct tlpress_advisory *a,
 	return c;
 }
 
+/* Drop from b what the pages drop (tlpress_text_clean): bidirectional
+ * overrides and isolates, control characters. */
+static int clean(struct tlpress_buf *b, struct tlpress_error *err)
+{
+	struct tlpress_buf c;
+
+	tlpress_buf_init(&c, b->limit);
+	tlpress_text_clean(b->ptr, b->len, &c);
+	if (c.failed) {
+		tlpress_buf_release(&c);
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	}
+	tlpress_buf_release(b);
+	*b = c;
+	return 0;
+}
+
 /* The clear content of one delivery, as its recipient reads it: the text
  * and HTML bodies from the mail templates, the full subject, and the outer
  * subject of an encrypted mail (empty for a notice). */
@@ -231,6 +249,10 @@ static int content(struct run *r, const struct tlpress_advisory *a, enum tlpress
 		if (!rc)
 			rc = tlpress_tmplset_render(r->tmpl, "mail-html", ctx, TLPRESS_ESCAPE_HTML,
 						    html, err);
+		if (!rc)
+			rc = clean(text, err);
+		if (!rc)
+			rc = clean(html, err);
 		tlpress_buf_printf(subj, "[%s] %s%s: %s", label, update ? "[UPDATE] " : "", a->id,
 				   a->title);
 		tlpress_buf_printf(outer, "[%s] %s%s", label, update ? "[UPDATE] " : "", a->id);

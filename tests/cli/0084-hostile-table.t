@@ -335,6 +335,7 @@ row bell-body             check  "refused:$A:8:6: error: control character U+000
 row delete-body           check  "refused:$A:8:2: error: control character U+007F in the file" adv_b body 'a\177b'
 row lone-cr-body          check  "refused:$A:8:2: error: a carriage return without a line feed" adv_b body 'a\rb'
 row bidi-override         build  inert:site  adv title '"gnp.\u202Eexe"' body 'fdp.‮exe'
+row bidi-override-mail    mail   inert:mail  adv title '"gnp.\u202Eexe"' body 'fdp.‮exe ⁦x⁩' + want_subject '[TLP:CLEAR] CCB-2026-0001: gnp.exe'
 # CR/LF in titles, ids, addresses and list names: mail header injection
 row title-crlf            mail   "refused:$A:3:8: error: 'title' must be a single line" adv title '"x\r\nBcc: spy@evil.example"'
 row title-line-separator  mail-n "refused:$A:3:8: error: 'title' must be a single line" adv title '"x\u2028Bcc: spy@evil.example"'

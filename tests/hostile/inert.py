@@ -25,7 +25,9 @@ is any, 0 when there is none.
                            folder name when the file is in one), no Cc or
                            Bcc, a Subject without a line break once
                            decoded (equal to TEXT when given), no parser
-                           defect, and every text/html part inert as above
+                           defect, every text/html part inert as above,
+                           and no bidirectional control in the Subject
+                           or a text/plain part
 """
 import email
 import email.policy
@@ -172,9 +174,12 @@ def mail_problems(path, subject=None):
         out.append("%s: a line break in the decoded Subject %r" % (path, subj))
     if subject is not None and subj != subject:
         out.append("%s: Subject %r, not %r" % (path, subj, subject))
+    out += bidi_problems(subj, path + " (Subject)")
     for part in m.walk():
         if part.get_content_type() == "text/html":
             out += html_problems(part.get_content(), path + " (text/html)")
+        elif part.get_content_type() == "text/plain":
+            out += bidi_problems(part.get_content(), path + " (text/plain)")
     return out
 
 
