@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include <libxml/uri.h>
-#include <libxml/xmlwriter.h>
 
 #include "rendition.h"
 #include "strutil.h"
+#include "xmlout.h"
 
 #ifndef TLPRESS_VERSION
 #define TLPRESS_VERSION "0"
@@ -25,14 +25,14 @@
 
 /* one document being written */
 struct cw {
-	xmlTextWriterPtr w;
+	struct tlpress_xml x;
 	const struct tlpress_rendition *r;
 	const struct tlpress_advisory *a;
 	const char *lang;            /* xml:lang of the advisory's text, or NULL */
-	int failed;                  /* libxml2 or memory failed */
+	int failed;                  /* the writer or memory failed */
 	int over;                    /* the document passes `room` */
 	size_t room;                 /* bytes the output may still take */
-	xmlBufferPtr xb;
+	struct tlpress_buf doc;      /* the document being written */
 	/* ProductIDs (CVRFPID-%04d) per model product; 0 for none */
 	int *aff, *fix;
 	/* the same for every Vulnerability: the distinct affected and fixed
@@ -42,12 +42,6 @@ struct cw {
 	size_t naff, nfix;
 	size_t *remedy, nremedy;
 };
-
-static void chk(struct cw *c, int rc)
-{
-	if (rc < 0)
-		c->failed = 1;
-}
 
 /* s as text XML 1.0 can hold, appended to out: a byte that is not UTF-8
  * becomes U+FFFD, then tlpress_text_clean() drops what XML forbids and the
@@ -84,15 +78,15 @@ static int blank(const struct tlpress_buf *b)
 
 static void start(struct cw *c, const char *name)
 {
-	chk(c, xmlTextWriterStartElement(c->w, BAD_CAST name));
+	tlpress_xml_start(&c->x, name);
 }
 
 static void end(struct cw *c)
 {
-	chk(c, xmlTextWriterEndElement(c->w));
+	tlpress_xml_end(&c->x);
 }
 
-/* An attribute; its value is cleaned, libxml2 escapes it. */
+/* An attribute; its value is cleaned, then escaped. */
 static void attr(struct cw *c, const char *name, const char *value)
 {
 	struct tlpress_buf b = TLPRESS_BUF_INIT;
@@ -100,7 +94,7 @@ static void attr(struct cw *c, const char *name, const char *value)
 	clean(value, &b);
 	if (b.failed)
 		c->failed = 1;
-	chk(c, xmlTextWriterWriteAttribute(c->w, BAD_CAST name, BAD_CAST b.ptr));
+	tlpress_xml_attr(&c->x, name, b.ptr);
 	tlpress_buf_release(&b);
 }
 
@@ -109,13 +103,13 @@ static void attrf(struct cw *c, const char *name, const char *fmt, int v)
 	char s[32];
 
 	snprintf(s, sizeof(s), fmt, v);
-	chk(c, xmlTextWriterWriteAttribute(c->w, BAD_CAST name, BAD_CAST s));
+	tlpress_xml_attr(&c->x, name, s);
 }
 
-/* Character data, cleaned; libxml2 escapes it. */
+/* Character data, cleaned by the caller; escaped here. */
 static void chars(struct cw *c, const char *s)
 {
-	chk(c, xmlTextWriterWriteString(c->w, BAD_CAST s));
+	tlpress_xml_text(&c->x, s);
 }
 
 /*
@@ -152,7 +146,7 @@ static int text(struct cw *c, const char *name, const char *lang, const char *s,
 /* An element of ASCII text we made (a date, a number, an id). */
 static void plain(struct cw *c, const char *name, const char *value)
 {
-	chk(c, xmlTextWriterWriteElement(c->w, BAD_CAST name, BAD_CAST value));
+	tlpress_xml_element(&c->x, name, value);
 }
 
 /* RFC 3339 in the time's own zone; in UTC for an offset beyond the
@@ -774,8 +768,9 @@ static void vulnerability(struct cw *c, int ordinal, const char *cve)
 /* 1 (and c->over set) when what was written passes c->room. */
 static int room_left(struct cw *c)
 {
-	chk(c, xmlTextWriterFlush(c->w));
-	if ((size_t)xmlBufferLength(c->xb) > c->room)
+	if (c->doc.failed || c->x.failed)
+		c->failed = 1;
+	if (c->doc.len > c->room)
 		c->over = 1;
 	return c->over;
 }
@@ -786,13 +781,11 @@ static int document(struct cw *c, const char *body, enum tlpress_tlp label)
 	const struct tlpress_config *cfg = c->r->cfg;
 	size_t i;
 
-	chk(c, xmlTextWriterSetIndent(c->w, 1));
-	chk(c, xmlTextWriterSetIndentString(c->w, BAD_CAST "  "));
-	chk(c, xmlTextWriterStartDocument(c->w, "1.0", "UTF-8", NULL));
+	tlpress_xml_begin(&c->x, &c->doc);
 	start(c, "cvrfdoc");
-	chk(c, xmlTextWriterWriteAttribute(c->w, BAD_CAST "xmlns", BAD_CAST NS_CVRF));
-	chk(c, xmlTextWriterWriteAttribute(c->w, BAD_CAST "xmlns:prod", BAD_CAST NS_PROD));
-	chk(c, xmlTextWriterWriteAttribute(c->w, BAD_CAST "xmlns:vuln", BAD_CAST NS_VULN));
+	tlpress_xml_attr(&c->x, "xmlns", NS_CVRF);
+	tlpress_xml_attr(&c->x, "xmlns:prod", NS_PROD);
+	tlpress_xml_attr(&c->x, "xmlns:vuln", NS_VULN);
 
 	text(c, "DocumentTitle", c->lang, a->title, a->id);
 	text(c, "DocumentType", NULL, "Security Advisory", NULL);
@@ -822,8 +815,8 @@ static int document(struct cw *c, const char *body, enum tlpress_tlp label)
 		vulnerability(c, 1, NULL);
 	if (c->failed || room_left(c))
 		return -1;
-	chk(c, xmlTextWriterEndDocument(c->w));
-	chk(c, xmlTextWriterFlush(c->w));
+	if (tlpress_xml_finish(&c->x))
+		c->failed = 1;
 	return c->failed ? -1 : 0;
 }
 
@@ -840,7 +833,6 @@ int tlpress_cvrf_render(const struct tlpress_rendition *r, struct tlpress_buf *o
 	struct tlpress_cut cut;
 	enum tlpress_tlp label;
 	struct cw c;
-	xmlBufferPtr xb = NULL;
 	int rc;
 
 	if (!a || !r->cfg || !out)
@@ -886,30 +878,23 @@ int tlpress_cvrf_render(const struct tlpress_rendition *r, struct tlpress_buf *o
 	c.room = out->len < out->limit ? out->limit - out->len : 0;
 	if (c.room > TLPRESS_CVRF_MAX_SIZE)
 		c.room = TLPRESS_CVRF_MAX_SIZE;
-	xmlInitParser();
-	xb = xmlBufferCreate();
-	/* the default scheme grows to the exact size: quadratic copying */
-	if (xb)
-		xmlBufferSetAllocationScheme(xb, XML_BUFFER_ALLOC_DOUBLEIT);
-	c.xb = xb;
-	c.w = xb ? xmlNewTextWriterMemory(xb, 0) : NULL;
-	if (!c.w)
-		c.failed = 1;
-	else
-		document(&c, body.ptr, label);
-	if (c.w)
-		xmlFreeTextWriter(c.w);  /* flushes into xb */
+	xmlInitParser();        /* for xmlParseURI() */
+	tlpress_buf_init(&c.doc, 0);
+	/* about the size of the Markdown and as much again: fewer reallocs */
+	tlpress_buf_grow(&c.doc, 2 * body.len + 4096);
+	document(&c, body.ptr, label);
+	tlpress_xml_release(&c.x);
 	rc = 0;
 	if (c.over) {
 		rc = tlpress_error_set(err, TLPRESS_ELIMIT, "%s: the CVRF document passes the "
 				       "output limit (%zu bytes)", a->id, c.room);
-	} else if (c.failed || !xb) {
-		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "%s: libxml2 could not write the CVRF "
+	} else if (c.failed || c.doc.failed) {
+		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "%s: could not write the CVRF "
 				       "document (out of memory)", a->id);
 	} else {
-		size_t before = out->len, n = (size_t)xmlBufferLength(xb);
+		size_t before = out->len, n = c.doc.len;
 
-		if (tlpress_buf_add(out, xmlBufferContent(xb), n)) {
+		if (tlpress_buf_add(out, c.doc.ptr, n)) {
 			tlpress_buf_truncate(out, before);
 			rc = n > out->limit - out->len ?
 				tlpress_error_set(err, TLPRESS_ELIMIT, "%s: the CVRF document "
@@ -917,8 +902,7 @@ int tlpress_cvrf_render(const struct tlpress_rendition *r, struct tlpress_buf *o
 				tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 		}
 	}
-	if (xb)
-		xmlBufferFree(xb);
+	tlpress_buf_release(&c.doc);
 	free(c.aff);
 	free(c.fix);
 	free(c.aff_ids);

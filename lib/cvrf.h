@@ -1,9 +1,10 @@
 /*
  * cvrf.h - the CVRF 1.2 rendition of an advisory (cvrf/<id in lower case>.xml)
  *
- * One OASIS CSAF CVRF 1.2 (CS01) document per rendition, written with
- * libxml2's xmlTextWriter: libxml2 escapes every string, and the characters
- * XML 1.0 cannot hold (and the bidi overrides) are dropped first
+ * One OASIS CSAF CVRF 1.2 (CS01) document per rendition, written by
+ * lib/xmlout.h as libxml2's xmlTextWriter would write it: every string is
+ * escaped there, and the characters XML 1.0 cannot hold (and the bidi
+ * overrides) are dropped first
  * (tlpress_text_clean()). The document is valid against the official schema
  * (../shared/schemas/cvrf-1.2/cvrf.xsd; tests/cli/0041-cvrf-validate.t).
  *
@@ -47,7 +48,7 @@
  *
  * Every text comes from analysts or the configuration: invalid UTF-8 bytes
  * become U+FFFD, tlpress_text_clean() drops what XML 1.0 cannot hold and
- * the bidi controls, and libxml2 escapes the rest; a required text left
+ * the bidi controls, and lib/xmlout.c escapes the rest; a required text left
  * empty gets a fallback (the id for the title, "Revision N." ...).
  *
  * The body is rendered here from r->adv, r->base and r->clearance

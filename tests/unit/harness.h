@@ -101,6 +101,19 @@ static void harness_write_file(const char *path, const char *s, mode_t mode)
 	chmod(path, mode);
 }
 
+/* A reproducible pseudo-random number below n (xorshift64), for the tests
+ * that hold a module to a library on random input. */
+static unsigned long long harness_seed = 88172645463325252ULL;
+
+static unsigned harness_rnd(unsigned n) __attribute__((unused));
+static unsigned harness_rnd(unsigned n)
+{
+	harness_seed ^= harness_seed << 13;
+	harness_seed ^= harness_seed >> 7;
+	harness_seed ^= harness_seed << 17;
+	return (unsigned)(harness_seed % n);
+}
+
 static int harness_done(void) __attribute__((unused));
 static int harness_done(void)
 {

@@ -13,15 +13,7 @@
 
 #define FLAGS (JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(3))
 
-static unsigned long long seed = 88172645463325252ULL;
-
-static unsigned rnd(unsigned n)
-{
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return (unsigned)(seed % n);
-}
+#define rnd harness_rnd
 
 static json_t *rstring(void)
 {
