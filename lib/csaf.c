@@ -85,7 +85,8 @@ static json_t *jtext(struct jb *b, const char *s, const char *fallback)
 		}
 		if (blank(b->tmp.ptr, b->tmp.len))
 			continue;
-		j = json_stringn(b->tmp.ptr, b->tmp.len);
+		/* valid UTF-8 by construction: jansson need not check it again */
+		j = json_stringn_nocheck(b->tmp.ptr, b->tmp.len);
 		if (!j)
 			b->oom = 1;
 		return j;
@@ -93,10 +94,10 @@ static json_t *jtext(struct jb *b, const char *s, const char *fallback)
 	return NULL;
 }
 
-/* A JSON string of a fixed ASCII text of ours. */
+/* A JSON string of a fixed ASCII text of ours (not checked as UTF-8). */
 static json_t *jlit(struct jb *b, const char *s)
 {
-	json_t *j = json_string(s);
+	json_t *j = json_string_nocheck(s);
 
 	if (!j)
 		b->oom = 1;
@@ -121,12 +122,12 @@ static json_t *jarr(struct jb *b)
 	return j;
 }
 
-/* Set key to v (stolen); nothing when v is NULL. */
+/* Set key (ASCII of ours) to v (stolen); nothing when v is NULL. */
 static void set(struct jb *b, json_t *o, const char *key, json_t *v)
 {
 	if (!v)
 		return;
-	if (!o || json_object_set_new(o, key, v))
+	if (!o || json_object_set_new_nocheck(o, key, v))
 		b->oom = 1;
 }
 
