@@ -9,6 +9,7 @@
 
 #include "advisory.h"
 #include "cvss.h"
+#include "jarena.h"
 #include "jsonout.h"
 #include "policy.h"
 #include "rendition.h"
@@ -1053,10 +1054,11 @@ int tlpress_csaf_render(const struct tlpress_rendition *r, struct tlpress_buf *o
 	struct tlpress_buf body = TLPRESS_BUF_INIT, path = TLPRESS_BUF_INIT;
 	struct tlpress_buf self = TLPRESS_BUF_INIT;
 	struct jb b = { 0, TLPRESS_BUF_INIT };
+	struct tlpress_jarena arena;
 	enum tlpress_tlp label;
 	json_t *root = NULL;
 	size_t len0 = out ? out->len : 0;
-	int rc = 0;
+	int rc = 0, wrong;
 
 	if (!a || !r->cfg || !out)
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "csaf: no advisory to render");
@@ -1091,8 +1093,13 @@ int tlpress_csaf_render(const struct tlpress_rendition *r, struct tlpress_buf *o
 		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 		goto done;
 	}
+	/* the tree lives in an arena: made, written and dropped at once */
+	tlpress_jarena_begin(&arena);
 	root = build_doc(&b, r, label, body.ptr, path.ptr);
-	if (b.oom || b.tmp.failed || tlpress_json_write(root, 2, 0, out)) {
+	wrong = b.oom || b.tmp.failed || arena.failed || tlpress_json_write(root, 2, 0, out);
+	tlpress_jarena_end(&arena);
+	root = NULL;
+	if (wrong) {
 		tlpress_buf_truncate(out, len0 <= out->len ? len0 : out->len);
 		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "%s: out of memory while writing "
 				       "the CSAF document", a->id);

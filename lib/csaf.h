@@ -2,7 +2,8 @@
  * csaf.h - the CSAF 2.0 rendition of an advisory, and the files of a CSAF
  * provider (OASIS CSAF 2.0, section 7.1) around the documents
  *
- * One JSON document per rendition, built with jansson (never by hand): valid
+ * One JSON document per rendition, built with jansson (never by hand; its
+ * values cut from an arena, lib/jarena.h, and written by lib/jsonout.h): valid
  * against the strict CSAF 2.0 schema and passing every mandatory test of
  * section 6.1 (tests/cli/0040-csaf-validate.t runs the BSI validator over
  * them). Every string from an analyst or the configuration goes through
