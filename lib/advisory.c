@@ -1628,8 +1628,10 @@ static int check_text(struct pctx *c, const char *s, size_t n)
 		int l;
 
 		/* printable ASCII, tab and line feed: most of any file */
-		if (((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F) || s[i] == '\n' ||
-		    s[i] == '\t') {
+		i += tlpress_printable_run(s + i, n - i);
+		if (i >= n)
+			break;
+		if (s[i] == '\n' || s[i] == '\t') {
 			i++;
 			continue;
 		}

@@ -1,11 +1,14 @@
 /* jsonout.c - JSON text of a jansson value; see jsonout.h */
 #include "jsonout.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_DEPTH 2048
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
 
 static void newline(struct tlpress_buf *out, int indent, int depth)
 {
@@ -30,9 +33,25 @@ static void string(struct tlpress_buf *out, const char *s, size_t n)
 
 	tlpress_buf_addch(out, '"');
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c;
 		char esc[7];
 
+		/* eight bytes at a time while none needs escaping */
+		while (i + 8 <= n) {
+			uint64_t w, q, b;
+
+			memcpy(&w, s + i, 8);
+			q = w ^ (ONES * '"');
+			b = w ^ (ONES * '\\');
+			/* a byte below 0x20, a quote, a backslash ("has less" and
+			 * "has zero" of Bit Twiddling Hacks: exact as to whether) */
+			if ((((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGH)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		c = (unsigned char)s[i];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		tlpress_buf_add(out, s + run, i - run);

@@ -51,6 +51,27 @@ long tlpress_utf8_check(const char *str, size_t n)
 	return -1;
 }
 
+size_t tlpress_printable_run(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	size_t i = 0;
+
+	while (i + 8 <= n) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		/* a byte below 0x20, or above 0x7E (0x7F and all of 0x80-0xFF)
+		 * (the "has less" and "has more" tests of Bit Twiddling Hacks:
+		 * exact as to whether there is one) */
+		if ((((w - ones * 0x20) & ~w) | ((w + ones) | w)) & high)
+			break;
+		i += 8;
+	}
+	while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F)
+		i++;
+	return i;
+}
+
 int tlpress_utf8_decode(const char *str, size_t n, unsigned *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -259,8 +280,11 @@ void tlpress_text_clean(const char *s, size_t n, struct tlpress_buf *out)
 		unsigned cp;
 		int l;
 
+		i += tlpress_printable_run(s + i, n - i);   /* most of any text */
+		if (i >= n)
+			break;
 		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x80) {
-			i++;    /* ASCII that stays: most of any text */
+			i++;    /* DEL stays too */
 			continue;
 		}
 		l = tlpress_utf8_decode(s + i, n - i, &cp);

@@ -14,6 +14,11 @@
  */
 long tlpress_utf8_check(const char *s, size_t n);
 
+/* The length of the run of printable ASCII (0x20 to 0x7E) that s[0..n)
+ * starts with, read eight bytes at a time: the fast path of the scans that
+ * look for what is not. */
+size_t tlpress_printable_run(const char *s, size_t n);
+
 /* Decode one code point at s (n bytes left, valid UTF-8 assumed); stores
  * the code point and returns the length, 1 to 4. */
 int tlpress_utf8_decode(const char *s, size_t n, unsigned *cp);

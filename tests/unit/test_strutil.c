@@ -1,0 +1,52 @@
+/* test_strutil.c - tlpress_printable_run() (eight bytes at a time) finds
+ * what a byte-at-a-time scan finds, on random buffers with every byte value
+ * at every offset, and tlpress_text_clean() around it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "harness.h"
+#include "strutil.h"
+
+#define rnd harness_rnd
+
+static size_t naive(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F)
+		i++;
+	return i;
+}
+
+int main(void)
+{
+	struct tlpress_buf b = TLPRESS_BUF_INIT;
+	char s[80];
+	int i, bad = 0;
+
+	for (i = 0; i < 200000; i++) {
+		size_t n = rnd(sizeof(s)), k, from = rnd(8);
+
+		for (k = 0; k < n; k++)   /* mostly printable, as text is */
+			s[k] = (char)(rnd(4) ? 0x20 + rnd(0x5F) : rnd(256));
+		if (from > n)
+			from = n;
+		if (tlpress_printable_run(s + from, n - from) != naive(s + from, n - from))
+			bad++;
+	}
+	INT_EQ(bad, 0, "200,000 random buffers: the run a byte-at-a-time scan finds");
+	INT_EQ(tlpress_printable_run("abcdefgh\x7Fzz", 11), 8, "DEL ends a run");
+	INT_EQ(tlpress_printable_run("abcdefghijklmno\x1F", 16), 15, "a control ends a run");
+	INT_EQ(tlpress_printable_run("abcdefghijklmnop\xC3\xA9", 18), 16, "UTF-8 ends a run");
+	INT_EQ(tlpress_printable_run("", 0), 0, "an empty buffer");
+	{
+		static const char t[] = "0123456789abcdef\x01 x\xE2\x80\xAE y\x7F\t\n";
+
+		tlpress_text_clean(t, sizeof(t) - 1, &b);
+	}
+	STR_EQ(b.ptr, "0123456789abcdef x y\x7F\t\n",
+	       "tlpress_text_clean drops a control and a bidi override in long text");
+	tlpress_buf_release(&b);
+	return harness_done();
+}
