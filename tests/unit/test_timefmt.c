@@ -1,6 +1,8 @@
 /* test_timefmt.c - RFC 3339 parsing and the output formats */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "timefmt.h"
 
@@ -67,6 +69,46 @@ int main(void)
 	parse("2000-02-29T12:00:00Z", &a);
 	tlpress_time_rfc822(&a, buf, sizeof(buf));
 	STR_EQ(buf, "Tue, 29 Feb 2000 12:00:00 +0000", "a leap day");
+
+	{
+		/* RFC 3339 written digit by digit: what snprintf() of the
+		 * fields of gmtime() writes, on random instants and offsets */
+		int k, bad = 0;
+
+		for (k = 0; k < 100000; k++) {
+			struct tlpress_time t;
+			struct tm g;
+			time_t when;
+			char want[64];
+			int off, m;
+
+			t.t = (int64_t)harness_rnd(2000000000) * 126 + harness_rnd(126);
+			t.offset = off = (int)harness_rnd(2 * 1439 + 1) - 1439;
+			if (harness_rnd(4) == 0)
+				t.offset = off = 0;
+			when = (time_t)(t.t + (int64_t)off * 60);
+			gmtime_r(&when, &g);
+			m = off < 0 ? -off : off;
+			if (off == 0)
+				snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02dZ",
+					 g.tm_year + 1900, g.tm_mon + 1, g.tm_mday, g.tm_hour,
+					 g.tm_min, g.tm_sec);
+			else
+				snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+					 g.tm_year + 1900, g.tm_mon + 1, g.tm_mday, g.tm_hour,
+					 g.tm_min, g.tm_sec, off < 0 ? '-' : '+', m / 60, m % 60);
+			tlpress_time_rfc3339(&t, buf, sizeof(buf));
+			if (strcmp(buf, want) && bad++ < 3)
+				DIAG("got %s, want %s", buf, want);
+		}
+		INT_EQ(bad, 0, "RFC 3339 of 100,000 random instants (years 1970-9955) and offsets");
+		a.t = 253402300800LL;  /* 10000-01-01: five digits, as %04d writes them */
+		a.offset = 0;
+		tlpress_time_rfc3339(&a, buf, sizeof(buf));
+		STR_EQ(buf, "10000-01-01T00:00:00Z", "a year past 9999");
+		tlpress_time_rfc3339(&a, buf, 8);
+		STR_EQ(buf, "10000-0", "cut to a short buffer as snprintf cuts");
+	}
 
 	setenv("TLPRESS_NOW", "2026-11-28T12:00:00+01:00", 1);
 	INT_EQ(tlpress_time_now(&a), 0, "TLPRESS_NOW is read");
