@@ -7,6 +7,7 @@
 
 #include "csaf.h"
 #include "cvrf.h"
+#include "jarena.h"
 #include "strutil.h"
 
 /* json_stringn(): NULL for text that is not UTF-8, checked eight ASCII
@@ -98,8 +99,10 @@ static void html_path(const struct tlpress_rendition *r, struct tlpress_buf *pat
 	tlpress_buf_printf(path, "advisories/%s.html", r->slug);
 }
 
-static int html_render(const struct tlpress_rendition *r, struct tlpress_buf *out,
-		       struct tlpress_error *err)
+/* The page; its context is not freed: html_render() drops it with the
+ * arena it lives in. */
+static int page(const struct tlpress_rendition *r, struct tlpress_buf *out,
+		struct tlpress_error *err)
 {
 	const struct tlpress_advisory *a = r->adv;
 	const struct tlpress_revision *first = &a->revisions[0];
@@ -255,8 +258,21 @@ static int html_render(const struct tlpress_rendition *r, struct tlpress_buf *ou
 	json_object_set_new(ctx, "advisory", adv);
 
 	rc = tlpress_tmplset_render(r->tmpl, "page", ctx, TLPRESS_ESCAPE_HTML, out, err);
-	json_decref(ctx);
 	tlpress_buf_release(&b);
+	return rc;
+}
+
+static int html_render(const struct tlpress_rendition *r, struct tlpress_buf *out,
+		       struct tlpress_error *err)
+{
+	struct tlpress_jarena arena;
+	int rc;
+
+	/* the context's few hundred values live in an arena: made, rendered
+	 * and dropped at once (lib/jarena.h) */
+	tlpress_jarena_begin(&arena);
+	rc = page(r, out, err);
+	tlpress_jarena_end(&arena);
 	return rc;
 }
 
