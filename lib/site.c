@@ -1471,8 +1471,9 @@ static void snapshot_save(struct build *b, const unsigned char digest[TLPRESS_SH
 	struct tlpress_snapshot s = TLPRESS_SNAPSHOT_INIT;
 	struct tlpress_error e2 = TLPRESS_ERROR_INIT;
 	const char *out = b->o->output;
+	long long now = (long long)time(NULL);
 	size_t i;
-	int r;
+	int r, racy = 0;
 
 	memcpy(s.digest, digest, TLPRESS_SHA256_LEN);
 	s.from = (long long)b->o->now.t;
@@ -1480,11 +1481,17 @@ static void snapshot_save(struct build *b, const unsigned char digest[TLPRESS_SH
 	for (i = 0; i < b->nitems; i++) {
 		/* racily clean (cache_entry()): a file changed in the last two
 		 * seconds could change again with the same size and time */
-		if ((long long)time(NULL) - b->items[i].mtime_ns / 1000000000LL < 2)
-			return;
+		if (now - b->items[i].mtime_ns / 1000000000LL < 2)
+			racy = 1;
 		if (b->items[i].valid_until < s.until)
 			s.until = b->items[i].valid_until;
 	}
+	/* then the digest proves nothing and the snapshot holds at no moment;
+	 * its stamps still tell the next build that the tree is as this one
+	 * left it, so that it takes the files there from the manifest rather
+	 * than stat each one (on_disk()) */
+	if (racy)
+		s.until = s.from;
 	s.files = b->st->files;
 	s.published = b->st->published;
 	s.drafts = b->st->drafts;

@@ -18,7 +18,10 @@
  * is the same, the clock is within the moments and every stamp holds, the
  * tree is what that build would make again, and it ends there. Anything
  * else, and the build runs as usual (and removes the snapshot first, so
- * that a build killed half-way leaves none).
+ * that a build killed half-way leaves none). A build whose inputs were
+ * changed too recently to be trusted by their times (racily clean) saves
+ * one that holds at no moment (until == from): its stamps alone still say
+ * that the tree is as that build left it (tlpress_snapshot_tree_holds()).
  */
 #ifndef TLPRESS_SNAPSHOT_H
 #define TLPRESS_SNAPSHOT_H
