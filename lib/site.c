@@ -110,9 +110,11 @@ struct build {
 	char **live;                 /* the paths it keeps rows for (borrowed) */
 	size_t nlive;
 	struct tlpress_buf mtext;    /* scratch: a meta's text */
-	/* what the listings (index, feed, CSAF index files) are made of: the
-	 * cache keeps them while this digest stays the same */
-	struct tlpress_sha256_ctx lhash;
+	/* what the listings are made of, in two parts the cache keeps while
+	 * their digest stays the same (listings()): the index and the feed
+	 * (every advisory's metadata), and the CSAF provider's files (each
+	 * CSAF document's path, id, title, label and dates) */
+	struct tlpress_sha256_ctx lhash, chash;
 	struct tlpress_tree *tree;   /* the output folder, held open */
 	size_t withdrawals;          /* files of what is no longer publishable */
 	struct tlpress_snapshot_fstat *fstat; /* the advisory files' stat, in scan
@@ -122,8 +124,9 @@ struct build {
 					yet: its manifest says what is there */
 };
 
-/* The cache row of the listings: not a path scan() can give */
+/* The cache rows of the listings: not paths scan() can give */
 #define LISTINGS_ROW ":listings"
+#define CSAF_LISTINGS_ROW ":csaf-listings"
 
 /*
  * Files of advisories live under these folders of the tree, named after the
@@ -1090,6 +1093,25 @@ static int cache_entry(struct build *b, struct item *it)
 	return 0;
 }
 
+/*
+ * What the CSAF provider's files take of a document: not its hashes, which
+ * only its own .sha256 and .sha512 files hold (the workers write them:
+ * hashes_written), so that a change to the body alone, which changes the
+ * document, leaves the ROLIE feeds, index.txt and changes.csv as they are.
+ */
+static void csaf_digest(struct tlpress_sha256_ctx *h, const struct tlpress_csaf_entry *e)
+{
+	long long num[5] = { (long long)e->label, (long long)e->initial.t, e->initial.offset,
+			     (long long)e->current.t, e->current.offset };
+
+	const char *s[3] = { e->path, e->id, e->title };
+	size_t k;
+
+	for (k = 0; k < 3; k++)
+		tlpress_sha256_update(h, s[k] ? s[k] : "", s[k] ? strlen(s[k]) + 1 : 0);
+	tlpress_sha256_update(h, num, sizeof(num));
+}
+
 /* Step 3 on a pool of workers; then the results, merged in the items'
  * order so that nothing depends on which thread did what. */
 static int pass2(struct build *b)
@@ -1182,11 +1204,8 @@ static int pass2(struct build *b)
 				memcpy(e->sha256, o->sha256, sizeof(e->sha256));
 				memcpy(e->sha512, it->csaf_sha512, sizeof(e->sha512));
 				e->hashes_written = 1;
-				if (b->cache) {
-					tlpress_sha256_update(&b->lhash, o->path, strlen(o->path) + 1);
-					tlpress_sha256_update(&b->lhash, o->sha256, sizeof(o->sha256));
-					tlpress_sha256_update(&b->lhash, e->sha512, sizeof(e->sha512));
-				}
+				if (b->cache)
+					csaf_digest(&b->chash, e);
 			}
 		}
 		if (it->rc && !rc) {
@@ -1227,9 +1246,11 @@ static int emit_cb(void *ctx, const char *rel, const void *data, size_t len)
 }
 
 /* The CSAF provider's files: per TLP folder the hashes, index.txt,
- * changes.csv and ROLIE feed, then provider-metadata.json. */
-static int csaf_files(struct build *b)
+ * changes.csv and ROLIE feed, then provider-metadata.json (the scratch
+ * buffer of listing_part() is not needed). */
+static int csaf_files(struct build *b, struct tlpress_buf *unused)
 {
+	(void)unused;
 	return tlpress_csaf_provider_files(b->o->cfg, b->o->clearance, b->csaf, b->ncsaf, b->signer_fpr,
 					   emit_cb, b, b->err);
 }
@@ -1266,13 +1287,13 @@ static int static_files(struct build *b)
 }
 
 /*
- * Step 4 from the cache: when the listings' digest is the one the cache
- * has, and each of their files is in the tree with its size, they stay as
- * they are and nothing is rendered. 1 when taken.
+ * Step 4 from the cache: when the digest of a part of the listings is the
+ * one its row has, and each of their files is in the tree with its size,
+ * they stay as they are and nothing is rendered. 1 when taken.
  */
-static int listings_cached(struct build *b, const char *digest)
+static int listings_cached(struct build *b, const char *row, const char *digest)
 {
-	const struct tlpress_bcache_entry *e = tlpress_bcache_find(b->cache, LISTINGS_ROW);
+	const struct tlpress_bcache_entry *e = tlpress_bcache_find(b->cache, row);
 	unsigned char sha[TLPRESS_SHA256_LEN];
 	unsigned long long size;
 	char rel[1024];
@@ -1293,30 +1314,12 @@ static int listings_cached(struct build *b, const char *digest)
 	return 1;
 }
 
-/* Step 4: index.html, feed.xml and the CSAF provider's files, made from
- * the metadata of every published advisory. */
-static int listings(struct build *b, struct tlpress_buf *buf)
+/* index.html and feed.xml, from the metadata of every published advisory */
+static int index_and_feed(struct build *b, struct tlpress_buf *buf)
 {
 	const struct tlpress_build_opts *o = b->o;
-	char digest[2 * TLPRESS_SHA256_LEN + 1] = "";
-	size_t first = b->new.n, k;
 	int rc;
 
-	if (b->cache) {
-		unsigned char d[TLPRESS_SHA256_LEN];
-
-		if (!tlpress_sha256_final(&b->lhash, d))
-			tlpress_hex(d, sizeof(d), digest);
-		if (digest[0]) {
-			rc = listings_cached(b, digest);
-			if (rc < 0)
-				return rc;
-			if (rc) {
-				b->live[b->nlive++] = (char *)LISTINGS_ROW;
-				return 0;
-			}
-		}
-	}
 	tlpress_pubmeta_sort(b->metas, b->nmetas);
 	tlpress_buf_reset(buf);
 	rc = tlpress_render_index(o->cfg, b->tmpl, o->clearance, b->signer_fpr, b->metas,
@@ -1329,8 +1332,37 @@ static int listings(struct build *b, struct tlpress_buf *buf)
 					b->nmetas, buf, b->err);
 	if (!rc)
 		rc = emit(b, "feed.xml", buf->ptr, buf->len);
-	if (!rc)
-		rc = csaf_files(b);
+	return rc;
+}
+
+/*
+ * One part of step 4: made by make() unless the cache's row has it for
+ * the digest of what it is made of (h, finished here); the files it made
+ * are then the row's.
+ */
+static int listing_part(struct build *b, const char *row, struct tlpress_sha256_ctx *h,
+			int (*make)(struct build *, struct tlpress_buf *), struct tlpress_buf *buf)
+{
+	char digest[2 * TLPRESS_SHA256_LEN + 1] = "";
+	size_t first = b->new.n, k;
+	int rc;
+
+	if (b->cache) {
+		unsigned char d[TLPRESS_SHA256_LEN];
+
+		if (!tlpress_sha256_final(h, d))
+			tlpress_hex(d, sizeof(d), digest);
+		if (digest[0]) {
+			rc = listings_cached(b, row, digest);
+			if (rc < 0)
+				return rc;
+			if (rc) {
+				b->live[b->nlive++] = (char *)row;
+				return 0;
+			}
+		}
+	}
+	rc = make(b, buf);
 	if (!rc && b->cache && digest[0]) {
 		struct tlpress_bcache_entry e;
 		struct tlpress_buf outs = TLPRESS_BUF_INIT;
@@ -1341,15 +1373,15 @@ static int listings(struct build *b, struct tlpress_buf *buf)
 			tlpress_buf_printf(&outs, " %llu %s\n", b->new.v[k].size, b->new.v[k].path);
 		}
 		memset(&e, 0, sizeof(e));
-		e.path = (char *)LISTINGS_ROW;
-		e.id = (char *)LISTINGS_ROW;
+		e.path = (char *)row;
+		e.id = (char *)row;
 		e.slug = (char *)"";
 		e.valid_until = LLONG_MAX;
 		e.verdict = TLPRESS_PUBLISH;
 		e.outs = outs.ptr;
 		e.meta = digest;
 		if (!outs.failed && !tlpress_bcache_put(b->cache, &e, &cerr)) {
-			b->live[b->nlive++] = (char *)LISTINGS_ROW;
+			b->live[b->nlive++] = (char *)row;
 		} else if (!outs.failed) {
 			/* a cache that cannot be written costs speed only */
 			tlpress_bcache_rollback(b->cache);
@@ -1359,6 +1391,17 @@ static int listings(struct build *b, struct tlpress_buf *buf)
 		tlpress_buf_release(&outs);
 	}
 	return rc;
+}
+
+/* Step 4: index.html and feed.xml, then the CSAF provider's files, each
+ * part rendered only when what it is made of changed: an edit of an
+ * advisory's body alone changes its summary at most (the index and the
+ * feed), never the CSAF listings. */
+static int listings(struct build *b, struct tlpress_buf *buf)
+{
+	int rc = listing_part(b, LISTINGS_ROW, &b->lhash, index_and_feed, buf);
+
+	return rc ? rc : listing_part(b, CSAF_LISTINGS_ROW, &b->chash, csaf_files, buf);
 }
 
 /* What every cached decision and file depends on besides its advisory:
@@ -1621,6 +1664,8 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 			b.cache = NULL;
 		tlpress_sha256_init(&b.lhash);
 		tlpress_sha256_update(&b.lhash, fp, sizeof(fp));
+		tlpress_sha256_init(&b.chash);
+		tlpress_sha256_update(&b.chash, fp, sizeof(fp));
 	}
 	rc = pass1(&b, &files);
 	if (!rc)
@@ -1634,7 +1679,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		goto out;
 	}
 	b.metas = calloc(b.nitems ? b.nitems : 1, sizeof(*b.metas));
-	if (b.cache && !(b.live = calloc(b.nitems + 1, sizeof(*b.live)))) {
+	if (b.cache && !(b.live = calloc(b.nitems + 2, sizeof(*b.live)))) {
 		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -1780,10 +1825,13 @@ out:
 	free(b.live);
 	tlpress_tree_close(b.tree);
 	tlpress_buf_release(&b.mtext);
-	if (b.lhash.h) {
+	{
 		unsigned char dummy[TLPRESS_SHA256_LEN];
 
-		tlpress_sha256_final(&b.lhash, dummy);
+		if (b.lhash.h)
+			tlpress_sha256_final(&b.lhash, dummy);
+		if (b.chash.h)
+			tlpress_sha256_final(&b.chash, dummy);
 	}
 	tlpress_bcache_close(b.cache);
 	free(b.expected);

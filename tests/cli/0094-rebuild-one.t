@@ -58,4 +58,69 @@ old "$A"
 run "$TLPRESS" build -C "$W/t.yml"
 check 0 "a build once the file is old"
 
+# ino PATH...: the inodes of files of the tree (a file written anew gets
+# another)
+ino() { (cd "$W/pub" && stat -c '%i %n' "$@"); }
+ROLIE=.well-known/csaf/white/csaf-feed-tlp-white.json
+LISTS="index.html feed.xml $ROLIE .well-known/csaf/white/changes.csv .well-known/csaf/white/index.txt"
+
+# the body alone, not the paragraph the summary comes from: the listings
+# stay as they were
+ino $LISTS > "$TMP/before"
+sed -i 's/^De impact blijft tot nu toe beperkt/De impact blijft tot op heden beperkt/' "$A"
+old "$A"
+run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a rebuild after a body edit"
+check_grep "5 files written" "writes the page, the CVRF and CSAF documents and the two hashes alone"
+ino $LISTS > "$TMP/after"
+cmp -s "$TMP/before" "$TMP/after"
+ok $? "the index, the feed and the CSAF listings are kept"
+same f2 "after a body edit"
+
+# the first paragraph, which is its summary: the index and the feed follow,
+# the CSAF listings do not
+sed -i 's/^Sinds 17 november 2026 STELT/Sinds 17 november 2026 ziet/' "$A"
+old "$A"
+run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a rebuild after the summary's paragraph changed"
+grep -q 'november 2026 ziet' "$W/pub/index.html" || grep -q 'november 2026 ziet' "$W/pub/feed.xml"
+ok $? "the summary is in the index or the feed"
+ino $ROLIE > "$TMP/after"
+grep -qxF "$(cat "$TMP/after")" "$TMP/before"
+ok $? "the ROLIE feed is kept"
+same f3 "after the summary changed"
+
+# what the CSAF listings name: the title, a new revision's date
+sed -i 's/^title: "\(.*\)"$/title: "\1 (bijgewerkt)"/' "$A"
+old "$A"
+run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a rebuild after the title changed"
+grep -q 'bijgewerkt' "$W/pub/$ROLIE"
+ok $? "the ROLIE feed has the new title"
+same f4 "after the title changed"
+sed -i '/^  - {version: 2,/a\  - {version: 3, date: 2026-11-27T09:00:00+01:00, summary: "Bijgewerkt."}' "$A"
+grep -q 'version: 3' "$A"
+ok $? "a revision added"
+old "$A"
+run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a rebuild after a revision was added"
+grep -q '2026-11-27T08:00:00' "$W/pub/.well-known/csaf/white/changes.csv"
+ok $? "changes.csv has its date"
+same f5 "after a revision was added"
+
+# the label: above the clearance, the advisory goes with what names it;
+# back to CLEAR, it comes back
+sed -i 's/^tlp: CLEAR$/tlp: GREEN/' "$A"
+old "$A"
+run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a rebuild after the label was raised"
+[ ! -e "$W/pub/advisories/ccb-2026-0438.html" ] && ! grep -rq 'ccb-2026-0438' "$W/pub/$ROLIE"
+ok $? "the advisory is withdrawn, from the ROLIE feed too"
+same f6 "after the label was raised"
+sed -i 's/^tlp: GREEN$/tlp: CLEAR/' "$A"
+old "$A"
+run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a rebuild after the label went back"
+same f7 "after the label went back"
+
 done_testing
