@@ -14,6 +14,10 @@
  * tlpress version, the clearance, the signing key, the configuration file
  * and every template, so a change to any of them rebuilds everything.
  *
+ * The file has 16 KiB pages, in which a row stays whole (bcache.c); one
+ * with smaller pages is converted when opened, when no other process has
+ * it open.
+ *
  * Advisories with errors are never cached: their errors are reported on
  * every build. A cache that cannot be opened or written costs speed only:
  * the build goes on without it.

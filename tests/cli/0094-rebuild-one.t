@@ -31,6 +31,26 @@ A=$W/adv/CCB-2026-0438.md
 run "$TLPRESS" build -C "$W/t.yml"
 check 0 "a first build"
 
+# the build cache has 16 KiB pages, in which a row stays whole (bcache.c);
+# one of an earlier version, with SQLite's 4 KiB pages, is made so once
+pagesize() { od -An -tu1 -j16 -N2 "$W/state/cache.sqlite" | awk '{ print $1 * 256 + $2 }'; }
+[ "$(pagesize)" = 16384 ]
+ok $? "the build cache has 16 KiB pages"
+if command -v sqlite3 >/dev/null; then
+	sqlite3 "$W/state/cache.sqlite" 'PRAGMA journal_mode=DELETE; PRAGMA page_size=4096;
+		VACUUM; PRAGMA journal_mode=WAL;' >/dev/null
+	[ "$(pagesize)" = 4096 ]
+	ok $? "a cache made with 4 KiB pages"
+	touch -d '2 minutes ago' "$W/adv/CCB-2026-0412.md" # not a build the snapshot ends
+	run "$TLPRESS" build -C "$W/t.yml"
+	check_grep "11 of 12 advisories read from the build cache" "is read by the next build"
+	[ "$(pagesize)" = 16384 ]
+	ok $? "which gives it 16 KiB pages"
+	touch -d '3 minutes ago' "$W/adv/CCB-2026-0412.md"
+	run "$TLPRESS" build -C "$W/t.yml"
+	check_grep "11 of 12 advisories read from the build cache" "and keeps its rows"
+fi
+
 # racily clean: a file dated in the future is changed "now" for ever
 touch -d '+1 hour' "$A"
 run "$TLPRESS" build -C "$W/t.yml"
