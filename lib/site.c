@@ -110,11 +110,13 @@ struct build {
 	char **live;                 /* the paths it keeps rows for (borrowed) */
 	size_t nlive;
 	struct tlpress_buf mtext;    /* scratch: a meta's text */
-	/* what the listings are made of, in two parts the cache keeps while
-	 * their digest stays the same (listings()): the index and the feed
-	 * (every advisory's metadata), and the CSAF provider's files (each
-	 * CSAF document's path, id, title, label and dates) */
+	/* what the listings are made of, in parts the cache keeps while their
+	 * digest stays the same (listings()): the index (every advisory's
+	 * metadata but its summary) and the CSAF provider's files (each CSAF
+	 * document's path, id, title, label and dates); the feed's is made
+	 * when its entries are known */
 	struct tlpress_sha256_ctx lhash, chash;
+	unsigned char fp[TLPRESS_SHA256_LEN]; /* the fingerprint (with a state folder) */
 	struct tlpress_tree *tree;   /* the output folder, held open */
 	size_t withdrawals;          /* files of what is no longer publishable */
 	struct tlpress_snapshot_fstat *fstat; /* the advisory files' stat, in scan
@@ -125,7 +127,8 @@ struct build {
 };
 
 /* The cache rows of the listings: not paths scan() can give */
-#define LISTINGS_ROW ":listings"
+#define INDEX_ROW ":index"
+#define FEED_ROW ":feed"
 #define CSAF_LISTINGS_ROW ":csaf-listings"
 
 /*
@@ -1093,6 +1096,17 @@ static int cache_entry(struct build *b, struct item *it)
 	return 0;
 }
 
+/* Add the text of a meta to a digest. */
+static void meta_digest(struct build *b, struct tlpress_sha256_ctx *h,
+			const struct tlpress_pubmeta *m)
+{
+	tlpress_buf_reset(&b->mtext);
+	meta_text(m, &b->mtext);
+	tlpress_sha256_update(h, b->mtext.ptr, b->mtext.len);
+	if (b->mtext.failed)
+		tlpress_sha256_update(h, "!", 1); /* never equal */
+}
+
 /*
  * What the CSAF provider's files take of a document: not its hashes, which
  * only its own .sha256 and .sha512 files hold (the workers write them:
@@ -1183,11 +1197,13 @@ static int pass2(struct build *b)
 			memset(&it->meta, 0, sizeof(it->meta));
 			b->st->published++;
 			if (b->cache) {
-				tlpress_buf_reset(&b->mtext);
-				meta_text(m, &b->mtext);
-				tlpress_sha256_update(&b->lhash, b->mtext.ptr, b->mtext.len);
-				if (b->mtext.failed)
-					tlpress_sha256_update(&b->lhash, "!", 1); /* never equal */
+				/* the index shows no summary (index_item() in
+				 * render_html.c): an edit of the paragraph it
+				 * comes from does not render the index again */
+				struct tlpress_pubmeta shown = *m;
+
+				shown.summary = NULL;
+				meta_digest(b, &b->lhash, &shown);
 			}
 			if (it->csaf) {
 				struct tlpress_csaf_entry *e = &b->csaf[b->ncsaf++];
@@ -1314,25 +1330,37 @@ static int listings_cached(struct build *b, const char *row, const char *digest)
 	return 1;
 }
 
-/* index.html and feed.xml, from the metadata of every published advisory */
-static int index_and_feed(struct build *b, struct tlpress_buf *buf)
+/* index.html, from the metadata of every published advisory (sorted) */
+static int index_page(struct build *b, struct tlpress_buf *buf)
 {
 	const struct tlpress_build_opts *o = b->o;
 	int rc;
 
-	tlpress_pubmeta_sort(b->metas, b->nmetas);
 	tlpress_buf_reset(buf);
 	rc = tlpress_render_index(o->cfg, b->tmpl, o->clearance, b->signer_fpr, b->metas,
 				  b->nmetas, buf, b->err);
-	if (!rc)
-		rc = emit(b, "index.html", buf->ptr, buf->len);
+	return rc ? rc : emit(b, "index.html", buf->ptr, buf->len);
+}
+
+/* The entries of the feed: the newest (the metas sorted), as many as
+ * tlpress_render_rss() takes. */
+static size_t feed_entries(const struct build *b)
+{
+	size_t max = (size_t)b->o->cfg->site.feed_items;
+
+	return b->nmetas < max ? b->nmetas : max;
+}
+
+/* feed.xml, from the metadata of its entries */
+static int feed_page(struct build *b, struct tlpress_buf *buf)
+{
+	const struct tlpress_build_opts *o = b->o;
+	int rc;
+
 	tlpress_buf_reset(buf);
-	if (!rc)
-		rc = tlpress_render_rss(o->cfg, b->tmpl, o->clearance, b->signer_fpr, b->metas,
-					b->nmetas, buf, b->err);
-	if (!rc)
-		rc = emit(b, "feed.xml", buf->ptr, buf->len);
-	return rc;
+	rc = tlpress_render_rss(o->cfg, b->tmpl, o->clearance, b->signer_fpr, b->metas,
+				feed_entries(b), buf, b->err);
+	return rc ? rc : emit(b, "feed.xml", buf->ptr, buf->len);
 }
 
 /*
@@ -1393,15 +1421,34 @@ static int listing_part(struct build *b, const char *row, struct tlpress_sha256_
 	return rc;
 }
 
-/* Step 4: index.html and feed.xml, then the CSAF provider's files, each
- * part rendered only when what it is made of changed: an edit of an
- * advisory's body alone changes its summary at most (the index and the
- * feed), never the CSAF listings. */
+/* Step 4: index.html, feed.xml and the CSAF provider's files, each part
+ * rendered only when what it is made of changed: an edit of an
+ * advisory's body changes at most its summary, which only the feed shows,
+ * and the feed only its newest entries. */
 static int listings(struct build *b, struct tlpress_buf *buf)
 {
-	int rc = listing_part(b, LISTINGS_ROW, &b->lhash, index_and_feed, buf);
+	struct tlpress_sha256_ctx fhash = { NULL };
+	size_t i;
+	int rc;
 
-	return rc ? rc : listing_part(b, CSAF_LISTINGS_ROW, &b->chash, csaf_files, buf);
+	tlpress_pubmeta_sort(b->metas, b->nmetas);
+	if (b->cache) {
+		tlpress_sha256_init(&fhash);
+		tlpress_sha256_update(&fhash, b->fp, sizeof(b->fp));
+		for (i = 0; i < feed_entries(b); i++)
+			meta_digest(b, &fhash, &b->metas[i]);
+	}
+	rc = listing_part(b, INDEX_ROW, &b->lhash, index_page, buf);
+	if (!rc)
+		rc = listing_part(b, FEED_ROW, &fhash, feed_page, buf);
+	if (!rc)
+		rc = listing_part(b, CSAF_LISTINGS_ROW, &b->chash, csaf_files, buf);
+	if (fhash.h) {
+		unsigned char dummy[TLPRESS_SHA256_LEN];
+
+		tlpress_sha256_final(&fhash, dummy);
+	}
+	return rc;
 }
 
 /* What every cached decision and file depends on besides its advisory:
@@ -1662,6 +1709,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		/* without a cache the build is slower, not wrong */
 		if (tlpress_bcache_open(&b.cache, o->state, treekey.ptr, fp, &cerr))
 			b.cache = NULL;
+		memcpy(b.fp, fp, sizeof(fp));
 		tlpress_sha256_init(&b.lhash);
 		tlpress_sha256_update(&b.lhash, fp, sizeof(fp));
 		tlpress_sha256_init(&b.chash);
@@ -1679,7 +1727,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		goto out;
 	}
 	b.metas = calloc(b.nitems ? b.nitems : 1, sizeof(*b.metas));
-	if (b.cache && !(b.live = calloc(b.nitems + 2, sizeof(*b.live)))) {
+	if (b.cache && !(b.live = calloc(b.nitems + 3, sizeof(*b.live)))) {
 		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 		goto out;
 	}

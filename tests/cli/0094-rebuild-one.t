@@ -97,18 +97,33 @@ cmp -s "$TMP/before" "$TMP/after"
 ok $? "the index, the feed and the CSAF listings are kept"
 same f2 "after a body edit"
 
-# the first paragraph, which is its summary: the index and the feed follow,
-# the CSAF listings do not
+# the first paragraph, which is its summary: the feed follows, the index
+# (which shows no summary) and the CSAF listings do not
 sed -i 's/^Sinds 17 november 2026 STELT/Sinds 17 november 2026 ziet/' "$A"
 old "$A"
 run "$TLPRESS" build -C "$W/t.yml"
 check 0 "a rebuild after the summary's paragraph changed"
-grep -q 'november 2026 ziet' "$W/pub/index.html" || grep -q 'november 2026 ziet' "$W/pub/feed.xml"
-ok $? "the summary is in the index or the feed"
-ino $ROLIE > "$TMP/after"
-grep -qxF "$(cat "$TMP/after")" "$TMP/before"
-ok $? "the ROLIE feed is kept"
+grep -q 'november 2026 ziet' "$W/pub/feed.xml"
+ok $? "the feed has the new summary"
+ino index.html $ROLIE > "$TMP/after"
+[ "$(grep -cxFf "$TMP/after" "$TMP/before")" = 2 ]
+ok $? "the index and the ROLIE feed are kept"
 same f3 "after the summary changed"
+# a feed of one entry, the newest: an older advisory's summary does not
+# change it
+printf '  feed_items: 1\n' >> "$W/t.yml"
+run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a build with a feed of one entry"
+ino feed.xml > "$TMP/before1"
+sed -i 's/^Sinds 17 november 2026 ziet/Sinds 17 november 2026 bemerkt/' "$A"
+old "$A"
+run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a rebuild after an older advisory's summary changed"
+ino feed.xml | cmp -s - "$TMP/before1"
+ok $? "the feed is kept"
+sed -i '/feed_items/d' "$W/t.yml"
+run "$TLPRESS" build -C "$W/t.yml"
+check 0 "a build with the whole feed again"
 
 # what the CSAF listings name: the title, a new revision's date
 sed -i 's/^title: "\(.*\)"$/title: "\1 (bijgewerkt)"/' "$A"
