@@ -78,27 +78,27 @@ void tlpress_hex(const unsigned char *b, size_t n, char *hex)
 	hex[2 * n] = '\0';
 }
 
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+/* One more than the value of each hex digit, 0 for any other byte: a
+ * rebuild of a large tree reads millions of them (its manifest, the build
+ * cache). */
+static const unsigned char digit1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
 int tlpress_unhex(const char *hex, size_t n, unsigned char *bytes)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		int hi = nibble(hex[2 * i]), lo = hi < 0 ? -1 : nibble(hex[2 * i + 1]);
+		unsigned hi = digit1[(unsigned char)hex[2 * i]];
+		unsigned lo = hi ? digit1[(unsigned char)hex[2 * i + 1]] : 0;
 
-		if (hi < 0 || lo < 0)
+		if (!hi || !lo)
 			return -1;
-		bytes[i] = (unsigned char)(hi << 4 | lo);
+		bytes[i] = (unsigned char)((hi - 1) << 4 | (lo - 1));
 	}
 	return 0;
 }
