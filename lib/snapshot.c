@@ -1,10 +1,12 @@
 /* snapshot.c - "nothing changed since the last build"; see snapshot.h */
 #include "snapshot.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "fsutil.h"
@@ -25,16 +27,36 @@ void tlpress_snapshot_digest(const unsigned char fp[TLPRESS_SHA256_LEN], const c
 {
 	struct tlpress_sha256_ctx h;
 	char line[96];
-	size_t i;
+	const char *dir = NULL;      /* the folder dfd is open on: dir[0..dlen) */
+	size_t i, dlen = 0;
+	int dfd = -1;
 
 	tlpress_sha256_init(&h);
 	tlpress_sha256_update(&h, fp, TLPRESS_SHA256_LEN);
 	tlpress_sha256_update(&h, tree, strlen(tree) + 1);
 	for (i = 0; i < files->n; i++) {
+		const char *path = files->v[i], *slash = strrchr(path, '/');
 		struct stat st;
-		int n;
+		int n, r;
 
-		if (lstat(files->v[i], &st) < 0) {
+		/* the files of a folder come together (scan.h): each is looked
+		 * up in its folder, held open, not from the root again */
+		if (slash && slash > path &&
+		    (!dir || dlen != (size_t)(slash - path) || strncmp(dir, path, dlen))) {
+			char *d = strndup(path, (size_t)(slash - path));
+
+			if (dfd >= 0)
+				close(dfd);
+			dfd = d ? open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+			free(d);
+			dir = path;
+			dlen = (size_t)(slash - path);
+		}
+		if (slash && slash > path && dfd >= 0)
+			r = fstatat(dfd, slash + 1, &st, AT_SYMLINK_NOFOLLOW);
+		else
+			r = lstat(path, &st);
+		if (r < 0) {
 			n = snprintf(line, sizeof(line), "-\n");
 			if (fstat)
 				fstat[i].ok = 0;
@@ -48,9 +70,11 @@ void tlpress_snapshot_digest(const unsigned char fp[TLPRESS_SHA256_LEN], const c
 				fstat[i].ok = 1;
 			}
 		}
-		tlpress_sha256_update(&h, files->v[i], strlen(files->v[i]) + 1);
+		tlpress_sha256_update(&h, path, strlen(path) + 1);
 		tlpress_sha256_update(&h, line, (size_t)n);
 	}
+	if (dfd >= 0)
+		close(dfd);
 	tlpress_sha256_final(&h, out);
 }
 
