@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -919,6 +920,54 @@ int tlpress_read_file(const char *path, size_t limit, struct tlpress_buf *out,
 	}
 	close(fd);
 	return 0;
+}
+
+int tlpress_map_file(const char *path, size_t limit, const char **data, size_t *len,
+		     int *errnum, struct tlpress_error *err)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
+
+	*data = "";
+	*len = 0;
+	if (errnum)
+		*errnum = 0;
+	e = fd < 0 || fstat(fd, &st) < 0 ? errno : S_ISREG(st.st_mode) ? 0 : EINVAL;
+	if (e) {
+		if (fd >= 0)
+			close(fd);
+		if (errnum)
+			*errnum = e;
+		return tlpress_error_errno(err, TLPRESS_EIO, e, "cannot read '%s'", path);
+	}
+	if ((unsigned long long)st.st_size > limit) {
+		close(fd);
+		return tlpress_error_set(err, TLPRESS_ELIMIT, "'%s' is larger than %zu bytes, the "
+					 "most tlpress reads of it; check that it is the right "
+					 "file", path, limit);
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return 0;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	e = errno;
+	close(fd);
+	if (p == MAP_FAILED) {
+		if (errnum)
+			*errnum = e;
+		return tlpress_error_errno(err, TLPRESS_EIO, e, "cannot read '%s'", path);
+	}
+	*data = p;
+	*len = (size_t)st.st_size;
+	return 0;
+}
+
+void tlpress_unmap_file(const char *data, size_t len)
+{
+	if (len)
+		munmap((void *)data, len);
 }
 
 int tlpress_link_copy(const char *src_root, const char *dst_root, const char *rel,

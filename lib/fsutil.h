@@ -99,6 +99,16 @@ int tlpress_remove(const char *root, const char *rel, struct tlpress_error *err)
 int tlpress_read_file(const char *path, size_t limit, struct tlpress_buf *out,
 		      int *errnum, struct tlpress_error *err);
 
+/* A whole regular file mapped read-only (at most `limit` bytes; more is
+ * TLPRESS_ELIMIT), for reading megabytes without copying them: *data and
+ * *len, to give back to tlpress_unmap_file(). An empty file is *data ""
+ * and *len 0. Errors as tlpress_read_file()'s. Only for files replaced by
+ * rename, never written in place (the manifest): a file cut short while
+ * mapped would kill the process. */
+int tlpress_map_file(const char *path, size_t limit, const char **data, size_t *len,
+		     int *errnum, struct tlpress_error *err);
+void tlpress_unmap_file(const char *data, size_t len);
+
 /* Hard-link src_root/rel to dst_root/rel, creating dst's folders (for a
  * scratch copy of a tree that a build may change without touching the
  * original: the build replaces files by rename, never in place). A missing

@@ -1240,18 +1240,20 @@ static int pass2(struct build *b)
 static int same_manifest(struct build *b, const struct tlpress_buf *mpath,
 			 const struct tlpress_buf *text, int sign)
 {
-	struct tlpress_buf old = TLPRESS_BUF_INIT, asc = TLPRESS_BUF_INIT;
+	struct tlpress_buf asc = TLPRESS_BUF_INIT;
+	const char *old;
+	size_t len;
 	int same;
 
-	same = !tlpress_read_file(mpath->ptr, text->len + 1, &old, NULL, NULL) &&
-	       old.len == text->len && !memcmp(old.ptr, text->ptr, text->len);
+	same = !tlpress_map_file(mpath->ptr, text->len, &old, &len, NULL, NULL) &&
+	       len == text->len && !memcmp(old, text->ptr, text->len);
+	tlpress_unmap_file(old, len);
 	if (same && sign) {
 		struct stat st;
 
 		tlpress_buf_printf(&asc, "%s.asc", mpath->ptr);
 		same = b->resign == 0 && lstat(asc.ptr, &st) == 0 && S_ISREG(st.st_mode);
 	}
-	tlpress_buf_release(&old);
 	tlpress_buf_release(&asc);
 	return same;
 }

@@ -60,6 +60,35 @@ static int exists(const char *dir, const char *rel)
 	return ino(dir, rel) != 0;
 }
 
+/* tlpress_map_file(): a file's bytes, an empty one, a missing one, one
+ * over the limit, a folder */
+static void map_file(const char *dir)
+{
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	char path[PATH_MAX + 32];
+	const char *data;
+	size_t len;
+	int errnum;
+
+	put(dir, "m.txt", "two\nlines\n");
+	put(dir, "empty.txt", "");
+	snprintf(path, sizeof(path), "%s/m.txt", dir);
+	OK(tlpress_map_file(path, 100, &data, &len, &errnum, &err) == 0 && len == 10 &&
+	   !memcmp(data, "two\nlines\n", 10) && errnum == 0, "a file mapped whole");
+	tlpress_unmap_file(data, len);
+	OK(tlpress_map_file(path, 9, &data, &len, NULL, &err) == TLPRESS_ELIMIT && len == 0 &&
+	   strstr(err.msg, "m.txt"), "a file over the limit is refused: %s", err.msg);
+	snprintf(path, sizeof(path), "%s/empty.txt", dir);
+	OK(tlpress_map_file(path, 100, &data, &len, NULL, &err) == 0 && len == 0 && !*data,
+	   "an empty file is empty");
+	tlpress_unmap_file(data, len);
+	snprintf(path, sizeof(path), "%s/missing.txt", dir);
+	OK(tlpress_map_file(path, 100, &data, &len, &errnum, &err) == TLPRESS_EIO &&
+	   errnum == ENOENT && len == 0, "a missing file is ENOENT");
+	OK(tlpress_map_file(dir, 100, &data, &len, &errnum, &err) == TLPRESS_EIO &&
+	   errnum == EINVAL, "a folder is not mapped");
+}
+
 int main(void)
 {
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
@@ -167,6 +196,7 @@ int main(void)
 		STR_EQ(text(live, "index.html"), "index v4", "nor in the live folder");
 		tlpress_tree_close(t);
 	}
+	map_file(keep);
 	tlpress_remove_tree(top);
 	return harness_done();
 }
