@@ -159,6 +159,9 @@ int cmd_build(int argc, char **argv)
 			       st.published == 1 ? "y" : "ies", st.written,
 			       st.written == 1 ? "" : "s", st.unchanged, st.removed, st.cached,
 			       st.files, st.files == 1 ? "y" : "ies");
+		if (st.no_cache[0])
+			fprintf(stderr, "tlpress build: warning: the build cache cannot be used, "
+				"so every advisory was read and rendered: %s\n", st.no_cache);
 		if (!quiet && st.in_place)
 			printf("built in place, file by file: the folder beside '%s' where its next "
 			       "version is made cannot be had (%s); readers may see a mix of "

@@ -502,6 +502,9 @@ int cmd_publish(int argc, char **argv)
 	tlpress_diags_sort(&d);
 	cmd_print_diags(stderr, &d);
 	tlpress_diags_release(&d);
+	if (st.no_cache[0])
+		fprintf(stderr, "tlpress publish: warning: the build cache cannot be used, so "
+			"every advisory was read and rendered: %s\n", st.no_cache);
 	if (build_rc) {
 		cmd_error("publish", "%s", err.msg);
 		status = EXIT_FAIL;

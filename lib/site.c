@@ -1708,9 +1708,11 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	if (o->state) {
 		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
 
-		/* without a cache the build is slower, not wrong */
-		if (tlpress_bcache_open(&b.cache, o->state, treekey.ptr, fp, &cerr))
+		/* without a cache the build is slower, not wrong: said, not fatal */
+		if (tlpress_bcache_open(&b.cache, o->state, treekey.ptr, fp, &cerr)) {
 			b.cache = NULL;
+			snprintf(st->no_cache, sizeof(st->no_cache), "%s", cerr.msg);
+		}
 		memcpy(b.fp, fp, sizeof(fp));
 		tlpress_sha256_init(&b.lhash);
 		tlpress_sha256_update(&b.lhash, fp, sizeof(fp));

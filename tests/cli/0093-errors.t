@@ -167,6 +167,12 @@ conf "$W/st2.yml"
 sed -i "s|^state: .*|state: $W/st2|" "$W/st2.yml"
 expect "corrupt journal" 1 "journal '$W/st2/journal.sqlite'" "restore it from a backup" \
 	"$TLPRESS" log -C "$W/st2.yml"
+# a build cache that cannot be opened: the build goes on without it, and says so
+mkdir -m 700 "$W/st4"
+ln -s "$W/nowhere" "$W/st4/cache.sqlite"
+sed "s|^state: .*|state: $W/st4|; s|^  output: .*|  output: $W/out4|" "$W/base.yml" > "$W/st4.yml"
+expect "build cache link" 0 "warning: the build cache cannot be used" \
+	"replace it with the file or folder itself" "$TLPRESS" build -q -C "$W/st4.yml"
 expect "corrupt journal, status" 1 "journal '$W/st2/journal.sqlite'" \
 	"restore it from a backup" "$TLPRESS" status -C "$W/st2.yml"
 # another run holds the lock (perl's flock, as tlpress takes it)
