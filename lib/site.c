@@ -1711,7 +1711,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		/* without a cache the build is slower, not wrong: said, not fatal */
 		if (tlpress_bcache_open(&b.cache, o->state, treekey.ptr, fp, &cerr)) {
 			b.cache = NULL;
-			snprintf(st->no_cache, sizeof(st->no_cache), "%s", cerr.msg);
+			memcpy(st->no_cache, cerr.msg, sizeof(st->no_cache));
 		}
 		memcpy(b.fp, fp, sizeof(fp));
 		tlpress_sha256_init(&b.lhash);

@@ -95,7 +95,7 @@ struct tlpress_build_stats {
 	size_t signatures;           /* signatures made */
 	size_t cached;               /* advisories taken from the build cache,
 					neither parsed nor rendered */
-	char no_cache[512];          /* why the state folder's build cache could
+	char no_cache[TLPRESS_ERRMSG_SIZE]; /* why the state folder's build cache could
 					not be used (every advisory was read and
 					rendered), or "" */
 };
