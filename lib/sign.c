@@ -729,9 +729,10 @@ static int sign_any(struct tlpress_signer *s, int w, const void *data, size_t le
 	gpgme_data_t in;
 	int rc;
 
-	if (s->agent && s->agent[w]) {
-		if (!agent_sign_at(s, w, data, len, fd, (long long)time(NULL), asc, NULL) &&
-		    (!micalg || !hash_name((gpgme_hash_algo_t)s->tpl.hash_algo, micalg)))
+	/* micalg first: a signature once appended to asc is not made again */
+	if (s->agent && s->agent[w] &&
+	    (!micalg || !hash_name((gpgme_hash_algo_t)s->tpl.hash_algo, micalg))) {
+		if (!agent_sign_at(s, w, data, len, fd, (long long)time(NULL), asc, NULL))
 			return 0;
 		agent_drop(s, w);
 		if (!data && lseek(fd, 0, SEEK_SET) < 0)
@@ -752,13 +753,10 @@ void tlpress_signer_close(struct tlpress_signer *s)
 
 	if (!s)
 		return;
-	for (i = 0; i < s->workers; i++) {
+	for (i = 0; i < s->workers; i++)
 		if (s->ctx[i])
 			gpgme_release(s->ctx[i]);
-		if (s->agent && s->agent[i])
-			assuan_release(s->agent[i]);
-	}
-	free(s->agent);
+	agent_close(s);
 	tlpress_pgpsig_tpl_release(&s->tpl);
 	if (s->key)
 		gpgme_key_unref(s->key);
