@@ -311,10 +311,10 @@ static const char *wroot(struct build *b)
 
 static int remove_file(struct build *b, const char *rel)
 {
-	b->intact = 0;
 	const char *root = wroot(b);
 	int r = root ? tlpress_remove(root, rel, b->err) : b->err->code;
 
+	b->intact = 0;
 	if (!r)
 		b->st->removed++;
 	return r;
@@ -326,6 +326,40 @@ static int cmp_items(const void *pa, const void *pb)
 	int c = tlpress_id_cmp(a->id ? a->id : "", b->id ? b->id : "");
 
 	return c ? c : strcmp(a->path, b->path);
+}
+
+/* Mark (dup) and report the items whose id another item claims too
+ * (tlpress_policy_claimed_twice()); -1 when out of memory. */
+static int claimed_twice(struct build *b)
+{
+	const char **ids = malloc((b->nitems ? b->nitems : 1) * sizeof(*ids));
+	size_t *also = malloc((b->nitems ? b->nitems : 1) * sizeof(*also));
+	size_t i;
+	int rc = -1;
+
+	if (ids && also) {
+		for (i = 0; i < b->nitems; i++)
+			ids[i] = b->items[i].id;
+		rc = tlpress_policy_claimed_twice(ids, b->nitems, also) < 0 ? -1 : 0;
+	}
+	for (i = 0; !rc && i < b->nitems; i++) {
+		struct item *x, *y = &b->items[i];
+
+		if (also[i] == TLPRESS_CLAIMED_ONCE)
+			continue;
+		y->dup = 1;
+		if (also[i] == i)
+			continue;
+		x = &b->items[also[i]];
+		tlpress_diags_add(b->d, TLPRESS_ERROR, y->path, 0, 0, "id",
+				  "every advisory has its own id",
+				  "duplicate 'id' %s, also used by %s%s%s: neither is published",
+				  y->id, x->path, strcmp(x->id, y->id) ? " as " : "",
+				  strcmp(x->id, y->id) ? x->id : "");
+	}
+	free(ids);
+	free(also);
+	return rc;
 }
 
 /*
@@ -466,22 +500,11 @@ static int pass1(struct build *b, struct tlpress_pathlist *files)
 		memset(&it->diags, 0, sizeof(it->diags));
 	}
 	b->st->files = b->nitems;
-	/* an id claimed by two files: neither is published */
+	/* an id claimed by two files: neither is published (the policy's
+	 * rule; CCB-2026-0042 and CCB-2026-00042 are one advisory) */
 	qsort(b->items, b->nitems, sizeof(*b->items), cmp_items);
-	for (i = 1; i < b->nitems; i++) {
-		struct item *x = &b->items[i - 1], *y = &b->items[i];
-
-		if (!x->id || !y->id || tlpress_id_cmp(x->id, y->id))
-			continue;
-		/* CCB-2026-0042 and CCB-2026-00042 are one number: one advisory */
-		if (!y->dup)
-			tlpress_diags_add(b->d, TLPRESS_ERROR, y->path, 0, 0, "id",
-					  "every advisory has its own id",
-					  "duplicate 'id' %s, also used by %s%s%s: neither is "
-					  "published", y->id, x->path, strcmp(x->id, y->id) ?
-					  " as " : "", strcmp(x->id, y->id) ? x->id : "");
-		x->dup = y->dup = 1;
-	}
+	if (claimed_twice(b))
+		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
 	for (i = 0; i < b->nitems; i++) {
 		struct item *it = &b->items[i];
 

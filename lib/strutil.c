@@ -224,7 +224,6 @@ int tlpress_lang_valid(const char *s)
 	return s[i] ? -1 : 0;
 }
 
-/* http or https, a host, and no white space or control characters. */
 int tlpress_secret_key_name(const char *key)
 {
 	static const char *const words[] = { "pass", "pwd", "secret", "token", "credential",
@@ -237,6 +236,7 @@ int tlpress_secret_key_name(const char *key)
 	return 0;
 }
 
+/* http or https, a host, and no white space or control characters. */
 int tlpress_url_valid(const char *s, const char **why)
 {
 	const char *p, *host;
