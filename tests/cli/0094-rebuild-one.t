@@ -11,7 +11,6 @@ export TLPRESS_NOW=2026-11-28T12:00:00Z
 W=$TMP/w
 mkdir -p "$W"
 cp -r "$TOP/advisories" "$W/adv"
-old() { touch -d '1 minute ago' "$@"; }
 old "$W"/adv/*.md
 printf 'advisories: adv\ntemplates: %s/templates\nstate: state\nsite:\n  output: pub\n' \
 	"$TOP" > "$W/t.yml"
