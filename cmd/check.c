@@ -12,6 +12,7 @@
 #include "advisory.h"
 #include "config.h"
 #include "lists.h"
+#include "policy.h"
 #include "cmd.h"
 #include "scan.h"
 
@@ -47,6 +48,44 @@ static int cmp_seen(const void *a, const void *b)
 	return c ? c : strcmp(x->path, y->path);
 }
 
+/* Report each advisory whose id another one claims too
+ * (tlpress_policy_claimed_twice()), in the order of seen; -1 when out of
+ * memory. */
+static int claimed_twice(const struct seen *seen, size_t n, struct tlpress_diags *all)
+{
+	const char **ids = malloc((n ? n : 1) * sizeof(*ids));
+	size_t *also = malloc((n ? n : 1) * sizeof(*also));
+	size_t i;
+	int rc = -1;
+
+	if (ids && also) {
+		for (i = 0; i < n; i++)
+			ids[i] = seen[i].id;
+		rc = tlpress_policy_claimed_twice(ids, n, also) < 0 ? -1 : 0;
+	}
+	for (i = 0; !rc && i < n; i++) {
+		const struct seen *y = &seen[i], *x;
+
+		if (also[i] == TLPRESS_CLAIMED_ONCE || also[i] == i)
+			continue;
+		x = &seen[also[i]];
+		if (strcmp(y->id, x->id))
+			tlpress_diags_add(all, TLPRESS_ERROR, y->path, y->line, y->col, "id",
+					  "every advisory has its own id: allocate a new one "
+					  "with 'tlpress new'",
+					  "duplicate 'id' %s: the same number as %s in %s", y->id,
+					  x->id, x->path);
+		else
+			tlpress_diags_add(all, TLPRESS_ERROR, y->path, y->line, y->col, "id",
+					  "every advisory has its own id: allocate a new one "
+					  "with 'tlpress new'",
+					  "duplicate 'id' %s, also used by %s", y->id, x->path);
+	}
+	free(ids);
+	free(also);
+	return rc;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -60,7 +99,7 @@ int cmd_check(int argc, char **argv)
 	struct tlpress_diags all = TLPRESS_DIAGS_INIT;
 	struct seen *seen;
 	size_t i, nseen = 0, nerr = 0, nwarn = 0, nbad = 0;
-	int quiet = 0, c, status, json = 0;
+	int quiet = 0, c, status, json = 0, oom;
 	const char *cfile = NULL;
 	struct tlpress_config cfg;
 	json_t *jroot = NULL, *jfiles = NULL;
@@ -165,24 +204,12 @@ int cmd_check(int argc, char **argv)
 		tlpress_diags_release(&d);
 		tlpress_advisory_free(adv);
 	}
-	/* ids are unique across the tree */
+	/* ids are unique across the tree (the policy's rule, as build and
+	 * mail apply it) */
 	qsort(seen, nseen, sizeof(*seen), cmp_seen);
-	for (i = 1; i < nseen; i++) {
-		if (tlpress_id_cmp(seen[i].id, seen[i - 1].id))
-			continue;
-		if (strcmp(seen[i].id, seen[i - 1].id))
-			tlpress_diags_add(&all, TLPRESS_ERROR, seen[i].path, seen[i].line,
-					  seen[i].col, "id", "every advisory has its own id: "
-					  "allocate a new one with 'tlpress new'",
-					  "duplicate 'id' %s: the same number as %s in %s",
-					  seen[i].id, seen[i - 1].id, seen[i - 1].path);
-		else
-			tlpress_diags_add(&all, TLPRESS_ERROR, seen[i].path, seen[i].line,
-					  seen[i].col, "id", "every advisory has its own id: "
-					  "allocate a new one with 'tlpress new'",
-					  "duplicate 'id' %s, also used by %s", seen[i].id,
-					  seen[i - 1].path);
-	}
+	oom = claimed_twice(seen, nseen, &all) != 0;
+	if (oom)
+		cmd_error("check", "out of memory: the ids were not compared");
 	if (json) {
 		/* a duplicate id is an error of the file that repeats it */
 		for (i = 0; i < all.n; i++) {
@@ -218,7 +245,7 @@ int cmd_check(int argc, char **argv)
 		printf("checked %zu advisor%s: %zu error%s, %zu warning%s\n",
 		       files.n, files.n == 1 ? "y" : "ies", nerr, nerr == 1 ? "" : "s",
 		       nwarn, nwarn == 1 ? "" : "s");
-	status = nerr ? EXIT_FAIL : EXIT_OK;
+	status = oom ? EXIT_ENV : nerr ? EXIT_FAIL : EXIT_OK;
 	(void)nbad;
 	tlpress_diags_release(&all);
 	tlpress_pathlist_release(&files);

@@ -587,53 +587,45 @@ static void run_release(struct run *r)
 	free(r->keys);
 }
 
-/* An advisory file and the id its name claims (a valid advisory's id is
- * its file name). */
-struct claim {
-	char id[64];
-	size_t file;
-};
-
-static int cmp_claim(const void *a, const void *b)
-{
-	const struct claim *x = a, *y = b;
-	int c = tlpress_id_cmp(x->id, y->id);
-
-	return c ? c : (x->file > y->file) - (x->file < y->file);
-}
-
 /* Files that claim one id (a/X.md and b/X.md; CCB-2026-0042.md and
  * CCB-2026-00042.md): none of them is mailed, as none is published
- * (lib/site.c), and each is reported. dup[i] is set for those. */
+ * (tlpress_policy_claimed_twice(); the id a file claims is its name, as a
+ * valid advisory's id is), and each is reported. dup[i] is set for those. */
 static int claimed_twice(struct run *r, const struct tlpress_pathlist *files, unsigned char *dup)
 {
-	struct claim *c = calloc(files->n ? files->n : 1, sizeof(*c));
-	size_t i;
+	size_t n = files->n ? files->n : 1, i;
+	char (*name)[64] = calloc(n, sizeof(*name));
+	const char **ids = calloc(n, sizeof(*ids));
+	size_t *also = calloc(n, sizeof(*also));
+	int rc = -1;
 
-	if (!c)
-		return -1;
-	for (i = 0; i < files->n; i++) {
-		const char *base = strrchr(files->v[i], '/');
-		size_t n;
+	if (name && ids && also) {
+		for (i = 0; i < files->n; i++) {
+			const char *base = strrchr(files->v[i], '/');
+			size_t k;
 
-		base = base ? base + 1 : files->v[i];
-		n = strlen(base);
-		if (n > 3 && n - 3 < sizeof(c[i].id))
-			memcpy(c[i].id, base, n - 3);
-		c[i].file = i;
+			base = base ? base + 1 : files->v[i];
+			k = strlen(base);
+			if (k > 3 && k - 3 < sizeof(name[i]))
+				memcpy(name[i], base, k - 3);
+			ids[i] = name[i];
+		}
+		rc = tlpress_policy_claimed_twice(ids, files->n, also) < 0 ? -1 : 0;
 	}
-	qsort(c, files->n, sizeof(*c), cmp_claim);
-	for (i = 1; i < files->n; i++) {
-		if (!c[i].id[0] || tlpress_id_cmp(c[i - 1].id, c[i].id))
+	for (i = 0; !rc && i < files->n; i++) {
+		if (also[i] == TLPRESS_CLAIMED_ONCE)
 			continue;
-		dup[c[i - 1].file] = dup[c[i].file] = 1;
-		tlpress_diags_add(r->d, TLPRESS_ERROR, files->v[c[i].file], 0, 0, "id",
-				  "every advisory has its own id",
-				  "duplicate 'id' %s, also used by %s: no mail for either",
-				  c[i].id, files->v[c[i - 1].file]);
+		dup[i] = 1;
+		if (also[i] != i)
+			tlpress_diags_add(r->d, TLPRESS_ERROR, files->v[i], 0, 0, "id",
+					  "every advisory has its own id",
+					  "duplicate 'id' %s, also used by %s: no mail for either",
+					  name[i], files->v[also[i]]);
 	}
-	free(c);
-	return 0;
+	free(name);
+	free(ids);
+	free(also);
+	return rc;
 }
 
 int tlpress_mailq_run(const struct tlpress_mailq_opts *o, struct tlpress_mailq_stats *st,

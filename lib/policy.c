@@ -1,6 +1,8 @@
 /* policy.c - every TLP decision, as pure functions; see policy.h */
 #include "policy.h"
 
+#include <stdlib.h>
+
 const char *tlpress_verdict_text(enum tlpress_verdict v)
 {
 	switch (v) {
@@ -93,4 +95,47 @@ int tlpress_policy_cleared(enum tlpress_tlp label, enum tlpress_tlp clearance)
 int tlpress_policy_tree_clearance_ok(enum tlpress_tlp clearance)
 {
 	return clearance == TLPRESS_TLP_CLEAR || clearance == TLPRESS_TLP_GREEN ? 0 : -1;
+}
+
+struct claim {
+	const char *id;
+	size_t i;
+};
+
+static int cmp_claim(const void *pa, const void *pb)
+{
+	const struct claim *a = pa, *b = pb;
+	int c = tlpress_id_cmp(a->id, b->id);
+
+	return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+long tlpress_policy_claimed_twice(const char *const *ids, size_t n, size_t *also)
+{
+	struct claim *c = malloc((n ? n : 1) * sizeof(*c));
+	size_t i, k = 0;
+	long refused = 0;
+
+	if (!c)
+		return -1;
+	for (i = 0; i < n; i++) {
+		also[i] = TLPRESS_CLAIMED_ONCE;
+		if (ids[i] && ids[i][0]) {
+			c[k].id = ids[i];
+			c[k++].i = i;
+		}
+	}
+	qsort(c, k, sizeof(*c), cmp_claim);
+	for (i = 1; i < k; i++) {
+		if (tlpress_id_cmp(c[i - 1].id, c[i].id))
+			continue;
+		if (also[c[i - 1].i] == TLPRESS_CLAIMED_ONCE) {
+			also[c[i - 1].i] = c[i - 1].i;
+			refused++;
+		}
+		also[c[i].i] = c[i - 1].i;
+		refused++;
+	}
+	free(c);
+	return refused;
 }

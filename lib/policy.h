@@ -73,6 +73,23 @@ int tlpress_policy_cleared(enum tlpress_tlp label, enum tlpress_tlp clearance);
  * above reach people by mail alone. */
 int tlpress_policy_tree_clearance_ok(enum tlpress_tlp clearance);
 
+/* also[i] of an id no other file claims */
+#define TLPRESS_CLAIMED_ONCE ((size_t)-1)
+
+/*
+ * One advisory, one id: a file whose id another file claims too (the same
+ * id, or the same number padded with zeros: CCB-2026-0042 and
+ * CCB-2026-00042, tlpress_id_cmp()) is neither published nor mailed, nor
+ * is that other file. ids[0..n) are the ids the files claim (NULL or ""
+ * for a file whose id is not known: never a duplicate). also[i] gets
+ * TLPRESS_CLAIMED_ONCE when no other file claims ids[i]; else the index of
+ * the file before it in the order of ids (ties by index), which the
+ * report of file i names ("also used by"), or i itself for the first file
+ * of its group. Returns how many files are refused, or -1 (out of
+ * memory). `build`, `mail` and `check` ask this.
+ */
+long tlpress_policy_claimed_twice(const char *const *ids, size_t n, size_t *also);
+
 /* ---- mail: who receives what (lib/policy_mail.c) ---- */
 /*
  * tlpress_policy_mail() resolves one advisory revision to a set of

@@ -144,5 +144,22 @@ int main(void)
 		tlpress_advisory_free(a);
 		tlpress_diags_release(&d);
 	}
+	/* one advisory, one id */
+	{
+		const char *ids[] = { "CCB-2026-0042", NULL, "CCB-2026-00042", "CCB-2026-0043",
+				      "", "CCB-2026-0042", "CCBR-2026-0042" };
+		size_t also[7];
+		long n = tlpress_policy_claimed_twice(ids, 7, also);
+
+		INT_EQ(n, 3, "claimed twice: three files claim CCB-2026-0042 (once zero-padded)");
+		OK(also[0] == 0 && also[2] == 0 && also[5] == 2,
+		   "each is reported against the one before it, the first against none");
+		OK(also[1] == TLPRESS_CLAIMED_ONCE && also[4] == TLPRESS_CLAIMED_ONCE,
+		   "a file with no id is never a duplicate");
+		OK(also[3] == TLPRESS_CLAIMED_ONCE && also[6] == TLPRESS_CLAIMED_ONCE,
+		   "another number, another series: not the same advisory");
+		INT_EQ(tlpress_policy_claimed_twice(ids, 0, also), 0, "no files, none refused");
+	}
+
 	return harness_done();
 }
