@@ -399,14 +399,19 @@ static int remove_at(int dfd, const char *name, int depth)
 }
 
 struct sentry {
-	char *name;
+	const char *name;            /* in the list's names */
+	size_t off;                  /* ... at this offset, while they grow */
 	ino_t ino;
 	int dir, link;
 };
 
+/* A folder's entries; their names one after another in one buffer, not a
+ * string each: a folder of the tree holds up to some 7,000 entries. */
 struct slist {
 	struct sentry *v;
 	size_t n, cap;
+	char *names;
+	size_t len, size;
 };
 
 static int cmp_sentry(const void *a, const void *b)
@@ -416,11 +421,39 @@ static int cmp_sentry(const void *a, const void *b)
 
 static void slist_release(struct slist *l)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i].name);
 	free(l->v);
+	free(l->names);
+}
+
+/* Room for one more entry, named name, at the end of l. 0 or -1. */
+static int slist_grow(struct slist *l, const char *name)
+{
+	size_t len = strlen(name) + 1;
+
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? 2 * l->cap : 64;
+		struct sentry *nv = realloc(l->v, nc * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		l->v = nv;
+		l->cap = nc;
+	}
+	if (l->size - l->len < len) {
+		size_t ns = l->size ? 2 * l->size : 1024;
+		char *nn;
+
+		while (ns - l->len < len)
+			ns *= 2;
+		if (!(nn = realloc(l->names, ns)))
+			return -1;
+		l->names = nn;
+		l->size = ns;
+	}
+	l->v[l->n].off = l->len;
+	memcpy(l->names + l->len, name, len);
+	l->len += len;
+	return 0;
 }
 
 /* The temporary files of writers: neither copied nor removed here. */
@@ -429,13 +462,15 @@ static int tmp_name(const char *name)
 	return !strncmp(name, ".tlpress-", 9);
 }
 
-/* The entries of the folder fd, by name, with their inodes and kinds as
- * the folder gives them (a stat only where it does not). 0 or -1. */
+/* The entries of the folder fd, with their inodes and kinds as the folder
+ * gives them (a stat only where it does not), in the order the folder
+ * gives them. 0 or -1. */
 static int read_folder(int fd, struct slist *l)
 {
 	struct dirent *de;
 	DIR *d;
 	int dfd = dup(fd), r = 0, e;
+	size_t i;
 
 	if (dfd < 0 || !(d = fdopendir(dfd))) {
 		if (dfd >= 0)
@@ -448,16 +483,9 @@ static int read_folder(int fd, struct slist *l)
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || tmp_name(de->d_name))
 			continue;
-		if (l->n == l->cap) {
-			size_t nc = l->cap ? 2 * l->cap : 64;
-			struct sentry *nv = realloc(l->v, nc * sizeof(*nv));
-
-			if (!nv) {
-				r = -1;
-				break;
-			}
-			l->v = nv;
-			l->cap = nc;
+		if (slist_grow(l, de->d_name) < 0) {
+			r = -1;
+			break;
 		}
 		s = &l->v[l->n];
 		s->ino = de->d_ino;
@@ -474,18 +502,48 @@ static int read_folder(int fd, struct slist *l)
 			s->dir = S_ISDIR(st.st_mode);
 			s->link = S_ISLNK(st.st_mode);
 		}
-		if (!(s->name = strdup(de->d_name))) {
-			r = -1;
-			break;
-		}
 		l->n++;
 	}
 	e = errno;
 	closedir(d);
 	errno = e;
-	if (!r && l->n)
-		qsort(l->v, l->n, sizeof(*l->v), cmp_sentry);
+	for (i = 0; i < l->n; i++)
+		l->v[i].name = l->names + l->v[i].off;
 	return r;
+}
+
+/*
+ * Leave in lv and sv only the entries sync_dir() has something to do for,
+ * when the two folders give the same names in the same order: what ext4
+ * does for two folders holding the same names (its hash order), as a
+ * stage and its live tree do but for what the last build changed. An
+ * entry that is the same file in both (neither a folder nor a link) is
+ * then dropped, and the few left are sorted: the same work, done in the
+ * same order, as the merge of the whole lists, without sorting them. Any
+ * other case (other names, another order, another file system) sorts
+ * both whole.
+ */
+static void sync_prune(struct slist *lv, struct slist *sv)
+{
+	size_t i, k = 0;
+
+	if (lv->n != sv->n || lv->len != sv->len ||
+	    (lv->len && memcmp(lv->names, sv->names, lv->len)))
+		goto sort;
+	for (i = 0; i < lv->n; i++) {
+		const struct sentry *l = &lv->v[i], *s = &sv->v[i];
+
+		if (l->link || l->dir || s->dir || s->ino != l->ino) {
+			lv->v[k] = *l;
+			sv->v[k++] = *s;
+		}
+	}
+	lv->n = sv->n = k;
+sort:
+	if (lv->n)
+		qsort(lv->v, lv->n, sizeof(*lv->v), cmp_sentry);
+	if (sv->n)
+		qsort(sv->v, sv->n, sizeof(*sv->v), cmp_sentry);
 }
 
 /*
@@ -498,7 +556,7 @@ static int read_folder(int fd, struct slist *l)
  */
 static int sync_dir(int lfd, int sfd, int depth, struct tlpress_buf *rel)
 {
-	struct slist lv = { NULL, 0, 0 }, sv = { NULL, 0, 0 };
+	struct slist lv = { NULL, 0, 0, NULL, 0, 0 }, sv = { NULL, 0, 0, NULL, 0, 0 };
 	size_t i = 0, j = 0, at = rel->len;
 	int r = 0, e;
 	struct stat lst;
@@ -509,6 +567,8 @@ static int sync_dir(int lfd, int sfd, int depth, struct tlpress_buf *rel)
 	}
 	if (read_folder(lfd, &lv) < 0 || read_folder(sfd, &sv) < 0)
 		r = -1;
+	else
+		sync_prune(&lv, &sv);
 	while (!r && (i < lv.n || j < sv.n)) {
 		int c = i == lv.n ? 1 : j == sv.n ? -1 : strcmp(lv.v[i].name, sv.v[j].name);
 		const struct sentry *l = c <= 0 ? &lv.v[i] : NULL, *s = c >= 0 ? &sv.v[j] : NULL;

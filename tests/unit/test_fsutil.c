@@ -89,6 +89,65 @@ static void map_file(const char *dir)
 	   errnum == EINVAL, "a folder is not mapped");
 }
 
+/* A stage holding the live tree's names, made in the other order (on ext4
+ * both folders still list them alike, elsewhere perhaps not): the files
+ * that differ are linked anew, a folder where a file is replaced, the
+ * same file kept; and a link to a folder is refused all the same. */
+static void same_names(void)
+{
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct tlpress_tree *t;
+	char live[PATH_MAX + 16], stage[PATH_MAX + 32], name[32];
+	char from[PATH_MAX + 64], to[PATH_MAX + 64];
+	int i, same = 1;
+
+	snprintf(live, sizeof(live), "%s/names", top);
+	snprintf(stage, sizeof(stage), "%s/.names.tlpress-stage", top);
+	for (i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "a/f%02d.html", i);
+		put(live, name, "live");
+	}
+	put(live, "sub/x.html", "x");
+	put(live, "kind", "a file");
+	put(stage, "kind/y.html", "a folder where the live tree has a file");
+	put(stage, "sub/x.html", "another x");
+	for (i = 39; i >= 0; i--) {
+		snprintf(name, sizeof(name), "a/f%02d.html", i);
+		if (i % 2) {
+			put(stage, name, "stale");
+			continue;
+		}
+		snprintf(from, sizeof(from), "%s/%s", live, name);
+		snprintf(to, sizeof(to), "%s/%s", stage, name);
+		if (link(from, to) < 0)
+			DIAG("setup: link: %s", strerror(errno));
+	}
+	OK(tlpress_tree_open_staged(&t, live, stage, &err) == 0 &&
+	   tlpress_tree_write(t, "a/f00.html", "new", 3, 0, &err) == 0 &&
+	   tlpress_tree_staged(t), "a stage with the same names is used");
+	for (i = 1; i < 40; i++) {
+		snprintf(name, sizeof(name), "a/f%02d.html", i);
+		same &= ino(stage, name) == ino(live, name);
+	}
+	OK(same, "it holds the live files, linked anew or kept");
+	OK(ino(stage, "sub/x.html") == ino(live, "sub/x.html") &&
+	   ino(stage, "kind") == ino(live, "kind") && !exists(stage, "kind/y.html"),
+	   "in its folders too, and a folder where a file is is replaced");
+	OK(tlpress_tree_commit(t, &err) == 0, "and committed");
+	tlpress_tree_close(t);
+
+	snprintf(from, sizeof(from), "%s/lnk", live);
+	snprintf(to, sizeof(to), "%s/lnk", stage);
+	if (symlink(top, from) == 0 && symlink(top, to) == 0) {
+		OK(tlpress_tree_open_staged(&t, live, stage, &err) == 0 &&
+		   tlpress_tree_write(t, "a/f01.html", "new", 3, 0, &err) != 0 &&
+		   strstr(err.msg, "/lnk'"), "a link to a folder in both is refused: %s", err.msg);
+		tlpress_tree_close(t);
+	}
+	unlink(from);
+	unlink(to);
+}
+
 int main(void)
 {
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
@@ -197,6 +256,7 @@ int main(void)
 		tlpress_tree_close(t);
 	}
 	map_file(keep);
+	same_names();
 	tlpress_remove_tree(top);
 	return harness_done();
 }
