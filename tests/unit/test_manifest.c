@@ -1,0 +1,79 @@
+/* test_manifest.c - the manifest's text, read and written: sorted by path
+ * whatever order its lines come in, the last of a path winning, and the
+ * same bytes out as in */
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "manifest.h"
+
+#include "harness.h"
+
+#define H0 "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+#define H1 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define H2 "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"
+
+static int parse(struct tlpress_manifest *m, const char *text, struct tlpress_error *err)
+{
+	return tlpress_manifest_parse(m, text, strlen(text), "m.txt", err);
+}
+
+int main(void)
+{
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct tlpress_manifest m = TLPRESS_MANIFEST_INIT;
+	struct tlpress_buf out = TLPRESS_BUF_INIT;
+	struct tlpress_mentry *e;
+	static const char sorted[] =
+		"# tlpress manifest 1\n"
+		"# clearance: TLP:CLEAR\n"
+		"# signer: 0123456789ABCDEF\n"
+		H0 " 0 .well-known/security.txt\n"
+		H1 " 18446744073709551615 advisories/CCB-2024-1001.html\n"
+		H2 " 1234 advisories/CCB-2024-1002.html\n"
+		H1 " 7 index.html\n";
+
+	/* the same lines, unsorted, one twice, a digit in capitals */
+	OK(parse(&m, "# tlpress manifest 1\n"
+		 "# clearance: TLP:CLEAR\n"
+		 "# signer: 0123456789ABCDEF\n"
+		 H1 " 7 index.html\n"
+		 H2 " 1234 advisories/CCB-2024-1002.html\n"
+		 H2 " 99 advisories/CCB-2024-1001.html\n"
+		 H0 " 0 .well-known/security.txt\n"
+		 "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef"
+		 " 18446744073709551615 advisories/CCB-2024-1001.html\n", &err) == 0,
+	   "an unsorted manifest is read");
+	INT_EQ(m.n, 4, "a path given twice is there once");
+	OK(m.sorted, "and it is sorted");
+	e = tlpress_manifest_find(&m, "advisories/CCB-2024-1001.html");
+	OK(e && e->size == 18446744073709551615ULL, "the last line of a path wins");
+	OK(tlpress_manifest_find(&m, ".well-known/security.txt") &&
+	   tlpress_manifest_find(&m, "index.html") &&
+	   !tlpress_manifest_find(&m, "advisories/CCB-2024-100") &&
+	   !tlpress_manifest_find(&m, "advisories/CCB-2024-1001.html5") &&
+	   !tlpress_manifest_find(&m, "zzz") && !tlpress_manifest_find(&m, ""),
+	   "each path is found, and no other");
+	OK(tlpress_manifest_format(&m, &out) == 0, "it is written");
+	STR_EQ(out.ptr, sorted, "sorted, the hex in small letters");
+	tlpress_manifest_release(&m);
+
+	/* written as read */
+	OK(parse(&m, sorted, &err) == 0 && m.sorted, "a sorted manifest is read");
+	tlpress_buf_reset(&out);
+	OK(tlpress_manifest_format(&m, &out) == 0, "and written");
+	STR_EQ(out.ptr, sorted, "the same bytes");
+	tlpress_manifest_release(&m);
+
+	/* what is not a hash */
+	OK(parse(&m, "# tlpress manifest 1\n" H1 " 7 index.html\n"
+		 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg"
+		 " 7 a.html\n", &err) == TLPRESS_EINVAL && strstr(err.msg, "m.txt:3:"),
+	   "a hash with a byte not a hex digit is refused: %s", err.msg);
+	tlpress_manifest_release(&m);
+	OK(parse(&m, "0123456789abcdef0123456789abcdef0123456789abcdef 0123456789abcdef"
+		 " 7 a.html\n", &err) == TLPRESS_EINVAL, "so is one with a space");
+	tlpress_manifest_release(&m);
+	tlpress_buf_release(&out);
+	return harness_done();
+}
