@@ -81,8 +81,11 @@ int tlpress_bcache_commit(struct tlpress_bcache *c, char *const *live, size_t nl
 			  struct tlpress_error *err);
 void tlpress_bcache_rollback(struct tlpress_bcache *c);
 
-/* The build took what it needed of row e (its files and metadata): free
- * them. Rows are independent: threads may drop different rows at once. */
-void tlpress_bcache_drop(struct tlpress_bcache *c, const struct tlpress_bcache_entry *e);
+/* The files and metadata of row e, taken from it (the row has them no
+ * more): the caller may write into both strings, which stay until
+ * tlpress_bcache_close() and are never freed by the caller. Rows are
+ * independent: threads may take from different rows at once. */
+void tlpress_bcache_take(struct tlpress_bcache *c, const struct tlpress_bcache_entry *e,
+			char **outs, char **meta);
 
 #endif

@@ -63,6 +63,8 @@ struct tlpress_pubmeta {
 	int score10;
 	int version;
 	struct tlpress_time initial, current;
+	int borrowed;                /* the strings are another's (a build cache
+					row's): release does not free them */
 };
 
 void tlpress_pubmeta_release(struct tlpress_pubmeta *m);

@@ -284,6 +284,10 @@ const struct tlpress_renderer tlpress_render_html = {
 
 void tlpress_pubmeta_release(struct tlpress_pubmeta *m)
 {
+	if (m->borrowed) {
+		memset(m, 0, sizeof(*m));
+		return;
+	}
 	free(m->id);
 	free(m->slug);
 	free(m->title);

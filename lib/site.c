@@ -52,6 +52,8 @@ struct item {
 	struct tlpress_diags diags;
 	struct out *outs;            /* its files (grown as they come) */
 	size_t nouts, outcap, written, unchanged, removed;
+	int borrowed;                /* the paths of outs, and the strings of
+					meta, are its cache row's (reuse()) */
 	int has_meta;
 	struct tlpress_pubmeta meta;
 	int csaf;                    /* outs[csaf - 1] is its CSAF document */
@@ -107,6 +109,8 @@ struct build {
 	atomic_size_t signatures;
 	/* the build cache, or NULL */
 	struct tlpress_bcache *cache;
+	struct tlpress_bcache *spent; /* one no longer written to (it failed),
+					kept open for the strings lent from it */
 	char **live;                 /* the paths it keeps rows for (borrowed) */
 	size_t nlive;
 	struct tlpress_buf mtext;    /* scratch: a meta's text */
@@ -124,7 +128,27 @@ struct build {
 	int intact;                  /* the tree is as the last build left it
 					(snapshot.h) and nothing was removed
 					yet: its manifest says what is there */
+	int timings;                 /* TLPRESS_TIMINGS: each step's time on stderr */
+	struct timespec t0;          /* when the step being timed began */
 };
+
+/*
+ * TLPRESS_TIMINGS=1: the wall time of each step of the build, on stderr,
+ * to see where a build's time goes (bench/build's rebuild rows, say).
+ */
+static void timing(struct build *b, const char *step)
+{
+	struct timespec now;
+
+	if (!b->timings)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (step)
+		fprintf(stderr, "tlpress: timing: %-16s %8.1f ms\n", step,
+			(double)(now.tv_sec - b->t0.tv_sec) * 1e3 +
+			(double)(now.tv_nsec - b->t0.tv_nsec) / 1e6);
+	b->t0 = now;
+}
 
 /* The cache rows of the listings: not paths scan() can give */
 #define INDEX_ROW ":index"
@@ -180,8 +204,10 @@ static int on_disk(struct build *b, const char *rel, unsigned long long size)
 	       (unsigned long long)st.st_size == size;
 }
 
+/* Add a file to the item's; its path is copied, or with borrow taken as
+ * it is (a cache row's, which lives as long as the build). */
 static int add_out(struct item *it, const char *rel, unsigned long long size,
-		   const unsigned char *sha)
+		   const unsigned char *sha, int borrow)
 {
 	struct out *o;
 
@@ -201,7 +227,7 @@ static int add_out(struct item *it, const char *rel, unsigned long long size,
 		it->outcap = nc;
 	}
 	o = &it->outs[it->nouts];
-	o->path = strdup(rel);
+	o->path = borrow ? (char *)rel : strdup(rel);
 	o->size = size;
 	memcpy(o->sha256, sha, TLPRESS_SHA256_LEN);
 	if (!o->path)
@@ -244,9 +270,9 @@ static int emit_item(struct build *b, struct item *it, const char *rel, const vo
 		afresh = !e;
 		if (same && e && b->resign == 0 && on_disk(b, arel.ptr, e->size)) {
 			/* unchanged, and signed by this key: keep the signature */
-			r = add_out(it, rel, len, sha);
+			r = add_out(it, rel, len, sha, 0);
 			if (!r)
-				r = add_out(it, arel.ptr, e->size, e->sha256);
+				r = add_out(it, arel.ptr, e->size, e->sha256, 0);
 			it->unchanged += 2;
 			goto out;
 		}
@@ -263,7 +289,7 @@ static int emit_item(struct build *b, struct item *it, const char *rel, const vo
 	} else {
 		it->unchanged++;
 	}
-	r = add_out(it, rel, len, sha);
+	r = add_out(it, rel, len, sha, 0);
 	if (!r && sign) {
 		unsigned char asha[TLPRESS_SHA256_LEN];
 
@@ -271,7 +297,7 @@ static int emit_item(struct build *b, struct item *it, const char *rel, const vo
 		if (!r) {
 			it->written++;
 			tlpress_sha256(asc.ptr, asc.len, asha);
-			r = add_out(it, arel.ptr, asc.len, asha);
+			r = add_out(it, arel.ptr, asc.len, asha, 0);
 		}
 	}
 out:
@@ -764,12 +790,44 @@ static void meta_text(const struct tlpress_pubmeta *m, struct tlpress_buf *out)
 	}
 }
 
-static int meta_parse(const char *text, struct tlpress_pubmeta *m)
+/* " <integer>" at *p, within [min, max]: 0 and *p past it, or -1. */
+static int meta_num(const char **p, long long min, long long max, long long *v)
+{
+	const char *q = *p;
+	unsigned long long n = 0;
+	int neg;
+
+	if (*q++ != ' ')
+		return -1;
+	neg = *q == '-';
+	q += neg;
+	if (*q < '0' || *q > '9')
+		return -1;
+	for (; *q >= '0' && *q <= '9'; q++) {
+		if (n > (ULLONG_MAX - 9) / 10)
+			return -1;
+		n = n * 10 + (unsigned)(*q - '0');
+	}
+	if (n > (unsigned long long)LLONG_MAX)
+		return -1;
+	*v = neg ? -(long long)n : (long long)n;
+	if (*v < min || *v > max)
+		return -1;
+	*p = q;
+	return 0;
+}
+
+/*
+ * Read meta_text() back, in place: the strings of m point into text, each
+ * ended where its '\n' was. m->borrowed is set; 0, or -1 when the text is
+ * not such a meta (m is then empty).
+ */
+static int meta_parse(char *text, struct tlpress_pubmeta *m)
 {
 	char **s[META_STRINGS];
-	int label, sev, used = 0;
-	long long ini, cur;
-	const char *p;
+	long long num[10];
+	const char *q;
+	char *p;
 	size_t k;
 
 	memset(m, 0, sizeof(*m));
@@ -779,18 +837,28 @@ static int meta_parse(const char *text, struct tlpress_pubmeta *m)
 	s[3] = &m->lang;
 	s[4] = &m->summary;
 	s[5] = &m->cves_text;
-	if (!text || sscanf(text, "m1 %d %d %d %d %d %d %lld %d %lld %d%n", &label,
-			    &m->has_severity, &sev, &m->has_cvss, &m->score10, &m->version, &ini,
-			    &m->initial.offset, &cur, &m->current.offset, &used) != 10 ||
-	    text[used] != '\n')
+	if (!text || strncmp(text, "m1", 2))
 		return -1;
-	m->label = (enum tlpress_tlp)label;
-	m->severity = (enum tlpress_cvss_severity)sev;
-	m->initial.t = (time_t)ini;
+	q = text + 2;
+	for (k = 0; k < 10; k++)
+		if (meta_num(&q, k == 6 || k == 8 ? LLONG_MIN : INT_MIN,
+			     k == 6 || k == 8 ? LLONG_MAX : INT_MAX, &num[k]))
+			return -1;
+	if (*q != '\n')
+		return -1;
+	m->label = (enum tlpress_tlp)num[0];
+	m->has_severity = (int)num[1];
+	m->severity = (enum tlpress_cvss_severity)num[2];
+	m->has_cvss = (int)num[3];
+	m->score10 = (int)num[4];
+	m->version = (int)num[5];
+	m->initial.t = (time_t)num[6];
+	m->initial.offset = (int)num[7];
 	m->initial.valid = 1;
-	m->current.t = (time_t)cur;
+	m->current.t = (time_t)num[8];
+	m->current.offset = (int)num[9];
 	m->current.valid = 1;
-	p = text + used + 1;
+	p = text + (q - text) + 1;
 	for (k = 0; k < META_STRINGS; k++) {
 		char *end;
 		unsigned long long n;
@@ -801,38 +869,35 @@ static int meta_parse(const char *text, struct tlpress_pubmeta *m)
 		if (*end != ':' || n > (1u << 20) || strnlen(end + 1, (size_t)n + 1) < n + 1 ||
 		    end[1 + n] != '\n')
 			goto bad;
-		*s[k] = strndup(end + 1, (size_t)n);
-		if (!*s[k])
-			goto bad;
+		end[1 + n] = '\0';
+		*s[k] = end + 1;
 		p = end + 2 + n;
 	}
-	if (!*p)
+	if (!*p) {
+		m->borrowed = 1;
 		return 0;
+	}
 bad:
-	tlpress_pubmeta_release(m);
 	memset(m, 0, sizeof(*m));
 	return -1;
 }
 
-/* One line of a cache row's list of files, "sha256hex size path\n": the
- * next line, or NULL when the line is not one. */
-static const char *out_line(const char *p, unsigned char sha[TLPRESS_SHA256_LEN],
-			    unsigned long long *size, char *rel, size_t relsize)
+/* One line of a cache row's list of files, "sha256hex size path\n", read
+ * in place: *rel points into it, ended where its '\n' was. The next line,
+ * or NULL when the line is not one. */
+static char *out_line(char *p, unsigned char sha[TLPRESS_SHA256_LEN],
+		      unsigned long long *size, char **rel)
 {
-	const char *nl = strchr(p, '\n'), *sp;
-	size_t n;
+	char *nl = strchr(p, '\n'), *sp;
 
 	if (!nl || nl - p < 2 * TLPRESS_SHA256_LEN + 3 || tlpress_unhex(p, TLPRESS_SHA256_LEN, sha) ||
 	    p[2 * TLPRESS_SHA256_LEN] != ' ')
 		return NULL;
-	*size = strtoull(p + 2 * TLPRESS_SHA256_LEN + 1, (char **)&sp, 10);
-	if (*sp != ' ' || sp >= nl)
+	*size = strtoull(p + 2 * TLPRESS_SHA256_LEN + 1, &sp, 10);
+	if (*sp != ' ' || sp >= nl || nl - sp - 1 == 0 || nl - sp - 1 >= 1024)
 		return NULL;
-	n = (size_t)(nl - sp - 1);
-	if (n == 0 || n >= relsize)
-		return NULL;
-	memcpy(rel, sp + 1, n);
-	rel[n] = '\0';
+	*nl = '\0';
+	*rel = sp + 1;
 	return nl + 1;
 }
 
@@ -844,21 +909,23 @@ static const char *out_line(const char *p, unsigned char sha[TLPRESS_SHA256_LEN]
 static int reuse(struct build *b, struct item *it)
 {
 	const struct tlpress_bcache_entry *e = it->cached;
-	const char *p = e->outs;
-	size_t k;
+	char *outs, *meta, *p;
 
-	if (e->verdict != TLPRESS_PUBLISH || !p || !e->meta)
+	if (e->verdict != TLPRESS_PUBLISH || !e->outs || !e->meta)
 		return 0;
-	while (*p) {
+	/* read in place: the paths and the metadata stay the row's */
+	tlpress_bcache_take(b->cache, e, &outs, &meta);
+	it->borrowed = 1;
+	for (p = outs; *p;) {
 		unsigned char sha[TLPRESS_SHA256_LEN];
 		unsigned long long size;
-		char rel[1024];
+		char *rel;
 
-		p = out_line(p, sha, &size, rel, sizeof(rel));
-		if (!p || !on_disk(b, rel, size) || add_out(it, rel, size, sha))
+		p = out_line(p, sha, &size, &rel);
+		if (!p || !on_disk(b, rel, size) || add_out(it, rel, size, sha, 1))
 			goto drop;
 	}
-	if (meta_parse(e->meta, &it->meta))
+	if (meta_parse(meta, &it->meta))
 		goto drop;
 	it->has_meta = 1;
 	it->csaf = e->csaf > 0 && (size_t)e->csaf <= it->nouts ? e->csaf : 0;
@@ -869,12 +936,10 @@ static int reuse(struct build *b, struct item *it)
 	it->rendered = 1;
 	it->reused = 1;
 	it->unchanged += it->nouts;
-	tlpress_bcache_drop(b->cache, e);
 	return 1;
 drop:
 	/* a file is gone or changed: render it again */
-	for (k = 0; k < it->nouts; k++)
-		free(it->outs[k].path);
+	it->borrowed = 0;
 	it->nouts = 0;
 	return 0;
 }
@@ -1113,7 +1178,7 @@ static int cache_entry(struct build *b, struct item *it)
 	if (rc) {
 		/* a cache that cannot be written costs speed only */
 		tlpress_bcache_rollback(b->cache);
-		tlpress_bcache_close(b->cache);
+		b->spent = b->cache;
 		b->cache = NULL;
 	}
 	return 0;
@@ -1183,7 +1248,7 @@ static int pass2(struct build *b)
 		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
 
 		if (tlpress_bcache_begin(b->cache, &cerr)) {
-			tlpress_bcache_close(b->cache);
+			b->spent = b->cache;
 			b->cache = NULL;
 		}
 	}
@@ -1337,22 +1402,32 @@ static int listings_cached(struct build *b, const char *row, const char *digest)
 	const struct tlpress_bcache_entry *e = tlpress_bcache_find(b->cache, row);
 	unsigned char sha[TLPRESS_SHA256_LEN];
 	unsigned long long size;
-	char rel[1024];
-	const char *p;
+	char *outs, *p, *rel;
 	size_t n = 0;
+	int r = 1;
 
 	if (!e || !e->meta || !e->outs || strcmp(e->meta, digest))
 		return 0;
-	for (p = e->outs; *p; n++)
-		if (!(p = out_line(p, sha, &size, rel, sizeof(rel))) || !on_disk(b, rel, size))
-			return 0;
-	for (p = e->outs; *p;) {
-		p = out_line(p, sha, &size, rel, sizeof(rel));
+	/* out_line() reads in place: a copy for each pass */
+	if (!(outs = strdup(e->outs)))
+		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
+	for (p = outs; r == 1 && *p; n++)
+		if (!(p = out_line(p, sha, &size, &rel)) || !on_disk(b, rel, size))
+			r = 0;
+	free(outs);
+	if (r != 1)
+		return r;
+	if (!(outs = strdup(e->outs)))
+		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
+	for (p = outs; r == 1 && *p;) {
+		p = out_line(p, sha, &size, &rel);
 		if (tlpress_manifest_add(&b->new, rel, size, sha))
-			return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
+			r = tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
 	}
-	b->st->unchanged += n;
-	return 1;
+	free(outs);
+	if (r == 1)
+		b->st->unchanged += n;
+	return r;
 }
 
 /* index.html, from the metadata of every published advisory (sorted) */
@@ -1438,7 +1513,7 @@ static int listing_part(struct build *b, const char *row, struct tlpress_sha256_
 		} else if (!outs.failed) {
 			/* a cache that cannot be written costs speed only */
 			tlpress_bcache_rollback(b->cache);
-			tlpress_bcache_close(b->cache);
+			b->spent = b->cache;
 			b->cache = NULL;
 		}
 		tlpress_buf_release(&outs);
@@ -1653,6 +1728,9 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	int rc;
 
 	memset(st, 0, sizeof(*st));
+	b.timings = getenv("TLPRESS_TIMINGS") && strcmp(getenv("TLPRESS_TIMINGS"), "") &&
+		    strcmp(getenv("TLPRESS_TIMINGS"), "0");
+	timing(&b, NULL);
 	tlpress_buf_init(&b.mtext, TLPRESS_BUF_NOLIMIT);
 	if (tlpress_policy_tree_clearance_ok(o->clearance))
 		return tlpress_error_set(err, TLPRESS_EPOLICY,
@@ -1684,6 +1762,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		rc = tlpress_scan(o->paths[i], &files, err);
 	if (rc)
 		goto out;
+	timing(&b, "templates, scan");
 	/* the tree */
 	rc = tlpress_mkroot(o->output, err);
 	if (!rc) {
@@ -1707,8 +1786,10 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	if (o->state && snapshot_taken(o, &files, treekey.ptr, fp, digest, b.fstat, &spath, st,
 				       &b.intact)) {
 		st->cached = st->files; /* every decision stands: nothing was read */
+		timing(&b, "snapshot");
 		goto out;
 	}
+	timing(&b, "snapshot");
 	tlpress_path_join(&mpath, o->output, TLPRESS_MANIFEST_NAME);
 	rc = tlpress_manifest_load(&b.old, mpath.ptr, err);
 	if (rc)
@@ -1728,6 +1809,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		b.resign = strcmp(b.old.signer, o->signer_fpr) != 0;
 	}
 
+	timing(&b, "manifest read");
 	if (o->state) {
 		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
 
@@ -1742,12 +1824,15 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		tlpress_sha256_init(&b.chash);
 		tlpress_sha256_update(&b.chash, fp, sizeof(fp));
 	}
+	timing(&b, "cache read");
 	rc = pass1(&b, &files);
 	if (!rc)
 		rc = expected_slugs(&b);
 	if (rc)
 		goto out;
+	timing(&b, "decisions");
 	rc = remove_unpublishable(&b);
+	timing(&b, "withdrawals");
 	if (rc) {
 		if (tlpress_tree_staged(b.tree))
 			withdraw_live(&b);
@@ -1764,6 +1849,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		goto out;
 	}
 	rc = pass2(&b);
+	timing(&b, "advisories");
 	if (rc)
 		goto salvage;
 
@@ -1785,6 +1871,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	if (rc)
 		goto salvage;
 
+	timing(&b, "listings");
 	/* step 5: the manifest, once the data is on disk */
 	tlpress_buf_reset(&buf);
 	rc = tlpress_manifest_format(&b.new, &buf);
@@ -1821,6 +1908,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		goto salvage;
 
 stale:
+	timing(&b, "manifest write");
 	/* step 6: whatever else the last build made and this one did not */
 	for (i = 0; i < b.old.n && !rc; i++)
 		if (!b.old.v[i].mark && !tlpress_manifest_find(&b.new, b.old.v[i].path))
@@ -1849,6 +1937,7 @@ stale:
 			tlpress_remove(stage.ptr, TLPRESS_MANIFEST_NAME, &e2);
 		}
 	}
+	timing(&b, "removals, switch");
 	if (!rc && b.cache) {
 		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
 
@@ -1857,6 +1946,7 @@ stale:
 	}
 	if (!rc && spath.len && !st->invalid && !diags->n)
 		snapshot_save(&b, digest, &spath);
+	timing(&b, "cache write");
 	goto out;
 salvage:
 	salvage_manifest(&b);
@@ -1891,7 +1981,7 @@ out:
 		free(it->id);
 		tlpress_diags_release(&it->diags);
 		free(it->err);
-		for (k = 0; k < it->nouts; k++)
+		for (k = 0; k < it->nouts && !it->borrowed; k++)
 			free(it->outs[k].path);
 		free(it->outs);
 		tlpress_pubmeta_release(&it->meta);
@@ -1908,12 +1998,14 @@ out:
 		if (b.chash.h)
 			tlpress_sha256_final(&b.chash, dummy);
 	}
-	tlpress_bcache_close(b.cache);
 	free(b.expected);
 	free(b.csaf);
 	for (i = 0; i < b.nmetas; i++)
 		tlpress_pubmeta_release(&b.metas[i]);
 	free(b.metas);
+	/* after the items and metas: they may hold strings of its rows */
+	tlpress_bcache_close(b.cache);
+	tlpress_bcache_close(b.spent);
 	tlpress_manifest_release(&b.old);
 	tlpress_manifest_release(&b.new);
 	tlpress_tmplset_free(b.tmpl);
@@ -1924,5 +2016,6 @@ out:
 	tlpress_buf_release(&spath);
 	tlpress_buf_release(&treekey);
 	free(b.fstat);
+	timing(&b, "release");
 	return rc < 0 ? rc : 0;
 }

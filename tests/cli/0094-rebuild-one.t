@@ -157,4 +157,20 @@ run "$TLPRESS" build -C "$W/t.yml"
 check 0 "a rebuild after the label went back"
 same f7 "after the label went back"
 
+# TLPRESS_TIMINGS: each step's time, on stderr only, in the order run
+printf '\nTimed.\n' >> "$A"
+old "$A"
+TLPRESS_TIMINGS=1 "$TLPRESS" build -C "$W/t.yml" >"$TMP/t.out" 2>"$TMP/t.err"
+ok $? "a timed rebuild"
+sed -n 's/^tlpress: timing: \(.*[^ ]\)  *[0-9][0-9]*\.[0-9] ms$/\1/p' "$TMP/t.err" | tr '\n' '|' >"$TMP/steps"
+[ "$(cat "$TMP/steps")" = "templates, scan|snapshot|manifest read|cache read|decisions|withdrawals|advisories|listings|manifest write|removals, switch|cache write|release|" ]
+_r=$?
+ok $_r "prints every step's time on stderr, in order"
+[ $_r -eq 0 ] || diag "$(cat "$TMP/steps")"
+! grep -q 'timing' "$TMP/t.out" && grep -q '^built ' "$TMP/t.out"
+ok $? "and nothing of it on stdout"
+run env TLPRESS_TIMINGS=0 "$TLPRESS" build -C "$W/t.yml"
+check_nogrep "timing" "TLPRESS_TIMINGS=0 prints none"
+same f8 "after a timed rebuild"
+
 done_testing
