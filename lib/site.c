@@ -1629,7 +1629,7 @@ static int snapshot_taken(const struct tlpress_build_opts *o, const struct tlpre
 	tlpress_hex(th, 8, hx);
 	tlpress_buf_printf(&name, "snapshot-%s", hx);
 	tlpress_path_join(spath, o->state, name.ptr);
-	tlpress_snapshot_digest(fp, tree, files, digest, fstat);
+	tlpress_snapshot_digest(fp, tree, files, o->jobs, digest, fstat);
 	/* a caller that wants each advisory reported needs the whole build;
 	 * so does a build cache that must be made 0600 again (bcache.h) */
 	tlpress_path_join(&name, o->state, TLPRESS_BCACHE_NAME);

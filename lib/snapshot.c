@@ -2,6 +2,7 @@
 #include "snapshot.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,27 +21,27 @@ static long long mtime_ns(const struct stat *st)
 	return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
 }
 
-void tlpress_snapshot_digest(const unsigned char fp[TLPRESS_SHA256_LEN], const char *tree,
-			     const struct tlpress_pathlist *files,
-			     unsigned char out[TLPRESS_SHA256_LEN],
-			     struct tlpress_snapshot_fstat *fstat)
+/* The lstat of files->v[from..to) into fs: each file looked up in its
+ * folder, held open (the files of a folder come together, scan.h), not
+ * from the root again. */
+struct stat_range {
+	const struct tlpress_pathlist *files;
+	struct tlpress_snapshot_fstat *fs;
+	size_t from, to;
+};
+
+static void *stat_range(void *arg)
 {
-	struct tlpress_sha256_ctx h;
-	char line[96];
+	const struct stat_range *a = arg;
 	const char *dir = NULL;      /* the folder dfd is open on: dir[0..dlen) */
 	size_t i, dlen = 0;
 	int dfd = -1;
 
-	tlpress_sha256_init(&h);
-	tlpress_sha256_update(&h, fp, TLPRESS_SHA256_LEN);
-	tlpress_sha256_update(&h, tree, strlen(tree) + 1);
-	for (i = 0; i < files->n; i++) {
-		const char *path = files->v[i], *slash = strrchr(path, '/');
+	for (i = a->from; i < a->to; i++) {
+		const char *path = a->files->v[i], *slash = strrchr(path, '/');
 		struct stat st;
-		int n, r;
+		int r;
 
-		/* the files of a folder come together (scan.h): each is looked
-		 * up in its folder, held open, not from the root again */
 		if (slash && slash > path &&
 		    (!dir || dlen != (size_t)(slash - path) || strncmp(dir, path, dlen))) {
 			char *d = strndup(path, (size_t)(slash - path));
@@ -56,26 +57,80 @@ void tlpress_snapshot_digest(const unsigned char fp[TLPRESS_SHA256_LEN], const c
 			r = fstatat(dfd, slash + 1, &st, AT_SYMLINK_NOFOLLOW);
 		else
 			r = lstat(path, &st);
-		if (r < 0) {
-			n = snprintf(line, sizeof(line), "-\n");
-			if (fstat)
-				fstat[i].ok = 0;
-		} else {
-			n = snprintf(line, sizeof(line), "%lld %lld %lld\n", (long long)st.st_size,
-				     mtime_ns(&st), (long long)st.st_ino);
-			if (fstat) {
-				fstat[i].size = (long long)st.st_size;
-				fstat[i].mtime_ns = mtime_ns(&st);
-				fstat[i].ino = (long long)st.st_ino;
-				fstat[i].ok = 1;
-			}
+		a->fs[i].ok = r == 0;
+		if (r == 0) {
+			a->fs[i].size = (long long)st.st_size;
+			a->fs[i].mtime_ns = mtime_ns(&st);
+			a->fs[i].ino = (long long)st.st_ino;
 		}
-		tlpress_sha256_update(&h, path, strlen(path) + 1);
-		tlpress_sha256_update(&h, line, (size_t)n);
 	}
 	if (dfd >= 0)
 		close(dfd);
+	return NULL;
+}
+
+/* Below this many files one thread stats them all. */
+#define STAT_SPLIT 2048
+#define STAT_THREADS 4
+
+void tlpress_snapshot_digest(const unsigned char fp[TLPRESS_SHA256_LEN], const char *tree,
+			     const struct tlpress_pathlist *files, int jobs,
+			     unsigned char out[TLPRESS_SHA256_LEN],
+			     struct tlpress_snapshot_fstat *fstat)
+{
+	struct tlpress_snapshot_fstat *fs = fstat;
+	struct stat_range part[STAT_THREADS];
+	pthread_t threads[STAT_THREADS];
+	struct tlpress_sha256_ctx h;
+	struct tlpress_buf text = TLPRESS_BUF_INIT;
+	size_t i, k, nparts = 1;
+	int started[STAT_THREADS] = { 0 }, bad = 0;
+
+	if (!fs && files->n)
+		fs = malloc(files->n * sizeof(*fs));
+	/* the stat calls, which are the cost (a system call each), on up to
+	 * `jobs` threads; then the digest, in the files' order */
+	if (fs) {
+		if (files->n >= STAT_SPLIT && jobs > 1)
+			nparts = (size_t)jobs < STAT_THREADS ? (size_t)jobs : STAT_THREADS;
+		for (k = 0; k < nparts; k++) {
+			part[k].files = files;
+			part[k].fs = fs;
+			part[k].from = files->n * k / nparts;
+			part[k].to = files->n * (k + 1) / nparts;
+		}
+		for (k = 1; k < nparts; k++)
+			started[k] = pthread_create(&threads[k], NULL, stat_range, &part[k]) == 0;
+		stat_range(&part[0]);
+		for (k = 1; k < nparts; k++) {
+			if (started[k])
+				pthread_join(threads[k], NULL);
+			else
+				stat_range(&part[k]);
+		}
+	}
+	tlpress_sha256_init(&h);
+	tlpress_sha256_update(&h, fp, TLPRESS_SHA256_LEN);
+	tlpress_sha256_update(&h, tree, strlen(tree) + 1);
+	for (i = 0; fs && i < files->n; i++) {
+		tlpress_buf_add(&text, files->v[i], strlen(files->v[i]) + 1);
+		if (fs[i].ok)
+			tlpress_buf_printf(&text, "%lld %lld %lld\n", fs[i].size, fs[i].mtime_ns,
+					   fs[i].ino);
+		else
+			tlpress_buf_add(&text, "-\n", 2);
+		if (text.len >= 65536 || i + 1 == files->n) {
+			bad |= text.failed;
+			tlpress_sha256_update(&h, text.ptr, text.len);
+			tlpress_buf_reset(&text);
+		}
+	}
+	if (bad || (files->n && !fs))
+		tlpress_sha256_update(&h, "!", 1); /* out of memory: never equal */
+	tlpress_buf_release(&text);
 	tlpress_sha256_final(&h, out);
+	if (fs != fstat)
+		free(fs);
 }
 
 static int add(struct tlpress_snapshot *s, const char *rel, long long ino, long long mt,

@@ -54,10 +54,11 @@ struct tlpress_snapshot_fstat {
 
 /* The digest of a build's inputs: fp (the build's fingerprint), the tree's
  * name and every file of `files` with its lstat() (a file that cannot be
- * stat'ed counts as such); each file's lstat into fstat[i] when fstat is
- * not NULL (files->n entries). */
+ * stat'ed counts as such), the lstat calls on up to `jobs` threads when
+ * there are thousands; each file's lstat into fstat[i] when fstat is not
+ * NULL (files->n entries). */
 void tlpress_snapshot_digest(const unsigned char fp[TLPRESS_SHA256_LEN], const char *tree,
-			     const struct tlpress_pathlist *files,
+			     const struct tlpress_pathlist *files, int jobs,
 			     unsigned char out[TLPRESS_SHA256_LEN],
 			     struct tlpress_snapshot_fstat *fstat);
 /* Record root/rel's inode, modification time and size. 0, or -1 when it
