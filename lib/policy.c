@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "strutil.h"
+
 const char *tlpress_verdict_text(enum tlpress_verdict v)
 {
 	switch (v) {
@@ -125,7 +127,7 @@ long tlpress_policy_claimed_twice(const char *const *ids, size_t n, size_t *also
 			c[k++].i = i;
 		}
 	}
-	qsort(c, k, sizeof(*c), cmp_claim);
+	tlpress_sort(c, k, sizeof(*c), cmp_claim);
 	for (i = 1; i < k; i++) {
 		if (tlpress_id_cmp(c[i - 1].id, c[i].id))
 			continue;

@@ -29,6 +29,7 @@
 #include "scan.h"
 #include "sign.h"
 #include "snapshot.h"
+#include "strutil.h"
 #include "template.h"
 
 /* one file of the tree, as a worker made it */
@@ -528,7 +529,7 @@ static int pass1(struct build *b, struct tlpress_pathlist *files)
 	b->st->files = b->nitems;
 	/* an id claimed by two files: neither is published (the policy's
 	 * rule; CCB-2026-0042 and CCB-2026-00042 are one advisory) */
-	qsort(b->items, b->nitems, sizeof(*b->items), cmp_items);
+	tlpress_sort(b->items, b->nitems, sizeof(*b->items), cmp_items);
 	if (claimed_twice(b))
 		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
 	for (i = 0; i < b->nitems; i++) {
@@ -563,7 +564,7 @@ static int expected_slugs(struct build *b)
 	for (i = 0; i < b->nitems; i++)
 		if (b->items[i].verdict == TLPRESS_PUBLISH)
 			b->expected[b->nexpected++] = b->items[i].slug;
-	qsort(b->expected, b->nexpected, sizeof(*b->expected), cmp_str);
+	tlpress_sort(b->expected, b->nexpected, sizeof(*b->expected), cmp_str);
 	return 0;
 }
 
@@ -1941,7 +1942,7 @@ stale:
 	if (!rc && b.cache) {
 		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
 
-		qsort(b.live, b.nlive, sizeof(*b.live), cmp_str);
+		tlpress_sort(b.live, b.nlive, sizeof(*b.live), cmp_str);
 		tlpress_bcache_commit(b.cache, b.live, b.nlive, &cerr);
 	}
 	if (!rc && spath.len && !st->invalid && !diags->n)

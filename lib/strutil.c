@@ -2,6 +2,7 @@
 #include "strutil.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -309,4 +310,16 @@ int tlpress_cwe_schema_ok(const char *s)
 		if (s[i] < '0' || s[i] > '9' || i > 9)
 			return 0;
 	return 1;
+}
+
+void tlpress_sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	const char *p = v;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (cmp(p + (i - 1) * size, p + i * size) > 0)
+			break;
+	if (i < n)
+		qsort(v, n, size, cmp);
 }

@@ -69,4 +69,9 @@ void tlpress_text_clean(const char *s, size_t n, struct tlpress_buf *out);
  * out). */
 int tlpress_cwe_schema_ok(const char *s);
 
+/* qsort(), after a look at whether v is in order already (lists read back
+ * in the order they were written, files scanned by name): then n - 1
+ * comparisons, not n log n and the moves. */
+void tlpress_sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 #endif

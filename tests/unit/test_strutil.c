@@ -1,6 +1,7 @@
 /* test_strutil.c - tlpress_printable_run() (eight bytes at a time) finds
  * what a byte-at-a-time scan finds, on random buffers with every byte value
- * at every offset, and tlpress_text_clean() around it. */
+ * at every offset, and tlpress_text_clean() around it; tlpress_sort() sorts
+ * what is out of order and leaves alone what is not. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,16 @@
 #include "strutil.h"
 
 #define rnd harness_rnd
+
+static int compared;
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	compared++;
+	return (x > y) - (x < y);
+}
 
 static size_t naive(const char *s, size_t n)
 {
@@ -48,5 +59,25 @@ int main(void)
 	STR_EQ(b.ptr, "0123456789abcdef x y\x7F\t\n",
 	       "tlpress_text_clean drops a control and a bidi override in long text");
 	tlpress_buf_release(&b);
+	{
+		int v[500], k, sorted = 1;
+
+		for (k = 0; k < 500; k++)
+			v[k] = k / 2; /* in order, with ties */
+		compared = 0;
+		tlpress_sort(v, 500, sizeof(v[0]), cmp_int);
+		INT_EQ(compared, 499, "tlpress_sort: a sorted array costs n - 1 comparisons");
+		for (k = 0; k < 500; k++)
+			v[k] = (int)rnd(1000);
+		v[0] = 0;
+		v[1] = 1000; /* out of order at once */
+		tlpress_sort(v, 500, sizeof(v[0]), cmp_int);
+		for (k = 1; k < 500; k++)
+			sorted &= v[k - 1] <= v[k];
+		OK(sorted && v[499] == 1000, "tlpress_sort: a random array is sorted");
+		tlpress_sort(v, 0, sizeof(v[0]), cmp_int);
+		tlpress_sort(NULL, 0, sizeof(v[0]), cmp_int);
+		OK(1, "tlpress_sort: an empty array");
+	}
 	return harness_done();
 }
