@@ -48,6 +48,20 @@ if command -v sqlite3 >/dev/null; then
 	touch -d '3 minutes ago' "$W/adv/CCB-2026-0412.md"
 	run "$TLPRESS" build -C "$W/t.yml"
 	check_grep "11 of 12 advisories read from the build cache" "and keeps its rows"
+	# a cache of the first version (a column per field): emptied, made anew
+	sqlite3 "$W/state/cache.sqlite" 'DROP TABLE entry; CREATE TABLE entry (
+		tree TEXT NOT NULL, path TEXT NOT NULL, fingerprint TEXT NOT NULL, size INTEGER,
+		outs TEXT, meta TEXT, PRIMARY KEY (tree, path)) WITHOUT ROWID;
+		INSERT INTO entry VALUES ("x", "y", "z", 1, NULL, NULL);
+		PRAGMA user_version=0;' >/dev/null
+	touch -d '4 minutes ago' "$W/adv/CCB-2026-0412.md"
+	run "$TLPRESS" build -C "$W/t.yml"
+	check_grep "0 of 12 advisories read from the build cache" "a cache of the first version is emptied"
+	[ "$(sqlite3 "$W/state/cache.sqlite" 'PRAGMA user_version')" = 2 ]
+	ok $? "and made anew, version 2"
+	touch -d '5 minutes ago' "$W/adv/CCB-2026-0412.md"
+	run "$TLPRESS" build -C "$W/t.yml"
+	check_grep "11 of 12 advisories read from the build cache" "its rows are read by the next build"
 fi
 
 # racily clean: a file dated in the future is changed "now" for ever
