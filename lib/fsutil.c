@@ -256,15 +256,54 @@ fail:
 	return -1;
 }
 
+/* A new file written under its name at once: 0, 1 when there is one by
+ * that name already, or -1 with errno (nothing left behind). Only where
+ * nobody reads (a stage): a build killed half-way can leave the file cut
+ * short, which the next build's sync of the stage replaces, as it does any
+ * file that is not the live one. */
+static int write_direct(int dfd, const char *base, const void *data, size_t len)
+{
+	int fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644), e;
+
+	if (fd < 0)
+		return errno == EEXIST ? 1 : -1;
+	if (fault()) {
+		errno = EIO;
+		goto fail;
+	}
+	if (write_all(fd, data, len) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	return 0;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	unlinkat(dfd, base, 0);
+	errno = e;
+	return -1;
+}
+
 /* Write data as dfd/base: a temporary file renamed into place (or, for a
- * fresh file, an unnamed one linked). `shown` names it in errors. */
+ * fresh file, an unnamed one linked; in a stage, `direct`, the file
+ * itself). `shown` names it in errors. */
 static int write_at(int dfd, const char *base, const void *data, size_t len, int fresh,
-		    const char *root, const char *rel, struct tlpress_error *err)
+		    int direct, const char *root, const char *rel, struct tlpress_error *err)
 {
 	char tmp[64];
 	int fd, e, r;
 
-	if (fresh) {
+	if (fresh && direct) {
+		r = write_direct(dfd, base, data, len);
+		if (r == 0)
+			return 0;
+		if (r < 0)
+			return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot write '%s/%s'",
+						   root, rel);
+	} else if (fresh) {
 		r = write_unnamed(dfd, base, data, len);
 		if (r == 0)
 			return 0;
@@ -314,7 +353,7 @@ int tlpress_write_atomic(const char *root, const char *rel, const void *data,
 	dfd = open_parent(root, rel, 1, &base, err);
 	if (dfd < 0)
 		return err ? err->code : TLPRESS_EIO;
-	r = write_at(dfd, base, data, len, 0, root, rel, err);
+	r = write_at(dfd, base, data, len, 0, 0, root, rel, err);
 	close(dfd);
 	return r;
 }
@@ -861,7 +900,7 @@ int tlpress_tree_write(struct tlpress_tree *t, const char *rel, const void *data
 	dfd = tree_dir(t, rel, 1, &base, &owned, err);
 	if (dfd < 0)
 		return err ? err->code : TLPRESS_EIO;
-	r = write_at(dfd, base, data, len, fresh, t->root, rel, err);
+	r = write_at(dfd, base, data, len, fresh, t->staged, t->root, rel, err);
 	if (owned)
 		close(dfd);
 	return r;
