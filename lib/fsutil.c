@@ -256,17 +256,15 @@ fail:
 	return -1;
 }
 
-/* A new file written under its name at once: 0, 1 when there is one by
- * that name already, or -1 with errno (nothing left behind). Only where
- * nobody reads (a stage): a build killed half-way can leave the file cut
- * short, which the next build's sync of the stage replaces, as it does any
- * file that is not the live one. */
-static int write_direct(int dfd, const char *base, const void *data, size_t len)
+/* dfd/name made (O_EXCL) and written whole: 0; -1 with errno when it
+ * could not be made (EEXIST: there is one by that name); -2 with errno
+ * when it could not be written (it is gone again). */
+static int write_new(int dfd, const char *name, const void *data, size_t len)
 {
-	int fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644), e;
+	int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644), e;
 
 	if (fd < 0)
-		return errno == EEXIST ? 1 : -1;
+		return -1;
 	if (fault()) {
 		errno = EIO;
 		goto fail;
@@ -282,25 +280,30 @@ fail:
 	e = errno;
 	if (fd >= 0)
 		close(fd);
-	unlinkat(dfd, base, 0);
+	unlinkat(dfd, name, 0);
 	errno = e;
-	return -1;
+	return -2;
 }
 
-/* Write data as dfd/base: a temporary file renamed into place (or, for a
- * fresh file, an unnamed one linked; in a stage, `direct`, the file
- * itself). `shown` names it in errors. */
+/*
+ * Write data as dfd/base: a temporary file renamed into place; or, for a
+ * fresh file, an unnamed one linked; or, for a fresh file where nobody
+ * reads (`direct`: a stage), the file itself under its name. A build killed
+ * half-way can leave that one cut short, which the next build's sync of the
+ * stage replaces, as it does any file that is not the live one. `root/rel`
+ * names it in errors.
+ */
 static int write_at(int dfd, const char *base, const void *data, size_t len, int fresh,
 		    int direct, const char *root, const char *rel, struct tlpress_error *err)
 {
 	char tmp[64];
-	int fd, e, r;
+	int e, r;
 
 	if (fresh && direct) {
-		r = write_direct(dfd, base, data, len);
+		r = write_new(dfd, base, data, len);
 		if (r == 0)
 			return 0;
-		if (r < 0)
+		if (r == -2 || errno != EEXIST)
 			return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot write '%s/%s'",
 						   root, rel);
 	} else if (fresh) {
@@ -315,33 +318,18 @@ static int write_at(int dfd, const char *base, const void *data, size_t len, int
 	}
 	snprintf(tmp, sizeof(tmp), ".tlpress-%ld-%lu.tmp", (long)getpid(),
 		 (unsigned long)atomic_fetch_add(&tmpcount, 1));
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
+	r = write_new(dfd, tmp, data, len);
+	if (r == -1)
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot create a file in the "
+					   "folder of '%s/%s'", root, rel);
+	if (r < 0)
+		return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot write '%s/%s'", root, rel);
+	if (renameat(dfd, tmp, dfd, base) < 0) {
 		e = errno;
-		return tlpress_error_errno(err, TLPRESS_EIO, e,
-					   "cannot create a file in the folder of '%s/%s'", root,
-					   rel);
+		unlinkat(dfd, tmp, 0);
+		return tlpress_error_errno(err, TLPRESS_EIO, e, "cannot write '%s/%s'", root, rel);
 	}
-	if (fault()) {
-		errno = EIO;
-		goto fail;
-	}
-	if (write_all(fd, data, len) < 0)
-		goto fail;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (renameat(dfd, tmp, dfd, base) < 0)
-		goto fail;
 	return 0;
-fail:
-	e = errno;
-	if (fd >= 0)
-		close(fd);
-	unlinkat(dfd, tmp, 0);
-	return tlpress_error_errno(err, TLPRESS_EIO, e, "cannot write '%s/%s'", root, rel);
 }
 
 int tlpress_write_atomic(const char *root, const char *rel, const void *data,
