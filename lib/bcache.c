@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include "bigmem.h"
 #include "buf.h"
 #include "fsutil.h"
 
@@ -20,7 +21,7 @@ struct tlpress_bcache {
 	char fp[2 * TLPRESS_SHA256_LEN + 1];
 	struct tlpress_bcache_entry *v;  /* sorted by path */
 	size_t n;
-	struct block *blocks;        /* the strings of v, newest block first */
+	struct tlpress_strpool strings; /* of the rows in v */
 	sqlite3_stmt *ins;           /* during a write transaction */
 	int in_txn;
 };
@@ -162,21 +163,6 @@ static void page_size(struct tlpress_bcache *c)
 		sqlite3_exec(c->db, "VACUUM", NULL, NULL, NULL);
 }
 
-/*
- * The strings of the loaded rows, copied into large blocks freed with the
- * cache: ten thousand rows are fifty thousand strings, and a malloc() and
- * a free() for each was a fifth of opening the cache.
- */
-#define BLOCK_SIZE ((size_t)256 << 10)
-
-struct block {
-	struct block *next;
-	size_t used, size;
-	char data[];
-};
-
-/* A copy of column i of the row (NULL for SQL NULL); *oom set when out of
- * memory. */
 /* The table of this version, made (in a transaction, so that of two
  * builds opening the cache at once one makes it) when the file has
  * another. 0, or -1. */
@@ -198,30 +184,20 @@ static int set_up(struct tlpress_bcache *c)
 	return rc;
 }
 
+/* A copy of column i of the row (NULL for SQL NULL) in the cache's pool:
+ * ten thousand rows are fifty thousand strings, and a malloc() and a
+ * free() for each was a fifth of opening the cache. *oom set when out of
+ * memory. */
 static char *dup_col(struct tlpress_bcache *c, sqlite3_stmt *st, int i, int *oom)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
-	size_t n = t ? (size_t)sqlite3_column_bytes(st, i) + 1 : 0;
-	struct block *b = c->blocks;
 	char *s;
 
 	if (!t)
 		return NULL;
-	if (!b || b->size - b->used < n) {
-		size_t size = n > BLOCK_SIZE ? n : BLOCK_SIZE;
-
-		if (!(b = malloc(sizeof(*b) + size))) {
-			*oom = 1;
-			return NULL;
-		}
-		b->used = 0;
-		b->size = size;
-		b->next = c->blocks;
-		c->blocks = b;
-	}
-	s = b->data + b->used;
-	memcpy(s, t, n);
-	b->used += n;
+	s = tlpress_strpool_dup(&c->strings, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+	if (!s)
+		*oom = 1;
 	return s;
 }
 
@@ -417,15 +393,11 @@ int tlpress_bcache_open(struct tlpress_bcache **out, const char *state_dir, cons
 
 void tlpress_bcache_close(struct tlpress_bcache *c)
 {
-	struct block *b;
 
 	if (!c)
 		return;
 	tlpress_bcache_rollback(c);
-	while ((b = c->blocks)) {
-		c->blocks = b->next;
-		free(b);
-	}
+	tlpress_strpool_release(&c->strings);
 	free(c->v);
 	sqlite3_close(c->db);
 	free(c->path);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bigmem.h"
 #include "fsutil.h"
 
 int tlpress_manifest_add(struct tlpress_manifest *m, const char *path,
@@ -16,7 +17,7 @@ int tlpress_manifest_add(struct tlpress_manifest *m, const char *path,
 
 	if (m->n == m->cap) {
 		size_t nc = m->cap ? m->cap * 2 : 256;
-		struct tlpress_mentry *v = realloc(m->v, nc * sizeof(*v));
+		struct tlpress_mentry *v = tlpress_big_grow(m->v, &m->maplen, nc * sizeof(*v));
 
 		if (!v)
 			return TLPRESS_ENOMEM;
@@ -24,7 +25,7 @@ int tlpress_manifest_add(struct tlpress_manifest *m, const char *path,
 		m->cap = nc;
 	}
 	e = &m->v[m->n];
-	e->path = strdup(path);
+	e->path = tlpress_strpool_dup(&m->paths, path, strlen(path));
 	if (!e->path)
 		return TLPRESS_ENOMEM;
 	e->size = size;
@@ -53,10 +54,8 @@ void tlpress_manifest_sort(struct tlpress_manifest *m)
 		return;
 	qsort(m->v, m->n, sizeof(*m->v), cmp);
 	for (i = j = 0; i < m->n; i++) {
-		if (i + 1 < m->n && !strcmp(m->v[i].path, m->v[i + 1].path)) {
-			free(m->v[i].path);
-			continue;
-		}
+		if (i + 1 < m->n && !strcmp(m->v[i].path, m->v[i + 1].path))
+			continue; /* its path stays in the pool until the release */
 		m->v[j++] = m->v[i];
 	}
 	m->n = j;
@@ -245,12 +244,10 @@ int tlpress_manifest_load(struct tlpress_manifest *m, const char *path,
 
 void tlpress_manifest_release(struct tlpress_manifest *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->n; i++)
-		free(m->v[i].path);
-	free(m->v);
+	tlpress_strpool_release(&m->paths);
+	tlpress_big_free(m->v, m->maplen);
 	m->v = NULL;
+	m->maplen = 0;
 	m->n = m->cap = 0;
 	m->sorted = 1;
 	m->clearance[0] = '\0';

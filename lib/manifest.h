@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 
+#include "bigmem.h"
 #include "buf.h"
 #include "error.h"
 #include "hash.h"
@@ -38,6 +39,8 @@ struct tlpress_manifest {
 	int sorted;
 	char clearance[24];         /* "TLP:CLEAR", or "" when unknown */
 	char signer[48];            /* fingerprint, or "" for an unsigned tree */
+	size_t maplen;              /* v's mapping (bigmem.h) */
+	struct tlpress_strpool paths; /* the entries' paths */
 };
 
 #define TLPRESS_MANIFEST_INIT { NULL, 0, 0, 1, "", "" }

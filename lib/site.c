@@ -19,6 +19,7 @@
 #include "bcache.h"
 #include "csaf.h"
 #include "cvrf.h"
+#include "bigmem.h"
 #include "buf.h"
 #include "fsutil.h"
 #include "hash.h"
@@ -93,10 +94,10 @@ struct build {
 	struct tlpress_error *err;
 	struct tlpress_tmplset *tmpl;
 	struct tlpress_manifest old, new;
-	struct item *items;
-	size_t nitems;
+	struct item *items;          /* (bigmem.h: items_len, metas_len) */
+	size_t nitems, items_len;
 	struct tlpress_pubmeta *metas;
-	size_t nmetas;
+	size_t nmetas, metas_len;
 	char **expected;             /* slugs of publishable advisories */
 	size_t nexpected;
 	struct tlpress_csaf_entry *csaf; /* the CSAF documents written */
@@ -487,7 +488,7 @@ static int pass1(struct build *b, struct tlpress_pathlist *files)
 	pthread_t threads[64];
 	size_t i, k, n = b->o->jobs > 0 ? (size_t)b->o->jobs : 1, started = 0;
 
-	b->items = calloc(files->n ? files->n : 1, sizeof(*b->items));
+	b->items = tlpress_big_alloc(files->n * sizeof(*b->items), &b->items_len);
 	if (!b->items)
 		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
 	for (i = 0; i < files->n; i++) {
@@ -1716,8 +1717,8 @@ static void snapshot_save(struct build *b, const unsigned char digest[TLPRESS_SH
 int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats *st,
 		  struct tlpress_diags *diags, struct tlpress_error *err)
 {
-	struct build b = { o, st, diags, err, NULL, TLPRESS_MANIFEST_INIT,
-			   TLPRESS_MANIFEST_INIT, NULL, 0, NULL, 0, NULL, 0, NULL, 0 };
+	struct build b = { .o = o, .st = st, .d = diags, .err = err,
+			   .old = TLPRESS_MANIFEST_INIT, .new = TLPRESS_MANIFEST_INIT };
 	struct tlpress_pathlist files = TLPRESS_PATHLIST_INIT;
 	struct tlpress_buf buf = TLPRESS_BUF_INIT, mpath = TLPRESS_BUF_INIT;
 	struct tlpress_buf stage = TLPRESS_BUF_INIT, spath = TLPRESS_BUF_INIT;
@@ -1839,7 +1840,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 			withdraw_live(&b);
 		goto out;
 	}
-	b.metas = calloc(b.nitems ? b.nitems : 1, sizeof(*b.metas));
+	b.metas = tlpress_big_alloc(b.nitems * sizeof(*b.metas), &b.metas_len);
 	if (b.cache && !(b.live = calloc(b.nitems + 3, sizeof(*b.live)))) {
 		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 		goto out;
@@ -1987,7 +1988,7 @@ out:
 		free(it->outs);
 		tlpress_pubmeta_release(&it->meta);
 	}
-	free(b.items);
+	tlpress_big_free(b.items, b.items_len);
 	free(b.live);
 	tlpress_tree_close(b.tree);
 	tlpress_buf_release(&b.mtext);
@@ -2003,7 +2004,7 @@ out:
 	free(b.csaf);
 	for (i = 0; i < b.nmetas; i++)
 		tlpress_pubmeta_release(&b.metas[i]);
-	free(b.metas);
+	tlpress_big_free(b.metas, b.metas_len);
 	/* after the items and metas: they may hold strings of its rows */
 	tlpress_bcache_close(b.cache);
 	tlpress_bcache_close(b.spent);

@@ -1,0 +1,69 @@
+/* test_bigmem.c - large allocations on their own mappings: zeroed, grown
+ * with their bytes kept, and a pool of strings across many blocks */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bigmem.h"
+
+#include "harness.h"
+
+int main(void)
+{
+	struct tlpress_strpool pool = TLPRESS_STRPOOL_INIT;
+	size_t len = 0, i, bad = 0;
+	unsigned char *p, *q;
+	char **s, buf[64], *big;
+
+	p = tlpress_big_alloc(3 << 20, &len);
+	OK(p && len >= (size_t)3 << 20, "a 3 MiB array");
+	for (i = 0; p && i < (size_t)3 << 20; i++)
+		bad += p[i] != 0;
+	INT_EQ(bad, 0, "zeroed");
+	memset(p, 0xAB, (size_t)3 << 20);
+	q = tlpress_big_grow(p, &len, (size_t)9 << 20);
+	OK(q && len >= (size_t)9 << 20, "grown to 9 MiB");
+	for (i = bad = 0; q && i < (size_t)9 << 20; i++)
+		bad += q[i] != (i < (size_t)3 << 20 ? 0xAB : 0);
+	INT_EQ(bad, 0, "its bytes kept, the new ones zero");
+	OK(tlpress_big_grow(q, &len, 100) == q, "a grow to less is the same array");
+	tlpress_big_free(q, len);
+	p = tlpress_big_grow(NULL, &len, 10);
+	OK(p && p[9] == 0, "a grow from nothing is an allocation");
+	tlpress_big_free(p, len);
+	p = tlpress_big_alloc(0, &len);
+	OK(p != NULL, "an empty one");
+	tlpress_big_free(p, len);
+
+	/* 200,000 strings: some tens of blocks */
+	s = malloc(200000 * sizeof(*s));
+	if (!s)
+		return 1;
+	for (i = 0; i < 200000; i++) {
+		int n = snprintf(buf, sizeof(buf), "advisories/ccb-%06zu.html", i);
+
+		s[i] = tlpress_strpool_dup(&pool, buf, (size_t)n);
+	}
+	for (i = bad = 0; i < 200000; i++) {
+		snprintf(buf, sizeof(buf), "advisories/ccb-%06zu.html", i);
+		bad += !s[i] || strcmp(s[i], buf);
+	}
+	INT_EQ(bad, 0, "200,000 strings in the pool, each as it was");
+	big = malloc((size_t)5 << 20);
+	if (!big)
+		return 1;
+	memset(big, 'x', (size_t)5 << 20);
+	s[0] = tlpress_strpool_dup(&pool, big, (size_t)5 << 20);
+	OK(s[0] && s[0][((size_t)5 << 20) - 1] == 'x' && s[0][(size_t)5 << 20] == '\0',
+	   "a string larger than a block");
+	s[1] = tlpress_strpool_dup(&pool, "a\0b", 3);
+	OK(s[1] && !memcmp(s[1], "a\0b", 4), "a string with a NUL in it, and one after");
+	STR_EQ(s[199999], "advisories/ccb-199999.html", "the first strings stay");
+	tlpress_strpool_release(&pool);
+	OK(pool.blocks == NULL, "released");
+	tlpress_strpool_release(&pool);
+	free(big);
+	free(s);
+	printf("1..%d\n", harness_n);
+	return harness_failed != 0;
+}
