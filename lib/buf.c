@@ -5,7 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
+
 char tlpress_buf_empty[1];
+
+/* From this size on, a buffer is a mapping of its own (bigmem.h). */
+#define BIG ((size_t)1 << 20)
 
 void tlpress_buf_init(struct tlpress_buf *b, size_t limit)
 {
@@ -14,13 +19,16 @@ void tlpress_buf_init(struct tlpress_buf *b, size_t limit)
 	b->cap = 0;
 	b->limit = limit ? limit : TLPRESS_BUF_NOLIMIT;
 	b->failed = 0;
+	b->maplen = 0;
 }
 
 void tlpress_buf_release(struct tlpress_buf *b)
 {
 	size_t limit = b->limit;
 
-	if (b->cap)
+	if (b->maplen)
+		tlpress_big_free(b->ptr, b->maplen);
+	else if (b->cap)
 		free(b->ptr);
 	tlpress_buf_init(b, limit);
 }
@@ -50,7 +58,19 @@ int tlpress_buf_grow(struct tlpress_buf *b, size_t extra)
 	cap = b->cap ? b->cap : 64;
 	while (cap < want)
 		cap = cap / 2 * 3 + 16;
-	p = b->cap ? realloc(b->ptr, cap) : malloc(cap);
+	if (cap >= BIG) {
+		size_t maplen = b->maplen;
+
+		p = tlpress_big_grow(b->maplen ? b->ptr : NULL, &maplen, cap);
+		if (p && !b->maplen && b->cap) {
+			memcpy(p, b->ptr, b->len + 1);
+			free(b->ptr);
+		}
+		if (p)
+			b->maplen = maplen;
+	} else {
+		p = b->cap ? realloc(b->ptr, cap) : malloc(cap);
+	}
 	if (!p) {
 		b->failed = 1;
 		return -1;
@@ -68,7 +88,12 @@ char *tlpress_buf_detach(struct tlpress_buf *b, size_t *len)
 
 	if (len)
 		*len = b->len;
-	if (b->cap) {
+	if (b->maplen) { /* the caller free()s it: a copy */
+		p = malloc(b->len + 1);
+		if (p)
+			memcpy(p, b->ptr, b->len + 1);
+		tlpress_big_free(b->ptr, b->maplen);
+	} else if (b->cap) {
 		p = b->ptr;
 	} else {
 		p = malloc(1);

@@ -8,7 +8,11 @@
  *    failed allocation, leaves the content as it was, returns -1 and sets the
  *    sticky flag `failed`, so a renderer may append freely and test once.
  *
- * This module depends on nothing else in lib/.
+ *  - from 1 MiB on, the bytes are on a mapping of their own (bigmem.h), with
+ *    huge pages where the system has them: a manifest, an index, a feed of
+ *    thousands of entries are touched in a few page faults, not thousands.
+ *
+ * This module depends on nothing else in lib/ but bigmem.
  */
 #ifndef TLPRESS_BUF_H
 #define TLPRESS_BUF_H
@@ -22,6 +26,7 @@ struct tlpress_buf {
 	size_t cap;   /* bytes allocated (0 while ptr is the static empty string) */
 	size_t limit; /* largest len allowed */
 	int failed;   /* sticky: an append failed (limit or memory) */
+	size_t maplen; /* the mapping of a big buffer, or 0: ptr is malloc()'s */
 };
 
 #define TLPRESS_BUF_NOLIMIT ((size_t)1 << 40)

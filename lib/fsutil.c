@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bigmem.h"
+
 static atomic_long writes;
 static long fault_after = -1;
 static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
@@ -434,11 +436,14 @@ struct sentry {
 
 /* A folder's entries; their names one after another in one buffer, not a
  * string each: a folder of the tree holds up to some 7,000 entries. */
+/* on mappings of their own (bigmem.h): a folder of the tree holds
+ * thousands of entries, and growing them with realloc() touched each page
+ * twice */
 struct slist {
 	struct sentry *v;
-	size_t n, cap;
+	size_t n, cap, vlen;
 	char *names;
-	size_t len, size;
+	size_t len, size, nlen;
 };
 
 static int cmp_sentry(const void *a, const void *b)
@@ -448,8 +453,8 @@ static int cmp_sentry(const void *a, const void *b)
 
 static void slist_release(struct slist *l)
 {
-	free(l->v);
-	free(l->names);
+	tlpress_big_free(l->v, l->vlen);
+	tlpress_big_free(l->names, l->nlen);
 }
 
 /* Room for one more entry, named name, at the end of l. 0 or -1. */
@@ -459,7 +464,7 @@ static int slist_grow(struct slist *l, const char *name)
 
 	if (l->n == l->cap) {
 		size_t nc = l->cap ? 2 * l->cap : 64;
-		struct sentry *nv = realloc(l->v, nc * sizeof(*nv));
+		struct sentry *nv = tlpress_big_grow(l->v, &l->vlen, nc * sizeof(*nv));
 
 		if (!nv)
 			return -1;
@@ -472,7 +477,7 @@ static int slist_grow(struct slist *l, const char *name)
 
 		while (ns - l->len < len)
 			ns *= 2;
-		if (!(nn = realloc(l->names, ns)))
+		if (!(nn = tlpress_big_grow(l->names, &l->nlen, ns)))
 			return -1;
 		l->names = nn;
 		l->size = ns;
@@ -583,7 +588,7 @@ sort:
  */
 static int sync_dir(int lfd, int sfd, int depth, struct tlpress_buf *rel)
 {
-	struct slist lv = { NULL, 0, 0, NULL, 0, 0 }, sv = { NULL, 0, 0, NULL, 0, 0 };
+	struct slist lv = { NULL, 0, 0, 0, NULL, 0, 0, 0 }, sv = { NULL, 0, 0, 0, NULL, 0, 0, 0 };
 	size_t i = 0, j = 0, at = rel->len;
 	int r = 0, e;
 	struct stat lst;

@@ -52,7 +52,8 @@ struct item {
 	/* pass 2, filled by the worker that took it */
 	int refused;                 /* the full parse found an error */
 	struct tlpress_diags diags;
-	struct out *outs;            /* its files (grown as they come) */
+	struct out *outs;            /* its files: MAX_OUTS places in the build's
+					outs (pass 2), else grown as they come */
 	size_t nouts, outcap, written, unchanged, removed;
 	int borrowed;                /* the paths of outs, and the strings of
 					meta, are its cache row's (reuse()) */
@@ -94,8 +95,10 @@ struct build {
 	struct tlpress_error *err;
 	struct tlpress_tmplset *tmpl;
 	struct tlpress_manifest old, new;
-	struct item *items;          /* (bigmem.h: items_len, metas_len) */
+	struct item *items;          /* (bigmem.h: items_len, metas_len, outs_len) */
 	size_t nitems, items_len;
+	struct out *outs;            /* MAX_OUTS for each item, from pass 2 on */
+	size_t outs_len;
 	struct tlpress_pubmeta *metas;
 	size_t nmetas, metas_len;
 	char **expected;             /* slugs of publishable advisories */
@@ -1228,6 +1231,14 @@ static int pass2(struct build *b)
 	if (n > sizeof(threads) / sizeof(threads[0]))
 		n = sizeof(threads) / sizeof(threads[0]);
 	tlpress_manifest_sort(&b->old); /* read by every worker */
+	/* each item's files in one array: no allocation an item */
+	b->outs = tlpress_big_alloc(b->nitems * MAX_OUTS * sizeof(*b->outs), &b->outs_len);
+	if (!b->outs)
+		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
+	for (i = 0; i < b->nitems; i++) {
+		b->items[i].outs = b->outs + i * MAX_OUTS;
+		b->items[i].outcap = MAX_OUTS;
+	}
 	atomic_store(&b->next, 0);
 	atomic_store(&b->stop, 0);
 	for (i = 0; i < n; i++) {
@@ -1985,10 +1996,10 @@ out:
 		free(it->err);
 		for (k = 0; k < it->nouts && !it->borrowed; k++)
 			free(it->outs[k].path);
-		free(it->outs);
 		tlpress_pubmeta_release(&it->meta);
 	}
 	tlpress_big_free(b.items, b.items_len);
+	tlpress_big_free(b.outs, b.outs_len);
 	free(b.live);
 	tlpress_tree_close(b.tree);
 	tlpress_buf_release(&b.mtext);
