@@ -19,8 +19,8 @@ struct tlpress_bcache {
 	sqlite3 *db;
 	char *path, *tree;
 	char fp[2 * TLPRESS_SHA256_LEN + 1];
-	struct tlpress_bcache_entry *v;  /* sorted by path */
-	size_t n;
+	struct tlpress_bcache_entry *v;  /* sorted by path; its mapping vlen (bigmem.h) */
+	size_t n, vlen;
 	struct tlpress_strpool strings; /* of the rows in v */
 	sqlite3_stmt *ins;           /* during a write transaction */
 	int in_txn;
@@ -223,7 +223,8 @@ static int load(struct tlpress_bcache *c, struct tlpress_error *err)
 
 		if (c->n == cap) {
 			size_t nc = cap ? cap * 2 : 256;
-			struct tlpress_bcache_entry *nv = realloc(c->v, nc * sizeof(*nv));
+			struct tlpress_bcache_entry *nv = tlpress_big_grow(c->v, &c->vlen,
+									   nc * sizeof(*nv));
 
 			if (!nv) {
 				sqlite3_finalize(st);
@@ -398,7 +399,7 @@ void tlpress_bcache_close(struct tlpress_bcache *c)
 		return;
 	tlpress_bcache_rollback(c);
 	tlpress_strpool_release(&c->strings);
-	free(c->v);
+	tlpress_big_free(c->v, c->vlen);
 	sqlite3_close(c->db);
 	free(c->path);
 	free(c->tree);

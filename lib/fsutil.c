@@ -365,6 +365,9 @@ struct tlpress_tree {
 		int fd;
 	} dirs[TREE_DIRS];
 	int old[TREE_DIRS];          /* the live folders' fds, still in use by readers */
+	char **delta;                /* tlpress_tree_stage_delta(), or NULL */
+	size_t ndelta;
+	struct tlpress_strpool delta_paths;
 };
 
 int tlpress_tree_open(struct tlpress_tree **t, const char *root, struct tlpress_error *err)
@@ -395,6 +398,8 @@ void tlpress_tree_close(struct tlpress_tree *t)
 		close(t->old[i]);
 	pthread_mutex_destroy(&t->mu);
 	pthread_mutex_destroy(&t->stage_mu);
+	free(t->delta);
+	tlpress_strpool_release(&t->delta_paths);
 	free(t->live);
 	free(t->stage);
 	free(t);
@@ -674,10 +679,120 @@ int tlpress_tree_open_staged(struct tlpress_tree **t, const char *root, const ch
 /* Bring the stage to the live tree and make it the tree written to; or,
  * when the stage cannot be had here (a folder not ours to write in,
  * another file system), go on in place. */
+/* In the stage from tlpress_tree_begin() to tlpress_tree_commit(): a stage
+ * that has it may hold what a build cut short left, and is synced whole. */
+#define STAGE_MARK ".tlpress-building"
+
+int tlpress_tree_stage_delta(struct tlpress_tree *t, char *const *paths, size_t n)
+{
+	size_t i;
+
+	free(t->delta);
+	t->ndelta = 0;
+	if (!(t->delta = malloc((n ? n : 1) * sizeof(*t->delta))))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!(t->delta[i] = tlpress_strpool_dup(&t->delta_paths, paths[i], strlen(paths[i])))) {
+			free(t->delta);
+			t->delta = NULL;
+			return -1;
+		}
+	t->ndelta = n;
+	return 0;
+}
+
+/* Folders of rel's path that the live tree no longer has: gone from the
+ * stage too, when empty (as the whole sync would leave it). */
+static void prune_folders(struct tlpress_tree *t, const char *rel)
+{
+	char dir[PATH_MAX], *slash;
+	struct stat st;
+	int fd;
+
+	if (snprintf(dir, sizeof(dir), "%s", rel) >= (int)sizeof(dir))
+		return;
+	while ((slash = strrchr(dir, '/'))) {
+		const char *base;
+
+		*slash = '\0';
+		fd = open_parent(t->live, dir, 0, &base, NULL);
+		if (fd >= 0 && fstatat(fd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			close(fd);
+			return;
+		}
+		if (fd >= 0)
+			close(fd);
+		fd = open_parent(t->stage, dir, 0, &base, NULL);
+		if (fd < 0 || unlinkat(fd, base, AT_REMOVEDIR) < 0) {
+			if (fd >= 0)
+				close(fd);
+			return;
+		}
+		close(fd);
+	}
+}
+
+/*
+ * The stage made the live tree at t->delta's files alone: each linked from
+ * the live tree when it is there (and not the same file already), removed
+ * when it is not. 0; 1 when it cannot be done this way (a path that is not a
+ * plain file on either side: the caller syncs the whole stage); -1 with
+ * errno.
+ */
+static int sync_delta(struct tlpress_tree *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->ndelta; i++) {
+		const char *rel = t->delta[i], *lbase, *sbase;
+		int lfd = open_parent(t->live, rel, 0, &lbase, NULL), sfd, r = 0, e;
+		struct stat l, s;
+		int live = lfd >= 0 && fstatat(lfd, lbase, &l, AT_SYMLINK_NOFOLLOW) == 0;
+
+		if (lfd < 0 && errno != ENOENT)
+			return 1;
+		if (live && !S_ISREG(l.st_mode)) {
+			close(lfd);
+			return 1;
+		}
+		sfd = open_parent(t->stage, rel, live, &sbase, NULL);
+		if (sfd < 0) {
+			if (lfd >= 0)
+				close(lfd);
+			if (!live && errno == ENOENT)
+				continue; /* neither has it */
+			return 1;
+		}
+		if (fstatat(sfd, sbase, &s, AT_SYMLINK_NOFOLLOW) == 0) {
+			if (!S_ISREG(s.st_mode))
+				r = 1;
+			else if (live && s.st_ino == l.st_ino)
+				r = 2; /* the same file */
+			else if (unlinkat(sfd, sbase, 0) < 0)
+				r = -1;
+		} else if (errno != ENOENT) {
+			r = -1;
+		}
+		if (r == 0 && live && linkat(lfd, lbase, sfd, sbase, 0) < 0)
+			r = -1;
+		e = errno;
+		close(sfd);
+		if (lfd >= 0)
+			close(lfd);
+		if (r == 1 || r == -1) {
+			errno = e;
+			return r;
+		}
+		if (!live)
+			prune_folders(t, rel);
+	}
+	return 0;
+}
+
 static int stage_begin(struct tlpress_tree *t, struct tlpress_error *err)
 {
 	struct tlpress_buf rel = TLPRESS_BUF_INIT;
-	int lfd = -1, sfd = -1, r = 0, e = 0;
+	int lfd = -1, sfd = -1, r = 0, e = 0, made = 0;
 	struct stat lst, sst;
 	size_t i;
 
@@ -686,7 +801,9 @@ static int stage_begin(struct tlpress_tree *t, struct tlpress_error *err)
 		r = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot open folder '%s'", t->live);
 		goto out;
 	}
-	if (mkdir(t->stage, 0755) < 0 && errno != EEXIST) {
+	if (mkdir(t->stage, 0755) == 0) {
+		made = 1; /* a stage that was no version yet: no delta holds */
+	} else if (errno != EEXIST) {
 		e = errno;
 		goto inplace;
 	}
@@ -704,7 +821,19 @@ static int stage_begin(struct tlpress_tree *t, struct tlpress_error *err)
 	pthread_once(&mask_once, mask_init);
 	if ((process_umask & 0755) && (sst.st_mode & 07777) != 0755)
 		fchmod(sfd, 0755);
-	if ((r = sync_dir(lfd, sfd, 0, &rel)) < 0) {
+	/* the mark first: a build cut short from here on leaves it */
+	{
+		int fresh = faccessat(sfd, STAGE_MARK, F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
+			    errno == ENOENT;
+		int mfd = openat(sfd, STAGE_MARK, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+		if (mfd >= 0)
+			close(mfd);
+		r = fresh && !made && mfd >= 0 && t->delta ? sync_delta(t) : 1;
+	}
+	if (r == 1)
+		r = sync_dir(lfd, sfd, 0, &rel);
+	if (r < 0) {
 		e = errno;
 		if (r == -2) {
 			r = tlpress_error_set(err, TLPRESS_EIO, "refusing '%s/%.*s': a symbolic link "
@@ -785,6 +914,14 @@ int tlpress_tree_commit(struct tlpress_tree *t, struct tlpress_error *err)
 
 	if (!t->staged)
 		return 0;
+	/* whole: the mark goes before the stage is the live tree */
+	tlpress_buf_printf(&aside, "%s/" STAGE_MARK, t->stage);
+	if (unlink(aside.ptr) < 0 && errno != ENOENT) {
+		r = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot remove '%s'", aside.ptr);
+		tlpress_buf_release(&aside);
+		return r;
+	}
+	tlpress_buf_reset(&aside);
 	if (renameat2(AT_FDCWD, t->live, AT_FDCWD, t->stage, RENAME_EXCHANGE) < 0) {
 		if (errno != EINVAL && errno != ENOSYS)
 			return tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot put '%s' in "

@@ -64,6 +64,17 @@ void tlpress_tree_close(struct tlpress_tree *t);
 int tlpress_tree_open_staged(struct tlpress_tree **t, const char *root, const char *stage,
 			     struct tlpress_error *err);
 int tlpress_tree_begin(struct tlpress_tree *t, struct tlpress_error *err);
+/*
+ * The stage differs from the live tree at most at these files (paths[0..n),
+ * relative; from the two versions' manifests, say): tlpress_tree_begin()
+ * then brings only these over, not every folder read and compared. Taken
+ * only when no build was cut short in the stage since it was the live tree
+ * (a mark each build leaves in the stage until its commit); else, or when
+ * one of them is not a plain file on either side, the whole stage is synced
+ * as always. Before tlpress_tree_begin(); the paths are copied. 0, or -1
+ * when out of memory (nothing set).
+ */
+int tlpress_tree_stage_delta(struct tlpress_tree *t, char *const *paths, size_t n);
 /* The folder written to now: root, or stage once a staged tree began. */
 const char *tlpress_tree_root(const struct tlpress_tree *t);
 /* 1 when the changes go to stage (tlpress_tree_commit() then swaps). */

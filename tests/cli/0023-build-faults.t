@@ -69,20 +69,25 @@ ok $? "and leaves the one of a process that still runs"
 
 # the stage (the tree a build writes before it takes the live one's place)
 # gets its new files under their own names, not linked whole: a build
-# killed there leaves them cut short, and a stray file beside them. The
-# next build makes the stage the live tree again before it writes, so
-# neither reaches the site.
+# killed there leaves them cut short, and a stray file beside them, and
+# the mark every build leaves in the stage until it commits. The next build
+# then makes the stage the live tree again whole (not only at the files the
+# two manifests name) before it writes, so neither reaches the site.
 rm -rf "$TMP/s" "$TMP/.s.tlpress-stage"
 "$TLPRESS" build -q -o "$TMP/s" "$TMP/src1" && "$TLPRESS" build -q -o "$TMP/s" "$TMP/src2"
 ok $? "two builds into a staged tree"
 ST=$TMP/.s.tlpress-stage
-[ -d "$ST/advisories" ]
-ok $? "leave its stage"
+printf '\nOne more line.\n' >> "$TMP/src2/CCB-2026-0442.md"
+run "$TLPRESS" build -q -o "$TMP/s" "$TMP/src2"
+check 0 "and a third, which removes nothing"
+[ -d "$ST/advisories" ] && [ -f "$ST/manifest.txt" ]
+ok $? "leave its stage, with the manifest of the version it holds"
 for f in $(cd "$ST" && find . -type f -name '*.html' | sed 's|^\./||' | head -3); do
 	rm -f "$ST/$f"
 	printf '<html><body>cut sho' > "$ST/$f"
 done
 printf 'stray' > "$ST/advisories/ccb-2026-9999.html"
+: > "$ST/.tlpress-building"
 cp advisories/CCB-2026-0438.md "$TMP/src2/"
 run "$TLPRESS" build -q -o "$TMP/s" "$TMP/src2"
 check 0 "a build after one killed in the stage"
@@ -90,5 +95,7 @@ rm -rf "$TMP/s2"
 "$TLPRESS" build -q -o "$TMP/s2" "$TMP/src2"
 diff -r "$TMP/s2" "$TMP/s" > "$TMP/d"
 ok $? "the tree is a fresh build's: nothing cut short, nothing stray"
+[ ! -e "$TMP/s/.tlpress-building" ] && [ ! -e "$ST/.tlpress-building" ]
+ok $? "and the mark is gone from both"
 
 done_testing

@@ -55,6 +55,13 @@ static ino_t ino(const char *dir, const char *rel)
 	return i;
 }
 
+/* The live folder NAME under top and its stage beside it */
+#define TREE_PAIR(name) \
+	do { \
+		snprintf(live, sizeof(live), "%s/" name, top); \
+		snprintf(stage, sizeof(stage), "%s/." name ".tlpress-stage", top); \
+	} while (0)
+
 static int exists(const char *dir, const char *rel)
 {
 	return ino(dir, rel) != 0;
@@ -101,8 +108,7 @@ static void same_names(void)
 	char from[PATH_MAX + 64], to[PATH_MAX + 64];
 	int i, same = 1;
 
-	snprintf(live, sizeof(live), "%s/names", top);
-	snprintf(stage, sizeof(stage), "%s/.names.tlpress-stage", top);
+	TREE_PAIR("names");
 	for (i = 0; i < 40; i++) {
 		snprintf(name, sizeof(name), "a/f%02d.html", i);
 		put(live, name, "live");
@@ -148,6 +154,62 @@ static void same_names(void)
 	unlink(to);
 }
 
+/* tlpress_tree_stage_delta(): the stage synced at the files named alone,
+ * unless the mark of a build cut short is in it */
+static void delta(void)
+{
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct tlpress_tree *t;
+	char live[PATH_MAX + 16], stage[PATH_MAX + 32], mark[PATH_MAX + 64];
+	char *d[] = { "a/changed.html", "gone/old.html", "new/dir/x.html", "nowhere.html" };
+
+	TREE_PAIR("delta");
+	/* the stage: the version before; the live tree: one file changed, one
+	 * gone with its folder, one new in a new folder */
+	put(stage, "a/changed.html", "before");
+	put(stage, "a/same.html", "same");
+	put(stage, "gone/old.html", "old");
+	put(live, "a/changed.html", "after");
+	put(live, "new/dir/x.html", "x");
+	{
+		char from[PATH_MAX + 64], to[PATH_MAX + 64];
+
+		snprintf(from, sizeof(from), "%s/a/same.html", stage);
+		snprintf(to, sizeof(to), "%s/a/same.html", live);
+		if (link(from, to) < 0)
+			DIAG("setup: link: %s", strerror(errno));
+	}
+	put(stage, "a/unnamed.html", "not in the delta"); /* what only a whole sync removes */
+	OK(tlpress_tree_open_staged(&t, live, stage, &err) == 0 &&
+	   tlpress_tree_stage_delta(t, d, 4) == 0 &&
+	   tlpress_tree_write(t, "a/written.html", "w", 1, 1, &err) == 0, "a delta, then a write");
+	OK(ino(stage, "a/changed.html") == ino(live, "a/changed.html") &&
+	   ino(stage, "new/dir/x.html") == ino(live, "new/dir/x.html"),
+	   "the stage has the live tree's changed and new files, in new folders");
+	OK(!exists(stage, "gone/old.html") && !exists(stage, "gone"),
+	   "the file gone is gone, and its folder the live tree has no more");
+	OK(ino(stage, "a/same.html") == ino(live, "a/same.html") && exists(stage, "a/unnamed.html"),
+	   "and nothing else was looked at");
+	snprintf(mark, sizeof(mark), "%s/.tlpress-building", stage);
+	OK(access(mark, F_OK) == 0, "the stage has the mark while the build runs");
+	OK(tlpress_tree_commit(t, &err) == 0 && access(mark, F_OK) < 0 &&
+	   !exists(live, ".tlpress-building"), "the commit takes it away first");
+	tlpress_tree_close(t);
+
+	/* live and stage exchanged: a build cut short leaves the mark; the
+	 * next one syncs the stage whole, whatever delta it is given */
+	put(stage, "a/cut.html", "cut sho");
+	put(stage, ".tlpress-building", "");
+	OK(tlpress_tree_open_staged(&t, live, stage, &err) == 0 &&
+	   tlpress_tree_stage_delta(t, d, 1) == 0 &&
+	   tlpress_tree_write(t, "a/written2.html", "w", 1, 1, &err) == 0 &&
+	   !exists(stage, "a/cut.html") && exists(stage, "a/unnamed.html") &&
+	   ino(stage, "a/unnamed.html") == ino(live, "a/unnamed.html") &&
+	   ino(stage, "a/same.html") == ino(live, "a/same.html"),
+	   "with the mark of a build cut short, the whole stage is synced");
+	tlpress_tree_close(t);
+}
+
 int main(void)
 {
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
@@ -161,8 +223,7 @@ int main(void)
 		DIAG("mkdtemp: %s", strerror(errno));
 		return 1;
 	}
-	snprintf(live, sizeof(live), "%s/public", top);
-	snprintf(stage, sizeof(stage), "%s/.public.tlpress-stage", top);
+	TREE_PAIR("public");
 	snprintf(keep, sizeof(keep), "%s/keep", top);
 
 	/* the live tree, and a stage a killed build left in disorder */
@@ -257,6 +318,7 @@ int main(void)
 	}
 	map_file(keep);
 	same_names();
+	delta();
 	tlpress_remove_tree(top);
 	return harness_done();
 }
