@@ -1786,7 +1786,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	char abs[PATH_MAX];
 	unsigned char fp[TLPRESS_SHA256_LEN], digest[TLPRESS_SHA256_LEN];
 	const char *root = NULL;
-	size_t i;
+	size_t i, k;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
@@ -1973,10 +1973,20 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 
 stale:
 	timing(&b, "manifest write");
-	/* step 6: whatever else the last build made and this one did not */
-	for (i = 0; i < b.old.n && !rc; i++)
-		if (!b.old.v[i].mark && !tlpress_manifest_find(&b.new, b.old.v[i].path))
+	/* step 6: whatever else the last build made and this one did not
+	 * (both lists sorted: one walk, not a search for each file) */
+	tlpress_manifest_sort(&b.old);
+	tlpress_manifest_sort(&b.new);
+	for (i = 0, k = 0; i < b.old.n && !rc; i++) {
+		int c = 1;
+
+		while (k < b.new.n && (c = strcmp(b.new.v[k].path, b.old.v[i].path)) < 0)
+			k++;
+		if (k == b.new.n)
+			c = 1;
+		if (!b.old.v[i].mark && c != 0)
 			rc = remove_file(&b, b.old.v[i].path);
+	}
 	/* the new version in the live one's place, in one step */
 	if (!rc && tlpress_tree_staged(b.tree)) {
 		rc = tlpress_sync(tlpress_tree_root(b.tree), err);
@@ -2043,7 +2053,6 @@ out:
 	}
 	for (i = 0; i < b.nitems; i++) {
 		struct item *it = &b.items[i];
-		size_t k;
 
 		free(it->path);
 		free(it->id);
