@@ -18,11 +18,11 @@
 
 #include <stddef.h>
 
-/* `size` bytes, zeroed; *maplen gets what to give back. NULL when out of
- * memory. */
+/* `size` bytes, zeroed, that never grow (huge pages for its whole 2 MiB
+ * pieces only); *maplen gets what to give back. NULL when out of memory. */
 void *tlpress_big_alloc(size_t size, size_t *maplen);
-/* p (NULL for none) grown to at least `size` bytes, the new bytes zeroed;
- * NULL when out of memory (p stays). */
+/* p (NULL for none, or one this made) grown to at least `size` bytes, the
+ * new bytes zeroed; NULL when out of memory (p stays). */
 void *tlpress_big_grow(void *p, size_t *maplen, size_t size);
 void tlpress_big_free(void *p, size_t maplen);
 

@@ -55,6 +55,7 @@ struct item {
 	struct out *outs;            /* its files: MAX_OUTS places in the build's
 					outs (pass 2), else grown as they come */
 	size_t nouts, outcap, written, unchanged, removed;
+	int pooled;                  /* outs are the build's, outcap places */
 	int borrowed;                /* the paths of outs, and the strings of
 					meta, are its cache row's (reuse()) */
 	int has_meta;
@@ -217,7 +218,7 @@ static int add_out(struct item *it, const char *rel, unsigned long long size,
 {
 	struct out *o;
 
-	if (it->nouts == MAX_OUTS)
+	if (it->nouts == MAX_OUTS || (it->pooled && it->nouts == it->outcap))
 		return tlpress_error_set(it->err, TLPRESS_ELIMIT, "too many files for %s",
 					 it->path ? it->path : rel);
 	if (it->nouts == it->outcap) {
@@ -1226,19 +1227,23 @@ static int pass2(struct build *b)
 {
 	pthread_t threads[64];
 	struct worker_arg args[64];
-	size_t i, k, n = b->o->jobs > 0 ? (size_t)b->o->jobs : 1, started = 0;
+	size_t i, k, n = b->o->jobs > 0 ? (size_t)b->o->jobs : 1, started = 0, per;
 	int rc = 0;
 
 	if (n > sizeof(threads) / sizeof(threads[0]))
 		n = sizeof(threads) / sizeof(threads[0]);
 	tlpress_manifest_sort(&b->old); /* read by every worker */
-	/* each item's files in one array: no allocation an item */
-	b->outs = tlpress_big_alloc(b->nitems * MAX_OUTS * sizeof(*b->outs), &b->outs_len);
+	/* each item's files in one array: no allocation an item; as many
+	 * places as an advisory makes files (its renditions and the CSAF
+	 * document's two hashes, each with its signature in a signed tree) */
+	per = (NRENDERERS + 2) * (b->signer_fpr ? 2 : 1);
+	b->outs = tlpress_big_alloc(b->nitems * per * sizeof(*b->outs), &b->outs_len);
 	if (!b->outs)
 		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
 	for (i = 0; i < b->nitems; i++) {
-		b->items[i].outs = b->outs + i * MAX_OUTS;
-		b->items[i].outcap = MAX_OUTS;
+		b->items[i].outs = b->outs + i * per;
+		b->items[i].outcap = per;
+		b->items[i].pooled = 1;
 	}
 	atomic_store(&b->next, 0);
 	atomic_store(&b->stop, 0);

@@ -1,10 +1,12 @@
 /* test_bigmem.c - large allocations on their own mappings: zeroed, grown
- * with their bytes kept, and a pool of strings across many blocks */
+ * with their bytes kept, a pool of strings across many blocks, and a
+ * tlpress_buf that outgrows malloc() */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bigmem.h"
+#include "buf.h"
 
 #include "harness.h"
 
@@ -15,8 +17,8 @@ int main(void)
 	unsigned char *p, *q;
 	char **s, buf[64], *big;
 
-	p = tlpress_big_alloc(3 << 20, &len);
-	OK(p && len >= (size_t)3 << 20, "a 3 MiB array");
+	p = tlpress_big_grow(NULL, &len, 3 << 20);
+	OK(p && len >= (size_t)3 << 20, "a 3 MiB array that grows");
 	for (i = 0; p && i < (size_t)3 << 20; i++)
 		bad += p[i] != 0;
 	INT_EQ(bad, 0, "zeroed");
@@ -28,8 +30,9 @@ int main(void)
 	INT_EQ(bad, 0, "its bytes kept, the new ones zero");
 	OK(tlpress_big_grow(q, &len, 100) == q, "a grow to less is the same array");
 	tlpress_big_free(q, len);
-	p = tlpress_big_grow(NULL, &len, 10);
-	OK(p && p[9] == 0, "a grow from nothing is an allocation");
+	p = tlpress_big_alloc(5 << 20, &len);
+	OK(p && len >= (size_t)5 << 20 && p[(5 << 20) - 1] == 0, "a 5 MiB one that does not");
+	memset(p, 1, (size_t)5 << 20);
 	tlpress_big_free(p, len);
 	p = tlpress_big_alloc(0, &len);
 	OK(p != NULL, "an empty one");
@@ -64,6 +67,29 @@ int main(void)
 	tlpress_strpool_release(&pool);
 	free(big);
 	free(s);
+
+	/* a buffer past 1 MiB moves to a mapping and grows there; detached,
+	 * it is malloc()'s again */
+	{
+		struct tlpress_buf b = TLPRESS_BUF_INIT;
+		char *d;
+		size_t n = 0;
+
+		for (i = 0; i < 300000; i++)
+			tlpress_buf_printf(&b, "line %06zu\n", i);
+		OK(!b.failed && b.len == 300000 * 12 && b.maplen > 0, "a 3.6 MB buffer, on a mapping");
+		for (i = bad = 0; i < 300000; i++) {
+			snprintf(buf, sizeof(buf), "line %06zu\n", i);
+			bad += memcmp(b.ptr + 12 * i, buf, 12) != 0;
+		}
+		INT_EQ(bad, 0, "every line where it was written");
+		d = tlpress_buf_detach(&b, &n);
+		OK(d && n == 300000 * 12 && !memcmp(d + n - 12, "line 299999\n", 12) && !d[n] &&
+		   b.len == 0 && b.maplen == 0, "detached: a malloc()'d copy, the buffer empty");
+		free(d);
+		tlpress_buf_printf(&b, "%s", "small");
+		tlpress_buf_release(&b);
+	}
 	printf("1..%d\n", harness_n);
 	return harness_failed != 0;
 }
