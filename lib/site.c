@@ -52,7 +52,7 @@ struct item {
 	/* pass 2, filled by the worker that took it */
 	int refused;                 /* the full parse found an error */
 	struct tlpress_diags diags;
-	struct out *outs;            /* its files: MAX_OUTS places in the build's
+	struct out *outs;            /* its files: outcap places in the build's
 					outs (pass 2), else grown as they come */
 	size_t nouts, outcap, written, unchanged, removed;
 	int pooled;                  /* outs are the build's, outcap places */
@@ -98,7 +98,8 @@ struct build {
 	struct tlpress_manifest old, new;
 	struct item *items;          /* (bigmem.h: items_len, metas_len, outs_len) */
 	size_t nitems, items_len;
-	struct out *outs;            /* MAX_OUTS for each item, from pass 2 on */
+	struct out *outs;            /* the items' places for their files, from
+					pass 2 on (pass2()) */
 	size_t outs_len;
 	struct tlpress_pubmeta *metas;
 	size_t nmetas, metas_len;
