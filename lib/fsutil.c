@@ -211,6 +211,17 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/* data into fd whole; a write error, or the fault a test injects
+ * (TLPRESS_FAULT_WRITES), is -1 with errno */
+static int write_data(int fd, const void *data, size_t len)
+{
+	if (fault()) {
+		errno = EIO;
+		return -1;
+	}
+	return write_all(fd, data, len);
+}
+
 /* An unnamed file linked into place whole: 0, 1 when it could not be
  * done this way (the caller then writes a named temporary file), or -1
  * with errno for a write error. */
@@ -229,11 +240,7 @@ static int write_unnamed(int dfd, const char *base, const void *data, size_t len
 		}
 		return -1;
 	}
-	if (fault()) {
-		errno = EIO;
-		goto fail;
-	}
-	if (write_all(fd, data, len) < 0)
+	if (write_data(fd, data, len) < 0)
 		goto fail;
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	if (linkat(AT_FDCWD, proc, dfd, base, AT_SYMLINK_FOLLOW) < 0) {
@@ -267,11 +274,7 @@ static int write_new(int dfd, const char *name, const void *data, size_t len)
 
 	if (fd < 0)
 		return -1;
-	if (fault()) {
-		errno = EIO;
-		goto fail;
-	}
-	if (write_all(fd, data, len) < 0)
+	if (write_data(fd, data, len) < 0)
 		goto fail;
 	if (close(fd) < 0) {
 		fd = -1;
@@ -917,7 +920,9 @@ int tlpress_tree_commit(struct tlpress_tree *t, struct tlpress_error *err)
 	/* whole: the mark goes before the stage is the live tree */
 	tlpress_buf_printf(&aside, "%s/" STAGE_MARK, t->stage);
 	if (unlink(aside.ptr) < 0 && errno != ENOENT) {
-		r = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot remove '%s'", aside.ptr);
+		r = tlpress_error_errno(err, TLPRESS_EIO, errno, "cannot remove '%s', the mark of "
+					"the build under way; the live tree is as it was: make "
+					"the folder writable and build again", aside.ptr);
 		tlpress_buf_release(&aside);
 		return r;
 	}
