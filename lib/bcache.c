@@ -14,6 +14,7 @@
 #include "bigmem.h"
 #include "buf.h"
 #include "fsutil.h"
+#include "strutil.h"
 
 struct tlpress_bcache {
 	sqlite3 *db;
@@ -210,7 +211,7 @@ static int cmp_entry(const void *a, const void *b)
 static int load(struct tlpress_bcache *c, struct tlpress_error *err)
 {
 	sqlite3_stmt *st;
-	size_t cap = 0, i;
+	size_t cap = 0;
 	int r, oom = 0;
 
 	if (sqlite3_prepare_v2(c->db, "SELECT " COLS " FROM entry WHERE tree = ?1 AND "
@@ -254,10 +255,7 @@ static int load(struct tlpress_bcache *c, struct tlpress_error *err)
 		return dberr(c, err, "cannot read");
 	/* the rows come in the order of the key (tree, path), which is
 	 * strcmp's: sorted unless SQLite chose another plan */
-	for (i = 1; i < c->n && cmp_entry(&c->v[i - 1], &c->v[i]) < 0; i++)
-		;
-	if (i < c->n)
-		qsort(c->v, c->n, sizeof(*c->v), cmp_entry);
+	tlpress_sort(c->v, c->n, sizeof(*c->v), cmp_entry);
 	return 0;
 }
 

@@ -62,6 +62,27 @@ void tlpress_manifest_sort(struct tlpress_manifest *m)
 	m->sorted = 1;
 }
 
+int tlpress_manifest_walk(struct tlpress_manifest *a, struct tlpress_manifest *b,
+			  int (*fn)(void *ctx, struct tlpress_mentry *x, struct tlpress_mentry *y),
+			  void *ctx)
+{
+	size_t i = 0, j = 0;
+	int r = 0;
+
+	tlpress_manifest_sort(a);
+	tlpress_manifest_sort(b);
+	while (!r && (i < a->n || j < b->n)) {
+		struct tlpress_mentry *x = i < a->n ? &a->v[i] : NULL;
+		struct tlpress_mentry *y = j < b->n ? &b->v[j] : NULL;
+		int c = !x ? 1 : !y ? -1 : strcmp(x->path, y->path);
+
+		r = fn(ctx, c <= 0 ? x : NULL, c >= 0 ? y : NULL);
+		i += c <= 0;
+		j += c >= 0;
+	}
+	return r;
+}
+
 struct tlpress_mentry *tlpress_manifest_find(struct tlpress_manifest *m, const char *path)
 {
 	size_t lo = 0, hi;

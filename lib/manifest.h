@@ -65,6 +65,13 @@ int tlpress_manifest_add(struct tlpress_manifest *m, const char *path,
 void tlpress_manifest_sort(struct tlpress_manifest *m);
 /* The entry for path, or NULL (sorts first when needed). */
 struct tlpress_mentry *tlpress_manifest_find(struct tlpress_manifest *m, const char *path);
+/* a and b side by side, both sorted first: fn(ctx, x, y) once for each path
+ * either has, x its entry in a or NULL, y in b or NULL, in path order (the
+ * difference of two versions of a tree in one pass, not a search for each
+ * path). Stops at the first fn that returns non-zero, and returns that. */
+int tlpress_manifest_walk(struct tlpress_manifest *a, struct tlpress_manifest *b,
+			  int (*fn)(void *ctx, struct tlpress_mentry *x, struct tlpress_mentry *y),
+			  void *ctx);
 /* The manifest as text, appended to out (sorts first). */
 int tlpress_manifest_format(struct tlpress_manifest *m, struct tlpress_buf *out);
 void tlpress_manifest_release(struct tlpress_manifest *m);

@@ -354,6 +354,14 @@ static int remove_file(struct build *b, const char *rel)
 	return r;
 }
 
+/* tlpress_manifest_walk() of the last manifest (x) and this build's (y):
+ * what only the last one has, and nothing already dealt with (mark),
+ * goes */
+static int stale_file(void *ctx, struct tlpress_mentry *x, struct tlpress_mentry *y)
+{
+	return x && !y && !x->mark ? remove_file(ctx, x->path) : 0;
+}
+
 static int cmp_items(const void *pa, const void *pb)
 {
 	const struct item *a = pa, *b = pb;
@@ -801,27 +809,17 @@ static void meta_text(const struct tlpress_pubmeta *m, struct tlpress_buf *out)
 /* " <integer>" at *p, within [min, max]: 0 and *p past it, or -1. */
 static int meta_num(const char **p, long long min, long long max, long long *v)
 {
-	const char *q = *p;
-	unsigned long long n = 0;
-	int neg;
+	const char *q = *p + 1;
+	char *end;
 
-	if (*q++ != ' ')
+	/* strtoll() alone would take more: spaces, a '+' */
+	if (**p != ' ' || !((*q >= '0' && *q <= '9') || (*q == '-' && q[1] >= '0' && q[1] <= '9')))
 		return -1;
-	neg = *q == '-';
-	q += neg;
-	if (*q < '0' || *q > '9')
+	errno = 0;
+	*v = strtoll(q, &end, 10);
+	if (errno || *v < min || *v > max)
 		return -1;
-	for (; *q >= '0' && *q <= '9'; q++) {
-		if (n > (ULLONG_MAX - 9) / 10)
-			return -1;
-		n = n * 10 + (unsigned)(*q - '0');
-	}
-	if (n > (unsigned long long)LLONG_MAX)
-		return -1;
-	*v = neg ? -(long long)n : (long long)n;
-	if (*v < min || *v > max)
-		return -1;
-	*p = q;
+	*p = end;
 	return 0;
 }
 
@@ -1617,41 +1615,40 @@ static void fingerprint(const struct tlpress_build_opts *o, unsigned char out[TL
  * it (b->intact) and a stage whose manifest is there (a build that removed
  * files took it away, as one whose stage cannot be trusted).
  */
+struct delta {
+	char **v;
+	size_t n;
+};
+
+/* a path at which the stage's version (x) and the live one (y) differ */
+static int delta_path(void *ctx, struct tlpress_mentry *x, struct tlpress_mentry *y)
+{
+	struct delta *d = ctx;
+
+	if (!x || !y || x->size != y->size || memcmp(x->sha256, y->sha256, sizeof(x->sha256)))
+		d->v[d->n++] = x ? x->path : y->path;
+	return 0;
+}
+
 static void stage_delta(struct build *b, const char *stage)
 {
 	struct tlpress_manifest sm = TLPRESS_MANIFEST_INIT;
 	struct tlpress_error e2 = TLPRESS_ERROR_INIT;
 	struct tlpress_buf path = TLPRESS_BUF_INIT;
-	char **d = NULL;
-	size_t i = 0, j = 0, n = 0;
+	struct delta d = { NULL, 0 };
 
 	if (!b->intact || !stage || !*stage)
 		return;
 	tlpress_path_join(&path, stage, TLPRESS_MANIFEST_NAME);
 	if (access(path.ptr, F_OK) == 0 && !tlpress_manifest_load(&sm, path.ptr, &e2) &&
 	    !strcmp(sm.clearance, b->old.clearance) &&
-	    (d = malloc((sm.n + b->old.n + 2) * sizeof(*d)))) {
-		tlpress_manifest_sort(&sm);
-		tlpress_manifest_sort(&b->old);
-		d[n++] = (char *)TLPRESS_MANIFEST_NAME;
-		d[n++] = (char *)TLPRESS_MANIFEST_NAME ".asc";
-		while (i < sm.n || j < b->old.n) {
-			const struct tlpress_mentry *x = i < sm.n ? &sm.v[i] : NULL;
-			const struct tlpress_mentry *y = j < b->old.n ? &b->old.v[j] : NULL;
-			int c = !x ? 1 : !y ? -1 : strcmp(x->path, y->path);
-
-			if (c == 0 && x->size == y->size && !memcmp(x->sha256, y->sha256, sizeof(x->sha256))) {
-				i++;
-				j++;
-				continue;
-			}
-			d[n++] = c <= 0 ? x->path : y->path;
-			i += c <= 0;
-			j += c >= 0;
-		}
-		tlpress_tree_stage_delta(b->tree, d, n); /* out of memory: the whole sync */
+	    (d.v = malloc((sm.n + b->old.n + 2) * sizeof(*d.v)))) {
+		d.v[d.n++] = (char *)TLPRESS_MANIFEST_NAME;
+		d.v[d.n++] = (char *)TLPRESS_MANIFEST_NAME ".asc";
+		tlpress_manifest_walk(&sm, &b->old, delta_path, &d);
+		tlpress_tree_stage_delta(b->tree, d.v, d.n); /* out of memory: the whole sync */
 	}
-	free(d);
+	free(d.v);
 	tlpress_manifest_release(&sm);
 	tlpress_buf_release(&path);
 }
@@ -1792,7 +1789,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	char abs[PATH_MAX];
 	unsigned char fp[TLPRESS_SHA256_LEN], digest[TLPRESS_SHA256_LEN];
 	const char *root = NULL;
-	size_t i, k;
+	size_t i;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
@@ -1979,20 +1976,8 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 
 stale:
 	timing(&b, "manifest write");
-	/* step 6: whatever else the last build made and this one did not
-	 * (both lists sorted: one walk, not a search for each file) */
-	tlpress_manifest_sort(&b.old);
-	tlpress_manifest_sort(&b.new);
-	for (i = 0, k = 0; i < b.old.n && !rc; i++) {
-		int c = 1;
-
-		while (k < b.new.n && (c = strcmp(b.new.v[k].path, b.old.v[i].path)) < 0)
-			k++;
-		if (k == b.new.n)
-			c = 1;
-		if (!b.old.v[i].mark && c != 0)
-			rc = remove_file(&b, b.old.v[i].path);
-	}
+	/* step 6: whatever else the last build made and this one did not */
+	rc = tlpress_manifest_walk(&b.old, &b.new, stale_file, &b);
 	/* the new version in the live one's place, in one step */
 	if (!rc && tlpress_tree_staged(b.tree)) {
 		rc = tlpress_sync(tlpress_tree_root(b.tree), err);
@@ -2059,6 +2044,7 @@ out:
 	}
 	for (i = 0; i < b.nitems; i++) {
 		struct item *it = &b.items[i];
+		size_t k;
 
 		free(it->path);
 		free(it->id);

@@ -13,6 +13,15 @@
 #define H1 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define H2 "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"
 
+/* tlpress_manifest_walk(): "<x|-> <y|->" for each path, into a buffer */
+static int walked(void *ctx, struct tlpress_mentry *x, struct tlpress_mentry *y)
+{
+	struct tlpress_buf *b = ctx;
+
+	tlpress_buf_printf(b, "%s:%s%s ", x ? x->path : y->path, x ? "a" : "-", y ? "b" : "-");
+	return x && y && !strcmp(x->path, "stop") ? 7 : 0;
+}
+
 static int parse(struct tlpress_manifest *m, const char *text, struct tlpress_error *err)
 {
 	return tlpress_manifest_parse(m, text, strlen(text), "m.txt", err);
@@ -74,6 +83,34 @@ int main(void)
 	OK(parse(&m, "0123456789abcdef0123456789abcdef0123456789abcdef 0123456789abcdef"
 		 " 7 a.html\n", &err) == TLPRESS_EINVAL, "so is one with a space");
 	tlpress_manifest_release(&m);
+
+	/* two versions side by side, each added out of order */
+	{
+		struct tlpress_manifest a = TLPRESS_MANIFEST_INIT, b = TLPRESS_MANIFEST_INIT;
+		static const unsigned char h[TLPRESS_SHA256_LEN];
+
+		tlpress_manifest_add(&a, "c", 1, h);
+		tlpress_manifest_add(&a, "a", 1, h);
+		tlpress_manifest_add(&a, "d", 1, h);
+		tlpress_manifest_add(&b, "e", 1, h);
+		tlpress_manifest_add(&b, "b", 1, h);
+		tlpress_manifest_add(&b, "c", 1, h);
+		tlpress_buf_reset(&out);
+		INT_EQ(tlpress_manifest_walk(&a, &b, walked, &out), 0, "tlpress_manifest_walk: done");
+		STR_EQ(out.ptr, "a:a- b:-b c:ab d:a- e:-b ",
+		       "each path once, in order, with its entry in either or both");
+		tlpress_manifest_add(&a, "stop", 1, h);
+		tlpress_manifest_add(&b, "stop", 1, h);
+		tlpress_buf_reset(&out);
+		INT_EQ(tlpress_manifest_walk(&a, &b, walked, &out), 7,
+		       "a callback's non-zero ends the walk, and is its result");
+		STR_EQ(out.ptr, "a:a- b:-b c:ab d:a- e:-b stop:ab ", "there");
+		tlpress_buf_reset(&out);
+		INT_EQ(tlpress_manifest_walk(&m, &m, walked, &out), 0, "two empty ones: nothing");
+		STR_EQ(out.ptr, "", "called never");
+		tlpress_manifest_release(&a);
+		tlpress_manifest_release(&b);
+	}
 	tlpress_buf_release(&out);
 	return harness_done();
 }
