@@ -10,10 +10,8 @@ export LC_ALL=C
 export TLPRESS_NOW=2026-11-28T12:00:00Z
 
 W=$TMP/w
-mkdir -p "$W"
-cp -r "$TOP/advisories" "$W/adv"
+sample_advisories "$W"
 cp -r "$TOP/templates" "$W/tmpl"
-old "$W"/adv/*.md
 printf 'advisories: adv\ntemplates: tmpl\nstate: state\nsite:\n  output: pub\n' > "$W/t.yml"
 # fresh NAME: a build without cache (its own state) into W/NAME, to compare
 fresh() {

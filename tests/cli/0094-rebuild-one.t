@@ -9,9 +9,7 @@ export LC_ALL=C
 export TLPRESS_NOW=2026-11-28T12:00:00Z
 
 W=$TMP/w
-mkdir -p "$W"
-cp -r "$TOP/advisories" "$W/adv"
-old "$W"/adv/*.md
+sample_advisories "$W"
 printf 'advisories: adv\ntemplates: %s/templates\nstate: state\nsite:\n  output: pub\n' \
 	"$TOP" > "$W/t.yml"
 # same NAME: a build without cache (its own state) into W/NAME, then the

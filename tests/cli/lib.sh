@@ -39,6 +39,12 @@ diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 # so a test that wants them used dates its sources back.
 old() { touch -d '1 minute ago' "$@"; }
 
+# sample_advisories DIR: the project's sample advisories in DIR/adv, dated
+# back (old), for the tests of rebuilds and the build cache
+sample_advisories() {
+	mkdir -p "$1" && cp -r "$TOP/advisories" "$1/adv" && old "$1"/adv/*.md
+}
+
 # run CMD...: run, keeping stdout+stderr in $TMP/out and the status in $rc
 run() {
 	"$@" >"$TMP/out" 2>&1
