@@ -15,6 +15,7 @@ DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/tlpress
 MANDIR ?= $(PREFIX)/share/man
+PKGLIBDIR ?= $(PREFIX)/lib/tlpress
 
 CC ?= cc
 CFLAGS ?= -O2 -g -fstack-protector-strong
@@ -26,10 +27,15 @@ override CFLAGS := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 override CPPFLAGS := -D_GNU_SOURCE -DTLPRESS_VERSION='"$(VERSION)"' \
 	-DTLPRESS_DATADIR='"$(DATADIR)"' -Ilib $(CPPFLAGS)
 
-# pkg-config names of the libraries lib/ uses
-PKGS = libcmark-gfm yaml-0.1 jansson libxml-2.0 libgcrypt gpgme libassuan libcurl sqlite3 gmime-3.0
+# pkg-config names of the libraries lib/ uses: the tlpress binary links
+# CORE_PKGS, tlpress-net.so NET_PKGS (lib/net.h), libtlpress.a both
+CORE_PKGS = libcmark-gfm yaml-0.1 jansson libxml-2.0 libgcrypt gpgme libassuan sqlite3 glib-2.0
+NET_PKGS = libcurl gmime-3.0
+PKGS = $(CORE_PKGS) $(NET_PKGS)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CORE_LIBS := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null)
+NET_LIBS := $(shell pkg-config --libs $(NET_PKGS) 2>/dev/null)
 
 # Debian packages: to build, and in addition to run the tests
 BUILD_DEBS = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
@@ -49,7 +55,17 @@ LIB_SRC := $(sort $(wildcard lib/*.c))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
+# The modules that use libcurl and GMime go into tlpress-net.so, which the
+# binary loads when it first needs them (lib/net.h); lib/net.c is built
+# three ways: plain for libtlpress.a, the loader for the binary, the
+# version for tlpress-net.so.
+NET_SRC := lib/mail.c lib/smtp.c lib/transport.c lib/transport_file.c lib/transport_http.c \
+	lib/transport_sftp.c lib/verify.c
+CORE_SRC := $(filter-out $(NET_SRC) lib/net.c,$(LIB_SRC))
+
 LIB_OBJ := $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
+CORE_OBJ := $(CORE_SRC:lib/%.c=$(B)/lib/%.o)
+NET_OBJ := $(NET_SRC:lib/%.c=$(B)/pic/%.o) $(B)/pic/net.o
 CMD_OBJ := $(CMD_SRC:cmd/%.c=$(B)/cmd/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -57,10 +73,17 @@ SAN = $(B)/asan
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 SAN_LIB_OBJ := $(LIB_SRC:lib/%.c=$(SAN)/lib/%.o)
+SAN_CORE_OBJ := $(CORE_SRC:lib/%.c=$(SAN)/lib/%.o)
+SAN_NET_OBJ := $(NET_SRC:lib/%.c=$(SAN)/pic/%.o) $(SAN)/pic/net.o
 SAN_CMD_OBJ := $(CMD_SRC:cmd/%.c=$(SAN)/cmd/%.o)
 SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(SAN)/tests/%)
 
-all: $(B)/tlpress
+all: $(B)/tlpress $(B)/tlpress-net.so
+
+# the binary exports the tlpress_* symbols, which tlpress-net.so uses
+EXPORT = -Wl,--export-dynamic-symbol='tlpress_*'
+LOADER = -DTLPRESS_NET_LOADER -DTLPRESS_PKGLIBDIR='"$(PKGLIBDIR)"'
+$(B)/pic/net.o $(SAN)/pic/net.o: CPPFLAGS += -DTLPRESS_NET_PLUGIN
 
 $(B)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
@@ -74,8 +97,18 @@ $(B)/libtlpress.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(B)/tlpress: $(CMD_OBJ) $(B)/libtlpress.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libtlpress.a $(PKG_LIBS) -lpthread -lm
+$(B)/loader.o: lib/net.c
+	$(CC) $(CPPFLAGS) $(LOADER) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/pic/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -MMD -MP -c -o $@ $<
+
+$(B)/tlpress: $(CMD_OBJ) $(CORE_OBJ) $(B)/loader.o
+	$(CC) $(CFLAGS) $(LDFLAGS) $(EXPORT) -o $@ $^ $(CORE_LIBS) -lpthread -lm
+
+$(B)/tlpress-net.so: $(NET_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-Bsymbolic -o $@ $^ $(NET_LIBS) -lpthread
 
 $(B)/tests/%: tests/unit/%.c $(B)/libtlpress.a tests/unit/harness.h
 	@mkdir -p $(@D)
@@ -94,15 +127,26 @@ $(SAN)/libtlpress.a: $(SAN_LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(SAN)/tlpress: $(SAN_CMD_OBJ) $(SAN)/libtlpress.a
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(SAN_CMD_OBJ) $(SAN)/libtlpress.a $(PKG_LIBS) -lpthread -lm
+$(SAN)/loader.o: lib/net.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(LOADER) $(PKG_CFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -MMD -MP -c -o $@ $<
+
+$(SAN)/pic/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -fPIC -MMD -MP -c -o $@ $<
+
+$(SAN)/tlpress: $(SAN_CMD_OBJ) $(SAN_CORE_OBJ) $(SAN)/loader.o
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $(EXPORT) -o $@ $^ $(CORE_LIBS) -lpthread -lm
+
+$(SAN)/tlpress-net.so: $(SAN_NET_OBJ)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -shared -Wl,-Bsymbolic -o $@ $^ $(NET_LIBS) -lpthread
 
 $(SAN)/tests/%: tests/unit/%.c $(SAN)/libtlpress.a tests/unit/harness.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $< $(SAN)/libtlpress.a $(PKG_LIBS) -lpthread -lm
 
 unit: $(UNIT_BIN)
-asan: $(SAN)/tlpress $(SAN_UNIT_BIN)
+asan: $(SAN)/tlpress $(SAN)/tlpress-net.so $(SAN_UNIT_BIN)
 
 deps:
 	@sh .ci/deps $(BUILD_DEBS)
@@ -145,9 +189,10 @@ MAN5 = docs/tlpress.yml.5 docs/tlpress-advisory.5
 UNITS = contrib/systemd/tlpress-publish.service contrib/systemd/tlpress-publish.timer
 
 install: all $(if $(SYSTEMD),install-systemd)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGLIBDIR) $(DESTDIR)$(DATADIR)/templates \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(B)/tlpress $(DESTDIR)$(BINDIR)/tlpress
+	install -m 644 $(B)/tlpress-net.so $(DESTDIR)$(PKGLIBDIR)/tlpress-net.so
 	for f in templates/*; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/templates/; done; true
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
@@ -238,3 +283,4 @@ fuzz-merge-%: $(FZ)/fuzz_%
 .PHONY: all unit asan deps check-deps check demo bench install install-systemd clean
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(SAN_CMD_OBJ:.o=.d)
+-include $(NET_OBJ:.o=.d) $(SAN_NET_OBJ:.o=.d) $(B)/loader.d $(SAN)/loader.d

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "net.h"
 #include "verify.h"
 
 static const char usage[] =
@@ -116,6 +117,10 @@ int cmd_verify(int argc, char **argv)
 		return cmd_usage(usage, 0);
 	}
 	o.tree = argv[optind];
+	if (tlpress_net_load(&err)) {
+		cmd_error("verify", "%s", err.msg);
+		return EXIT_ENV;
+	}
 	if (tlpress_verify_is_url(o.tree) < 0) {
 		cmd_error("verify", "'%s': only http:// and https:// URLs are fetched; give the "
 			  "tree's http(s) URL, or a copy of it in a folder", o.tree);

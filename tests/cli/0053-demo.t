@@ -14,6 +14,7 @@ trap 'gpgconf --homedir "$W/demo/gnupg" --kill all 2>/dev/null; gpgconf --homedi
 mkdir -p "$W/build"
 cp -r advisories templates tests "$W/"
 cp "$TLPRESS" "$W/build/tlpress"
+cp "$(dirname "$TLPRESS")/tlpress-net.so" "$W/build/"
 (cd "$W" && sh tests/demo.sh) > "$TMP/out" 2>&1
 rc=$?
 check 0 "tests/demo.sh (make demo) runs the pipeline"

@@ -1,6 +1,6 @@
 #!/bin/sh
-# make install into a DESTDIR: the binary, templates, the three manual pages
-# and the bash completion, nothing else; with SYSTEMD=1 the units too, their
+# make install into a DESTDIR: the binary and its tlpress-net.so, templates,
+# the three manual pages and the bash completion, nothing else; with SYSTEMD=1 the units too, their
 # ExecStart on the installed binary. Builds nothing: the test is skipped
 # when build/tlpress is not up to date (run make first).
 . "$(dirname "$0")/lib.sh"
@@ -22,16 +22,37 @@ ok $? "it compiled nothing"
 	>"$TMP/files"
 cat >"$TMP/want" <<EOF
 usr/bin/tlpress
+usr/lib/tlpress/tlpress-net.so
 usr/share/bash-completion/completions/tlpress
 usr/share/man/man1/tlpress.1
 usr/share/man/man5/tlpress-advisory.5
 usr/share/man/man5/tlpress.yml.5
 EOF
 cmp -s "$TMP/want" "$TMP/files"
-ok $? "the binary, the manual pages and the completion, nothing else"
+ok $? "the binary, tlpress-net.so, the manual pages and the completion, nothing else"
 cmp -s "$TMP/want" "$TMP/files" || diag "installed:" $(cat "$TMP/files")
 [ -x "$R/usr/bin/tlpress" ] && [ -f "$R/usr/share/tlpress/templates/page.mustache" ]
 ok $? "an executable binary and the templates"
+
+# tlpress-net.so (lib/net.h) is found in ../lib/tlpress beside the binary:
+# verify gets as far as the tree
+run "$R/usr/bin/tlpress" verify "$TMP/no-such-tree"
+check 3 "the installed binary, verify of a missing tree"
+check_grep "cannot read the tree" "loads tlpress-net.so from ../lib/tlpress and reads the tree"
+# a binary without it anywhere: what needs it says so, the rest works
+if [ ! -e /usr/local/lib/tlpress/tlpress-net.so ]; then
+	mkdir "$TMP/lone" && cp build/tlpress "$TMP/lone/"
+	run "$TMP/lone/tlpress" verify "$TMP/no-such-tree"
+	check 3 "a binary without tlpress-net.so: verify exits 3"
+	check_grep "cannot load tlpress-net.so, which tlpress needs to upload, mail and verify" \
+		"and says what is missing"
+	check_grep "$TMP/lone/tlpress-net.so: No such file or directory" "and where it looked"
+	check_grep "install it with the binary (make install)" "and what to do"
+	run "$TMP/lone/tlpress" build -o "$TMP/lone/site" advisories
+	check 0 "build needs no tlpress-net.so"
+else
+	for i in 1 2 3 4 5; do ok 0 "# skip /usr/local/lib/tlpress/tlpress-net.so is installed"; done
+fi
 cmp -s docs/tlpress.yml.5 "$R/usr/share/man/man5/tlpress.yml.5"
 ok $? "the pages as they are in docs/"
 if command -v man >/dev/null 2>&1; then

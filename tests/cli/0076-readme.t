@@ -71,10 +71,10 @@ else
 	(cd "$TOP" && tar -cf - Makefile .ci README.md advisories templates tests lib cmd docs) |
 		(cd "$W" && tar -xpf -)
 fi
-mkdir -p "$W/build/lib" "$W/build/cmd"
-cp "$TLPRESS" "$W/build/tlpress"
+mkdir -p "$W/build/lib" "$W/build/cmd" "$W/build/pic"
+cp "$TLPRESS" "$(dirname "$TLPRESS")/tlpress-net.so" "$W/build/"
 (cd "$W" && make -t all >/dev/null 2>&1 && make -q all)
-ok $? "a fresh copy of the tree, with build/tlpress up to date"
+ok $? "a fresh copy of the tree, with build/tlpress and build/tlpress-net.so up to date"
 
 # each line one step: its output in N.out, its status in N.rc
 {
