@@ -404,16 +404,23 @@ void tlpress_bcache_close(struct tlpress_bcache *c)
 	free(c);
 }
 
-const struct tlpress_bcache_entry *tlpress_bcache_find(const struct tlpress_bcache *c,
-							const char *path)
+const struct tlpress_bcache_entry *tlpress_bcache_find_near(const struct tlpress_bcache *c,
+							     const char *path, size_t *hint)
 {
 	struct tlpress_bcache_entry key;
 
 	if (!c || !c->n)
 		return NULL;
-	memset(&key, 0, sizeof(key));
 	key.path = (char *)path;
-	return bsearch(&key, c->v, c->n, sizeof(*c->v), cmp_entry);
+	return tlpress_search_near(&key, c->v, c->n, sizeof(*c->v), cmp_entry, hint);
+}
+
+const struct tlpress_bcache_entry *tlpress_bcache_find(const struct tlpress_bcache *c,
+							const char *path)
+{
+	size_t none = (size_t)-1;
+
+	return tlpress_bcache_find_near(c, path, &none);
 }
 
 static void text_or_null(sqlite3_stmt *st, int i, const char *s)

@@ -65,6 +65,10 @@ void tlpress_bcache_close(struct tlpress_bcache *c);
 /* The row of path, or NULL. Borrowed: lives as long as c. */
 const struct tlpress_bcache_entry *tlpress_bcache_find(const struct tlpress_bcache *c,
 							const char *path);
+/* The same for paths looked up mostly in order: *hint, 0 at first, keeps
+ * the place of the last row found (strutil.h tlpress_search_near()). */
+const struct tlpress_bcache_entry *tlpress_bcache_find_near(const struct tlpress_bcache *c,
+							     const char *path, size_t *hint);
 
 /*
  * Writing, one row at a time so that no build holds every row in memory:

@@ -39,26 +39,27 @@ static int fault(void)
 
 int tlpress_path_check(const char *rel)
 {
-	const char *p = rel, *c;
+	const char *seg = rel, *c;
 
-	if (!*rel || *rel == '/')
+	if (*rel == '/')
 		return -1;
-	for (c = rel; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == '\\' || *c == 0x7F)
-			return -1;
-	while (*p) {
-		const char *e = strchr(p, '/');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
+	/* one pass: each component ends at a '/' or the end, and may not be
+	 * empty, "." or ".." (every manifest line comes through here) */
+	for (c = rel;; c++) {
+		unsigned char ch = (unsigned char)*c;
 
-		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+		if (ch == '/' || ch == '\0') {
+			size_t n = (size_t)(c - seg);
+
+			if (n == 0 || (seg[0] == '.' && (n == 1 || (n == 2 && seg[1] == '.'))))
+				return -1;
+			if (!ch)
+				return 0;
+			seg = c + 1;
+		} else if (ch < 0x20 || ch == '\\' || ch == 0x7F) {
 			return -1;
-		if (!e)
-			break;
-		p = e + 1;
-		if (!*p)
-			return -1;
+		}
 	}
-	return 0;
 }
 
 void tlpress_path_join(struct tlpress_buf *out, const char *root, const char *rel)

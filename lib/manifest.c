@@ -9,6 +9,7 @@
 
 #include "bigmem.h"
 #include "fsutil.h"
+#include "strutil.h"
 
 int tlpress_manifest_add(struct tlpress_manifest *m, const char *path,
 			 unsigned long long size, const unsigned char sha256[TLPRESS_SHA256_LEN])
@@ -83,24 +84,27 @@ int tlpress_manifest_walk(struct tlpress_manifest *a, struct tlpress_manifest *b
 	return r;
 }
 
-struct tlpress_mentry *tlpress_manifest_find(struct tlpress_manifest *m, const char *path)
+static int cmp_path(const void *key, const void *e)
 {
-	size_t lo = 0, hi;
+	return strcmp(((const struct tlpress_mentry *)key)->path,
+		      ((const struct tlpress_mentry *)e)->path);
+}
+
+struct tlpress_mentry *tlpress_manifest_find_near(struct tlpress_manifest *m, const char *path,
+						 size_t *hint)
+{
+	struct tlpress_mentry key;
 
 	tlpress_manifest_sort(m);
-	hi = m->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(m->v[mid].path, path);
+	key.path = (char *)path;
+	return tlpress_search_near(&key, m->v, m->n, sizeof(*m->v), cmp_path, hint);
+}
 
-		if (c == 0)
-			return &m->v[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+struct tlpress_mentry *tlpress_manifest_find(struct tlpress_manifest *m, const char *path)
+{
+	size_t none = (size_t)-1;
+
+	return tlpress_manifest_find_near(m, path, &none);
 }
 
 /* The two hex digits of each byte, one after the other */

@@ -65,6 +65,10 @@ int tlpress_manifest_add(struct tlpress_manifest *m, const char *path,
 void tlpress_manifest_sort(struct tlpress_manifest *m);
 /* The entry for path, or NULL (sorts first when needed). */
 struct tlpress_mentry *tlpress_manifest_find(struct tlpress_manifest *m, const char *path);
+/* The same for paths looked up mostly in order: *hint, 0 at first, keeps
+ * the place of the last one found (strutil.h tlpress_search_near()). */
+struct tlpress_mentry *tlpress_manifest_find_near(struct tlpress_manifest *m, const char *path,
+						 size_t *hint);
 /* a and b side by side, both sorted first: fn(ctx, x, y) once for each path
  * either has, x its entry in a or NULL, y in b or NULL, in path order (the
  * difference of two versions of a tree in one pass, not a search for each

@@ -198,13 +198,22 @@ int tlpress_site_advisory_slug(const char *path, char *slug, size_t size)
 static _Thread_local int worker_id; /* which GPGME context this thread uses */
 static _Thread_local struct tlpress_error worker_err; /* the item's error while it is worked on */
 
-/* Does the file at root/rel exist with this size? */
-static int on_disk(struct build *b, const char *rel, unsigned long long size)
+/* The worker's places in the cache's rows and in the old manifest where
+ * its last look-ups found what they looked for, one for each of an
+ * advisory's files: the workers take advisories in order, so the next one
+ * is a few places on (tlpress_search_near()). */
+static _Thread_local size_t near_row, near_old[MAX_OUTS];
+
+/* Does the file at root/rel exist with this size? near: NULL, or where to
+ * start looking in the old manifest */
+static int on_disk(struct build *b, const char *rel, unsigned long long size, size_t *near)
 {
 	struct stat st;
 
 	if (b->intact) {
-		const struct tlpress_mentry *e = tlpress_manifest_find(&b->old, rel);
+		const struct tlpress_mentry *e = near ?
+			tlpress_manifest_find_near(&b->old, rel, near) :
+			tlpress_manifest_find(&b->old, rel);
 
 		return e && e->size == size;
 	}
@@ -270,13 +279,13 @@ static int emit_item(struct build *b, struct item *it, const char *rel, const vo
 	e = tlpress_manifest_find(&b->old, rel);
 	fresh = !e;  /* not in the last build's tree: most likely not there */
 	if (e && e->size == len && !memcmp(e->sha256, sha, sizeof(sha)))
-		same = on_disk(b, rel, len);
+		same = on_disk(b, rel, len, NULL);
 	sign = b->o->signer && !is_asc(rel);
 	if (sign) {
 		tlpress_buf_printf(&arel, "%s.asc", rel);
 		e = tlpress_manifest_find(&b->old, arel.ptr);
 		afresh = !e;
-		if (same && e && b->resign == 0 && on_disk(b, arel.ptr, e->size)) {
+		if (same && e && b->resign == 0 && on_disk(b, arel.ptr, e->size, NULL)) {
 			/* unchanged, and signed by this key: keep the signature */
 			r = add_out(it, rel, len, sha, 0);
 			if (!r)
@@ -424,7 +433,7 @@ static int from_cache(struct build *b, struct item *it)
 		it->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 		it->ino = (long long)st.st_ino;
 	}
-	e = tlpress_bcache_find(b->cache, it->path);
+	e = tlpress_bcache_find_near(b->cache, it->path, &near_row);
 	if (!e || e->size != it->size || e->mtime_ns != it->mtime_ns || e->ino != it->ino ||
 	    e->computed_at > now || now >= e->valid_until || !e->id ||
 	    e->verdict == TLPRESS_REFUSE_INVALID)
@@ -928,7 +937,8 @@ static int reuse(struct build *b, struct item *it)
 		char *rel;
 
 		p = out_line(p, sha, &size, &rel);
-		if (!p || !on_disk(b, rel, size) || add_out(it, rel, size, sha, 1))
+		if (!p || !on_disk(b, rel, size, &near_old[it->nouts % MAX_OUTS]) ||
+		    add_out(it, rel, size, sha, 1))
 			goto drop;
 	}
 	if (meta_parse(meta, &it->meta))
@@ -1430,7 +1440,7 @@ static int listings_cached(struct build *b, const char *row, const char *digest)
 	if (!(outs = strdup(e->outs)))
 		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
 	for (p = outs; r == 1 && *p; n++)
-		if (!(p = out_line(p, sha, &size, &rel)) || !on_disk(b, rel, size))
+		if (!(p = out_line(p, sha, &size, &rel)) || !on_disk(b, rel, size, NULL))
 			r = 0;
 	free(outs);
 	if (r != 1)

@@ -323,3 +323,48 @@ void tlpress_sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const
 	if (i < n)
 		qsort(v, n, size, cmp);
 }
+
+void *tlpress_search_near(const void *key, const void *v, size_t n, size_t size,
+			  int (*cmp)(const void *, const void *), size_t *hint)
+{
+	const char *p = v;
+	size_t lo = 0, hi = n, step = 1;
+	int c;
+
+	if (*hint < n && (c = cmp(key, p + *hint * size)) >= 0) {
+		if (c == 0)
+			return (void *)(p + *hint * size);
+		/* the key is after *hint: probe 1, 2, 4 ... places on until one is
+		 * past it; then [lo, hi) holds it if anything does */
+		lo = *hint + 1;
+		while (lo + step - 1 < n) {
+			size_t at = lo + step - 1;
+
+			c = cmp(key, p + at * size);
+			if (c == 0) {
+				*hint = at;
+				return (void *)(p + at * size);
+			}
+			if (c < 0) {
+				hi = at;
+				break;
+			}
+			lo = at + 1;
+			step *= 2;
+		}
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		c = cmp(key, p + mid * size);
+		if (c == 0) {
+			*hint = mid;
+			return (void *)(p + mid * size);
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}

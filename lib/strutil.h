@@ -74,4 +74,13 @@ int tlpress_cwe_schema_ok(const char *s);
  * comparisons, not n log n and the moves. */
 void tlpress_sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
+/* bsearch() for keys that mostly come in ascending order (the files of one
+ * advisory after another's): it starts at *hint, the place of the last key
+ * found, and gallops forward, so a key found a few places on costs a few
+ * comparisons, not log2(n). A key before *hint, or *hint >= n, is searched
+ * for in the whole array. The found element, with *hint set to its place,
+ * or NULL. */
+void *tlpress_search_near(const void *key, const void *v, size_t n, size_t size,
+			  int (*cmp)(const void *, const void *), size_t *hint);
+
 #endif

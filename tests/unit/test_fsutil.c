@@ -210,6 +210,25 @@ static void delta(void)
 	tlpress_tree_close(t);
 }
 
+/* tlpress_path_check(): what a manifest line or a cache row may name */
+static void test_path_check(void)
+{
+	static const char *const good[] = {
+		"index.html", "advisories/ccb-2026-0001.html", "a/b/c", "...", ".well-known/csaf/x",
+		"a/..b", "a/b..", ".x", "a/.x/b",
+	};
+	static const char *const bad[] = {
+		"", "/etc/passwd", ".", "..", "../x", "a/../b", "a/..", "a/.", "./a", "a//b", "a/",
+		"a\\b", "a\nb", "a\tb", "a\x7f", "/",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		OK(tlpress_path_check(good[i]) == 0, "path_check accepts '%s'", good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		OK(tlpress_path_check(bad[i]) == -1, "path_check refuses bad path %zu", i);
+}
+
 int main(void)
 {
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
@@ -223,6 +242,7 @@ int main(void)
 		DIAG("mkdtemp: %s", strerror(errno));
 		return 1;
 	}
+	test_path_check();
 	TREE_PAIR("public");
 	snprintf(keep, sizeof(keep), "%s/keep", top);
 

@@ -79,5 +79,35 @@ int main(void)
 		tlpress_sort(NULL, 0, sizeof(v[0]), cmp_int);
 		OK(1, "tlpress_sort: an empty array");
 	}
+	{
+		/* tlpress_search_near: every key present or absent, from every
+		 * hint, finds what bsearch finds; keys in order cost few compares */
+		int v[300], k, key, wrong = 0;
+		size_t h, hint, n;
+
+		for (k = 0; k < 300; k++)
+			v[k] = 2 * k; /* odd keys are absent */
+		for (n = 0; n <= 300; n += 37)
+			for (key = -1; key <= 601; key++)
+				for (h = 0; h <= n + 1; h += 7) {
+					int *want = bsearch(&key, v, n, sizeof(v[0]), cmp_int);
+					int *got;
+
+					hint = h;
+					got = tlpress_search_near(&key, v, n, sizeof(v[0]), cmp_int, &hint);
+					if (got != want || (got && hint != (size_t)(got - v)) ||
+					    (!got && hint != h))
+						wrong++;
+				}
+		INT_EQ(wrong, 0, "tlpress_search_near: what bsearch finds, from every hint");
+		compared = 0;
+		hint = (size_t)-1;
+		for (key = 0; key < 600; key += 4)
+			if (!tlpress_search_near(&key, v, 300, sizeof(v[0]), cmp_int, &hint))
+				wrong++;
+		INT_EQ(wrong, 0, "tlpress_search_near: keys in order are found");
+		OK(compared <= 150 * 4 + 9, "tlpress_search_near: keys two places apart cost "
+		   "at most 4 comparisons each, not 9 (%ld for 150)", (long)compared);
+	}
 	return harness_done();
 }
