@@ -435,6 +435,9 @@ static int deliver(struct run *r, const struct tlpress_advisory *a, enum tlpress
 		return rc;
 	}
 	if (o->dry_run) {
+		/* a key that needs attention is reported as the run will */
+		if (dv->notice_only)
+			r->st->notices++;
 		say(r, "would send", a->id, cur->version, dv->address, "would send %s %s v%d to %s "
 		    "(%s, %s, via %s)", dv->notice_only ? "a key notice for" : "", a->id,
 		    cur->version, dv->address, tlpress_tlp_label(dv->clearance),

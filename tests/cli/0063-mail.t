@@ -142,6 +142,12 @@ got() { # ADDRESS: the summary lines of what ADDRESS holds
 	grep "^$1	" "$TMP/summary" || true
 }
 
+run "$TLPRESS" mail -n -C "$W/t.yml"
+check 1 "tlpress mail -n: exit 1, as the run will (key notices need attention)"
+check_grep "would send a key notice for T-2026-0001" "it names the key notices"
+[ "$(count)" -eq 0 ]
+ok $? "and sends nothing"
+
 run "$TLPRESS" mail -C "$W/t.yml"
 check 1 "tlpress mail: exit 1 (a 550 and key notices need attention)"
 check_grep "refused for good by the server: 550" "the 550 is reported"
