@@ -73,6 +73,7 @@ struct item {
 	enum tlpress_tlp downgrade_to, tlp, label;
 	int rendered, ncut;
 	unsigned char cutsig[32];
+	unsigned char shown[TLPRESS_SHA256_LEN]; /* shown_digest() of its meta */
 	/* the build cache */
 	long long size, mtime_ns, ino, computed_at, valid_until;
 	int stat_known;              /* size, mtime_ns and ino from the snapshot's
@@ -1106,22 +1107,46 @@ struct worker_arg {
 	int id;
 };
 
+/* The digest of what the index shows of an advisory: its meta's text
+ * without the summary, which the index does not show (index_item() in
+ * render_html.c), so that an edit of the paragraph it comes from does not
+ * render the index again. The index's cache key hashes these in the
+ * items' order. */
+static void shown_digest(const struct tlpress_pubmeta *m, struct tlpress_buf *scratch,
+			 unsigned char out[TLPRESS_SHA256_LEN])
+{
+	struct tlpress_pubmeta shown = *m;
+
+	shown.summary = NULL;
+	tlpress_buf_reset(scratch);
+	meta_text(&shown, scratch);
+	if (scratch->failed)
+		tlpress_buf_addch(scratch, '!'); /* a text cut short: never equal */
+	tlpress_sha256(scratch->ptr, scratch->len, out);
+}
+
 static void *worker(void *arg)
 {
 	struct worker_arg *wa = arg;
 	struct build *b = wa->b;
+	struct tlpress_buf scratch = TLPRESS_BUF_INIT;
 
 	worker_id = wa->id;
 	for (;;) {
 		size_t i = atomic_fetch_add(&b->next, 1);
+		struct item *it;
 
 		if (i >= b->nitems || atomic_load(&b->stop))
 			break;
-		if (b->items[i].verdict != TLPRESS_PUBLISH)
+		it = &b->items[i];
+		if (it->verdict != TLPRESS_PUBLISH)
 			continue;
-		if (publish_one(b, &b->items[i]))
+		if (publish_one(b, it))
 			atomic_store(&b->stop, 1);
+		else if (it->has_meta && b->cache)
+			shown_digest(&it->meta, &scratch, it->shown);
 	}
+	tlpress_buf_release(&scratch);
 	return NULL;
 }
 
@@ -1312,15 +1337,8 @@ static int pass2(struct build *b)
 			*m = it->meta;
 			memset(&it->meta, 0, sizeof(it->meta));
 			b->st->published++;
-			if (b->cache) {
-				/* the index shows no summary (index_item() in
-				 * render_html.c): an edit of the paragraph it
-				 * comes from does not render the index again */
-				struct tlpress_pubmeta shown = *m;
-
-				shown.summary = NULL;
-				meta_digest(b, &b->lhash, &shown);
-			}
+			if (b->cache)
+				tlpress_sha256_update(&b->lhash, it->shown, sizeof(it->shown));
 			if (it->csaf) {
 				struct tlpress_csaf_entry *e = &b->csaf[b->ncsaf++];
 				const struct out *o = &it->outs[it->csaf - 1];

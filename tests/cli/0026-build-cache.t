@@ -61,6 +61,19 @@ for f in index.html feed.xml; do
 	[ -f "$W/pub/$f" ] && grep -qF "$f" "$W/pub/manifest.txt"
 	ok $? "$f removed by hand comes back, and is in the manifest"
 done
+# an edit of the body's first paragraph, the summary, which the index
+# does not show (its cache key leaves it out): the index stays as it was,
+# and the tree is what a fresh build makes
+ino=$(stat -c %i "$W/pub/index.html")
+sed -i 's/(herzien) stelt/(herzien, 2) stelt/' "$W/adv/CCB-2026-0438.md"
+old "$W/adv/CCB-2026-0438.md"
+run "$TLPRESS" build -C "$W/t.yml"
+check_grep "11 of 12 advisories read from the build cache" "a body edit: one advisory read"
+[ "$(stat -c %i "$W/pub/index.html")" = "$ino" ] && grep -q 'herzien, 2' "$W/pub/advisories/ccb-2026-0438.html"
+ok $? "index.html kept as it was, the page has the edit"
+fresh f3
+diff -r "$W/pub" "$W/f3" >/dev/null
+ok $? "the tree is byte-identical to a fresh build's"
 # a build that finds nothing changed (the snapshot: lib/snapshot.h) looks
 # at the folders of the tree, not at each file: a file edited in place by
 # hand is for tlpress verify to find and for --full to write again
