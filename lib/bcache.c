@@ -40,28 +40,31 @@ struct tlpress_bcache {
 static const char pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
 
 /*
- * The table, version 2 (PRAGMA user_version): the numbers and digests of a
- * row in one blob (struct rec below), the strings in their columns. Version
- * 1 had a column for each of the 20 fields, and reading 10,000 rows went
- * mostly into SQLite's decoding of each column of each row (about 60 % of
- * opening the cache). A cache of another version is emptied: its rows are
- * made again by the next build.
+ * The table, version 3 (PRAGMA user_version): all of a row but its key in
+ * one blob (rec_pack() below). Version 1 had a column for each of the 20
+ * fields, version 2 the numbers and digests in a blob and the four strings
+ * in their columns; reading 10,000 rows went mostly into SQLite's decoding
+ * of each column of each row (about 60 % of opening the cache with version
+ * 1, and still 4 of its 20 ms with version 2). A cache of another version
+ * is emptied: its rows are made again by the next build.
  */
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 static const char schema[] =
 	"DROP TABLE IF EXISTS entry;"
 	"CREATE TABLE entry ("
-	"  tree TEXT NOT NULL, path TEXT NOT NULL, fingerprint TEXT NOT NULL,"
-	"  rec BLOB, id TEXT, slug TEXT, outs TEXT, meta TEXT,"
+	"  tree TEXT NOT NULL, path TEXT NOT NULL, fingerprint TEXT NOT NULL, rec BLOB,"
 	"  PRIMARY KEY (tree, path)) WITHOUT ROWID;"
-	"PRAGMA user_version=2;";
+	"PRAGMA user_version=3;";
 
-#define COLS "path, rec, id, slug, outs, meta"
+#define COLS "path, rec"
 
-/* The blob of a row: these fields, little-endian, in this order. */
+/* The blob of a row: these numbers and digests, little-endian, in this
+ * order (REC_LEN bytes); then id, slug, outs and meta, each a 4-byte
+ * length (0xFFFFFFFF: NULL) and its bytes with a NUL. */
 #define REC_I64 7
 #define REC_I32 10
 #define REC_LEN (8 * REC_I64 + 4 * REC_I32 + TLPRESS_SHA256_LEN + TLPRESS_SHA512_LEN)
+#define REC_NULL 0xFFFFFFFFu
 
 static void rec_pack(const struct tlpress_bcache_entry *e, unsigned char *r)
 {
@@ -80,6 +83,52 @@ static void rec_pack(const struct tlpress_bcache_entry *e, unsigned char *r)
 			*r++ = (unsigned char)((unsigned)i32[i] >> (8 * k));
 	memcpy(r, e->cutsig, TLPRESS_SHA256_LEN);
 	memcpy(r + TLPRESS_SHA256_LEN, e->csaf_sha512, TLPRESS_SHA512_LEN);
+}
+
+/* The strings after the numbers, into b (which holds rec_pack()'s bytes) */
+static void rec_pack_strings(const struct tlpress_bcache_entry *e, struct tlpress_buf *b)
+{
+	const char *s[4] = { e->id, e->slug, e->outs, e->meta };
+	size_t i, k;
+
+	for (i = 0; i < 4; i++) {
+		size_t n = s[i] ? strlen(s[i]) : 0;
+		unsigned len = s[i] && n < REC_NULL ? (unsigned)n : REC_NULL;
+		unsigned char l[4];
+
+		for (k = 0; k < 4; k++)
+			l[k] = (unsigned char)(len >> (8 * k));
+		tlpress_buf_add(b, l, 4);
+		if (len != REC_NULL)
+			tlpress_buf_add(b, s[i], n + 1);
+	}
+}
+
+/* The strings of a row's blob r (its copy in the pool, len bytes), set
+ * to point into it: 0, or -1 when they do not fit (not a row of this
+ * version: skipped). */
+static int rec_unpack_strings(char *r, size_t len, struct tlpress_bcache_entry *e)
+{
+	char **s[4] = { &e->id, &e->slug, &e->outs, &e->meta };
+	size_t at = REC_LEN, i, k;
+
+	for (i = 0; i < 4; i++) {
+		unsigned n = 0;
+
+		if (len - at < 4)
+			return -1;
+		for (k = 0; k < 4; k++)
+			n |= (unsigned)(unsigned char)r[at + k] << (8 * k);
+		at += 4;
+		*s[i] = NULL;
+		if (n == REC_NULL)
+			continue;
+		if (len - at <= n || r[at + n] != '\0')
+			return -1;
+		*s[i] = r + at;
+		at += (size_t)n + 1;
+	}
+	return at == len ? 0 : -1;
 }
 
 static void rec_unpack(const unsigned char *r, struct tlpress_bcache_entry *e)
@@ -211,7 +260,9 @@ static int cmp_entry(const void *a, const void *b)
 static int load(struct tlpress_bcache *c, struct tlpress_error *err)
 {
 	sqlite3_stmt *st;
-	size_t cap = 0;
+	size_t cap = 0, len;
+	const void *blob;
+	char *rec;
 	int r, oom = 0;
 
 	if (sqlite3_prepare_v2(c->db, "SELECT " COLS " FROM entry WHERE tree = ?1 AND "
@@ -234,20 +285,23 @@ static int load(struct tlpress_bcache *c, struct tlpress_error *err)
 			c->v = nv;
 			cap = nc;
 		}
-		if (sqlite3_column_bytes(st, 1) != REC_LEN) /* not a row of this version */
-			continue;
+		len = (size_t)sqlite3_column_bytes(st, 1);
+		if (len < REC_LEN || !(blob = sqlite3_column_blob(st, 1)))
+			continue; /* not a row of this version */
 		e = &c->v[c->n++];
 		memset(e, 0, sizeof(*e));
-		rec_unpack(sqlite3_column_blob(st, 1), e);
+		/* the blob whole into the pool: its strings are read in place */
+		rec = tlpress_strpool_dup(&c->strings, blob, len);
 		e->path = dup_col(c, st, 0, &oom);
-		e->id = dup_col(c, st, 2, &oom);
-		e->slug = dup_col(c, st, 3, &oom);
-		e->outs = dup_col(c, st, 4, &oom);
-		e->meta = dup_col(c, st, 5, &oom);
-		if (!e->path || oom) {
+		if (!rec || !e->path || oom) {
 			c->n--;
 			sqlite3_finalize(st);
 			return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+		}
+		rec_unpack((const unsigned char *)rec, e);
+		if (rec_unpack_strings(rec, len, e)) {
+			c->n--;
+			continue;
 		}
 	}
 	sqlite3_finalize(st);
@@ -423,14 +477,6 @@ const struct tlpress_bcache_entry *tlpress_bcache_find(const struct tlpress_bcac
 	return tlpress_bcache_find_near(c, path, &none);
 }
 
-static void text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 static int cmp_strp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -451,7 +497,7 @@ int tlpress_bcache_begin(struct tlpress_bcache *c, struct tlpress_error *err)
 	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return dberr(c, err, "cannot update");
 	if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO entry (tree, fingerprint, " COLS ") "
-			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1,
+			       "VALUES (?1, ?2, ?3, ?4)", -1,
 			       &c->ins, NULL) != SQLITE_OK) {
 		int rc = dberr(c, err, "cannot update");
 
@@ -466,30 +512,37 @@ int tlpress_bcache_put(struct tlpress_bcache *c, const struct tlpress_bcache_ent
 		       struct tlpress_error *err)
 {
 	sqlite3_stmt *ins = c->ins;
-	unsigned char rec[REC_LEN];
+	struct tlpress_buf rec = TLPRESS_BUF_INIT;
+	int rc = 0;
 
 	if (!c->in_txn)
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "build cache: no transaction");
+	if (tlpress_buf_grow(&rec, REC_LEN) < 0)
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	rec_pack(e, (unsigned char *)rec.ptr);
+	rec.len = REC_LEN;
+	rec_pack_strings(e, &rec);
+	if (rec.failed) {
+		tlpress_buf_release(&rec);
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
+	}
 	sqlite3_reset(ins);
 	sqlite3_bind_text(ins, 1, c->tree, -1, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 2, c->fp, -1, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 3, e->path, -1, SQLITE_STATIC);
-	rec_pack(e, rec);
-	sqlite3_bind_blob(ins, 4, rec, REC_LEN, SQLITE_STATIC);
-	text_or_null(ins, 5, e->id);
-	text_or_null(ins, 6, e->slug);
-	text_or_null(ins, 7, e->outs);
-	text_or_null(ins, 8, e->meta);
+	sqlite3_bind_blob(ins, 4, rec.ptr, (int)rec.len, SQLITE_STATIC);
 	if (sqlite3_step(ins) != SQLITE_DONE)
-		return dberr(c, err, "cannot update");
-	return 0;
+		rc = dberr(c, err, "cannot update");
+	sqlite3_reset(ins); /* it holds rec no more */
+	tlpress_buf_release(&rec);
+	return rc;
 }
 
 int tlpress_bcache_commit(struct tlpress_bcache *c, char *const *live, size_t nlive,
 			  struct tlpress_error *err)
 {
 	sqlite3_stmt *del = NULL;
-	size_t i;
+	size_t i, near = 0;
 	int rc = 0;
 
 	if (!c->in_txn)
@@ -497,11 +550,12 @@ int tlpress_bcache_commit(struct tlpress_bcache *c, char *const *live, size_t nl
 	if (sqlite3_prepare_v2(c->db, "DELETE FROM entry WHERE tree = ?1 AND path = ?2", -1, &del,
 			       NULL) != SQLITE_OK)
 		rc = dberr(c, err, "cannot update");
-	/* the rows loaded that no live file has any more */
+	/* the rows loaded that no live file has any more (both lists sorted:
+	 * each look-up starts where the last one found its path) */
 	for (i = 0; i < c->n && !rc; i++) {
 		const char *key = c->v[i].path;
 
-		if (nlive && bsearch(&key, live, nlive, sizeof(*live), cmp_strp))
+		if (tlpress_search_near(&key, live, nlive, sizeof(*live), cmp_strp, &near))
 			continue;
 		sqlite3_reset(del);
 		sqlite3_bind_text(del, 1, c->tree, -1, SQLITE_STATIC);

@@ -55,11 +55,25 @@ if command -v sqlite3 >/dev/null; then
 	touch -d '4 minutes ago' "$W/adv/CCB-2026-0412.md"
 	run "$TLPRESS" build -C "$W/t.yml"
 	check_grep "0 of 12 advisories read from the build cache" "a cache of the first version is emptied"
-	[ "$(sqlite3 "$W/state/cache.sqlite" 'PRAGMA user_version')" = 2 ]
-	ok $? "and made anew, version 2"
+	[ "$(sqlite3 "$W/state/cache.sqlite" 'PRAGMA user_version')" = 3 ]
+	ok $? "and made anew, version 3"
 	touch -d '5 minutes ago' "$W/adv/CCB-2026-0412.md"
 	run "$TLPRESS" build -C "$W/t.yml"
 	check_grep "11 of 12 advisories read from the build cache" "its rows are read by the next build"
+	# version 2 (the strings in columns of their own): emptied as well
+	sqlite3 "$W/state/cache.sqlite" 'PRAGMA user_version=2;' >/dev/null
+	touch -d '6 minutes ago' "$W/adv/CCB-2026-0412.md"
+	run "$TLPRESS" build -C "$W/t.yml"
+	check_grep "0 of 12 advisories read from the build cache" "a cache of version 2 is emptied"
+	# a row whose blob is cut short or runs on is not a row: read again
+	sqlite3 "$W/state/cache.sqlite" "UPDATE entry SET rec = substr(rec, 1, 250)
+		WHERE path LIKE '%CCB-2026-0438.md'; UPDATE entry SET rec = rec || x'00'
+		WHERE path LIKE '%CCB-2026-0442.md';" >/dev/null
+	touch -d '7 minutes ago' "$W/adv/CCB-2026-0412.md"
+	run "$TLPRESS" build -C "$W/t.yml"
+	check 0 "a build on a cache with two broken rows"
+	check_grep "9 of 12 advisories read from the build cache" "reads those two advisories again"
+	same fbroken "after broken rows"
 fi
 
 # racily clean: a file dated in the future is changed "now" for ever
