@@ -98,6 +98,7 @@ $(B)/libtlpress.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(B)/loader.o: lib/net.c
+	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(LOADER) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/pic/%.o: lib/%.c

@@ -148,7 +148,9 @@ int tlpress_net_load(struct tlpress_error *err)
 	return tlpress_error_set(err, TLPRESS_EIO, "%s", why);
 }
 
-/* for the stubs of functions without a struct tlpress_error */
+/* For the stubs of functions without a struct tlpress_error, which take
+ * what a loaded tlpress-net.so made (net.h): not loaded here is a caller's
+ * bug, reported as an assert() would and not carried on from. */
 static void need(const char *f)
 {
 	pthread_once(&once, load);
