@@ -234,22 +234,6 @@ static int set_up(struct tlpress_bcache *c)
 	return rc;
 }
 
-/* A copy of column i of the row (NULL for SQL NULL) in the cache's pool:
- * ten thousand rows are fifty thousand strings, and a malloc() and a
- * free() for each was a fifth of opening the cache. *oom set when out of
- * memory. */
-static char *dup_col(struct tlpress_bcache *c, sqlite3_stmt *st, int i, int *oom)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	char *s;
-
-	if (!t)
-		return NULL;
-	s = tlpress_strpool_dup(&c->strings, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
-	if (!s)
-		*oom = 1;
-	return s;
-}
 
 static int cmp_entry(const void *a, const void *b)
 {
@@ -262,8 +246,9 @@ static int load(struct tlpress_bcache *c, struct tlpress_error *err)
 	sqlite3_stmt *st;
 	size_t cap = 0, len;
 	const void *blob;
+	const unsigned char *path;
 	char *rec;
-	int r, oom = 0;
+	int r;
 
 	if (sqlite3_prepare_v2(c->db, "SELECT " COLS " FROM entry WHERE tree = ?1 AND "
 			       "fingerprint = ?2", -1, &st, NULL) != SQLITE_OK)
@@ -285,15 +270,20 @@ static int load(struct tlpress_bcache *c, struct tlpress_error *err)
 			c->v = nv;
 			cap = nc;
 		}
+		blob = sqlite3_column_blob(st, 1);
 		len = (size_t)sqlite3_column_bytes(st, 1);
-		if (len < REC_LEN || !(blob = sqlite3_column_blob(st, 1)))
+		path = sqlite3_column_text(st, 0);
+		if (!blob || len < REC_LEN || !path)
 			continue; /* not a row of this version */
 		e = &c->v[c->n++];
 		memset(e, 0, sizeof(*e));
-		/* the blob whole into the pool: its strings are read in place */
+		/* into the cache's pool (a malloc() and a free() for each of the
+		 * rows' strings were a fifth of opening it): the blob whole, its
+		 * strings read there in place, and the path */
 		rec = tlpress_strpool_dup(&c->strings, blob, len);
-		e->path = dup_col(c, st, 0, &oom);
-		if (!rec || !e->path || oom) {
+		e->path = rec ? tlpress_strpool_dup(&c->strings, (const char *)path,
+						    (size_t)sqlite3_column_bytes(st, 0)) : NULL;
+		if (!e->path) {
 			c->n--;
 			sqlite3_finalize(st);
 			return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");

@@ -50,7 +50,8 @@ struct tlpress_bcache_entry {
 	char *outs;                  /* "sha256hex size path\n" per file, or NULL */
 	int csaf;                    /* outs line of its CSAF document + 1, or 0 */
 	unsigned char csaf_sha512[TLPRESS_SHA512_LEN];
-	char *meta;                  /* JSON of its struct tlpress_pubmeta, or NULL */
+	char *meta;                  /* its struct tlpress_pubmeta as text (meta_text()
+					in site.c), or NULL */
 };
 
 void tlpress_bcache_entry_release(struct tlpress_bcache_entry *e);

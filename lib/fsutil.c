@@ -444,10 +444,9 @@ struct sentry {
 };
 
 /* A folder's entries; their names one after another in one buffer, not a
- * string each: a folder of the tree holds up to some 7,000 entries. */
-/* on mappings of their own (bigmem.h): a folder of the tree holds
- * thousands of entries, and growing them with realloc() touched each page
- * twice */
+ * string each: a folder of the tree holds up to some 7,000 entries. Both
+ * on mappings of their own (bigmem.h): growing them with realloc() touched
+ * each page twice. */
 struct slist {
 	struct sentry *v;
 	size_t n, cap, vlen;
@@ -680,9 +679,6 @@ int tlpress_tree_open_staged(struct tlpress_tree **t, const char *root, const ch
 	return r;
 }
 
-/* Bring the stage to the live tree and make it the tree written to; or,
- * when the stage cannot be had here (a folder not ours to write in,
- * another file system), go on in place. */
 /* In the stage from tlpress_tree_begin() to tlpress_tree_commit(): a stage
  * that has it may hold what a build cut short left, and is synced whole. */
 #define STAGE_MARK ".tlpress-building"
@@ -793,6 +789,9 @@ static int sync_delta(struct tlpress_tree *t)
 	return 0;
 }
 
+/* Bring the stage to the live tree and make it the tree written to; or,
+ * when the stage cannot be had here (a folder not ours to write in,
+ * another file system), go on in place. */
 static int stage_begin(struct tlpress_tree *t, struct tlpress_error *err)
 {
 	struct tlpress_buf rel = TLPRESS_BUF_INIT;

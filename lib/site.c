@@ -1631,9 +1631,6 @@ static void fingerprint(const struct tlpress_build_opts *o, unsigned char out[TL
 	tlpress_buf_release(&full);
 }
 
-/* Where a build makes the next version of the tree `output`: the hidden
- * folder ".NAME.tlpress-stage" beside it (empty: none, for "." and the
- * like, which are then written in place). */
 /*
  * The files in which the stage (the version before the live one) differs
  * from the live tree, from their two manifests, for tlpress_tree_stage_delta():
@@ -1720,6 +1717,9 @@ static void *manifest_read(void *arg)
 	return NULL;
 }
 
+/* Where a build makes the next version of the tree `output`: the hidden
+ * folder ".NAME.tlpress-stage" beside it (empty: none, for "." and the
+ * like, which are then written in place). */
 static void stage_path(const char *output, struct tlpress_buf *out)
 {
 	size_t n = strlen(output), k;
