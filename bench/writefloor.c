@@ -10,8 +10,11 @@
  * take the files one at a time and write each SIZE bytes of a static buffer:
  * openat(O_CREAT | O_EXCL | O_WRONLY) + write + close, or with -t as tlpress
  * writes a new file (write_unnamed() in lib/fsutil.c): openat(O_TMPFILE) +
- * write + linkat of /proc/self/fd/N. Then syncfs() on OUT's file system, as
- * every tlpress build ends. Prints "FILES BYTES WRITE_S SYNC_S" on stdout.
+ * write + linkat of /proc/self/fd/N. While they write, one more thread
+ * flushes OUT's file system (syncfs) every 50 ms, as tlpress_flusher_start()
+ * does during a build, so that the disk works while the files are made;
+ * then a last syncfs() as every tlpress build ends. Prints "FILES BYTES
+ * WRITE_S SYNC_S" on stdout (SYNC_S: that last syncfs).
  *
  * Built by bench/build with `cc -O2 -pthread`; not part of tlpress. */
 #define _GNU_SOURCE
@@ -82,6 +85,22 @@ static void write_file(const struct file *f)
 	}
 	if (close(fd) < 0)
 		die("cannot close", f->name);
+}
+
+static atomic_int written;      /* the writers are done */
+static int outfd;
+
+static void *flusher(void *arg)
+{
+	struct timespec pause = { 0, 50 * 1000000L };
+
+	(void)arg;
+	while (!atomic_load(&written)) {
+		nanosleep(&pause, NULL);
+		if (!atomic_load(&written))
+			syncfs(outfd);
+	}
+	return NULL;
 }
 
 static void *worker(void *arg)
@@ -172,12 +191,17 @@ int main(int argc, char **argv)
 		if (dirfds[i] < 0)
 			die("cannot open", dirnames[i]);
 	}
-	tid = malloc(threads * sizeof(*tid));
+	tid = malloc((threads + 1) * sizeof(*tid));
+	outfd = out;
+	if ((errno = pthread_create(&tid[threads], NULL, flusher, NULL)) != 0)
+		die("cannot start a thread for", argv[optind + 1]);
 	for (i = 0; i < threads; i++)
 		if ((errno = pthread_create(&tid[i], NULL, worker, NULL)) != 0)
 			die("cannot start a thread for", argv[optind + 1]);
 	for (i = 0; i < threads; i++)
 		pthread_join(tid[i], NULL);
+	atomic_store(&written, 1);
+	pthread_join(tid[threads], NULL);
 	t1 = now();
 	if (syncfs(out) < 0)
 		die("cannot flush", argv[optind + 1]);

@@ -158,6 +158,20 @@ int tlpress_write_private(const char *path, const void *data, size_t len,
 /* Flush the file system that holds root to disk (syncfs). */
 int tlpress_sync(const char *root, struct tlpress_error *err);
 
+/*
+ * A thread that flushes root's file system (syncfs) every few tens of
+ * milliseconds while a build writes, so that the disk works while the
+ * workers render and the tlpress_sync() that ends the build waits for
+ * the last files alone. It changes what reaches the disk when, never
+ * what a build guarantees: that sync still comes before the manifest.
+ * NULL when it cannot start (the build is then only slower). Stop
+ * waits for a flush under way, frees it and returns how many flushes
+ * it made; stop(NULL) does nothing and returns 0.
+ */
+struct tlpress_flusher;
+struct tlpress_flusher *tlpress_flusher_start(const char *root);
+unsigned tlpress_flusher_stop(struct tlpress_flusher *f);
+
 /* root/rel into out (out is reset first). */
 void tlpress_path_join(struct tlpress_buf *out, const char *root, const char *rel);
 

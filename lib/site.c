@@ -1858,6 +1858,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	char abs[PATH_MAX];
 	unsigned char fp[TLPRESS_SHA256_LEN], digest[TLPRESS_SHA256_LEN];
 	const char *root = NULL;
+	struct tlpress_flusher *flush = NULL;
 	size_t i;
 	int rc, reading;
 
@@ -1977,6 +1978,8 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 		goto out;
 	}
+	/* the disk writes while the workers render (tlpress_flusher_start()) */
+	flush = tlpress_flusher_start(o->output);
 	rc = pass2(&b);
 	timing(&b, "advisories");
 	if (rc)
@@ -2001,6 +2004,8 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		goto salvage;
 
 	timing(&b, "listings");
+	tlpress_flusher_stop(flush);
+	flush = NULL;
 	/* step 5: the manifest, once the data is on disk */
 	tlpress_buf_reset(&buf);
 	rc = tlpress_manifest_format(&b.new, &buf);
@@ -2082,6 +2087,7 @@ stale:
 salvage:
 	salvage_manifest(&b);
 out:
+	tlpress_flusher_stop(flush);
 	st->signatures = atomic_load(&b.signatures);
 	st->in_place = b.tree ? tlpress_tree_inplace(b.tree) : 0;
 	for (i = 0; o->report && i < b.nitems; i++) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -229,6 +230,30 @@ static void test_path_check(void)
 		OK(tlpress_path_check(bad[i]) == -1, "path_check refuses bad path %zu", i);
 }
 
+/* tlpress_flusher_start(): a thread that flushes while a build writes,
+ * and stops when told, at once */
+static void test_flusher(const char *dir)
+{
+	struct tlpress_flusher *f;
+	struct timespec pause = { 0, 180 * 1000000L };
+	unsigned n;
+
+	OK(tlpress_flusher_stop(NULL) == 0, "stopping no flusher does nothing");
+	OK(tlpress_flusher_start("/nonexistent/tlpress-flusher") == NULL,
+	   "no flusher for a folder that is not there (the build is only slower)");
+	f = tlpress_flusher_start(dir);
+	OK(f != NULL, "a flusher starts");
+	put(dir, "flushed.html", "written while a flusher runs");
+	nanosleep(&pause, NULL);
+	n = tlpress_flusher_stop(f);
+	OK(n >= 1 && n <= 4, "it flushed every 50 ms or so while it ran (%u times in 180 ms)", n);
+	f = tlpress_flusher_start(dir);
+	n = tlpress_flusher_stop(f);
+	OK(f && n == 0, "stopped at once, it makes no flush");
+	OK(!strcmp(text(dir, "flushed.html"), "written while a flusher runs"),
+	   "what was written is as written");
+}
+
 int main(void)
 {
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
@@ -243,6 +268,7 @@ int main(void)
 		return 1;
 	}
 	test_path_check();
+	test_flusher(top);
 	TREE_PAIR("public");
 	snprintf(keep, sizeof(keep), "%s/keep", top);
 
