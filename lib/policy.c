@@ -2,6 +2,7 @@
 #include "policy.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "strutil.h"
 
@@ -97,6 +98,17 @@ int tlpress_policy_cleared(enum tlpress_tlp label, enum tlpress_tlp clearance)
 int tlpress_policy_tree_clearance_ok(enum tlpress_tlp clearance)
 {
 	return clearance == TLPRESS_TLP_CLEAR || clearance == TLPRESS_TLP_GREEN ? 0 : -1;
+}
+
+int tlpress_policy_tree_overwrite_ok(const char *held, enum tlpress_tlp clearance)
+{
+	enum tlpress_tlp t;
+
+	if (!held || !*held)
+		return 0;
+	if (tlpress_tlp_parse(held, strlen(held), &t) != TLPRESS_TLP_PARSE_OK)
+		return -1;
+	return t == clearance ? 0 : -1;
 }
 
 struct claim {

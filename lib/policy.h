@@ -73,6 +73,14 @@ int tlpress_policy_cleared(enum tlpress_tlp label, enum tlpress_tlp clearance);
  * above reach people by mail alone. */
 int tlpress_policy_tree_clearance_ok(enum tlpress_tlp clearance);
 
+/* 0 when a tree cleared for `clearance` may be written over the tree that
+ * a manifest says is cleared for `held` (the label as the manifest writes
+ * it, "TLP:CLEAR"; NULL or "" when there is no tree yet): over a tree of
+ * the same clearance alone, by a build or an upload, so that nothing made
+ * for one audience lands where another's is, nor is taken for its base.
+ * -1 else, and for a text that is not a label. */
+int tlpress_policy_tree_overwrite_ok(const char *held, enum tlpress_tlp clearance);
+
 /* also[i] of an id no other file claims */
 #define TLPRESS_CLAIMED_ONCE ((size_t)-1)
 

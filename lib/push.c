@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "policy.h"
 #include "site.h"
 #include "transport.h"
 
@@ -319,7 +320,7 @@ int tlpress_push_fetch_manifest(struct tlpress_transport *t, struct tlpress_mani
 		tlpress_buf_printf(&name, "%s%s", tlpress_transport_url(t), TLPRESS_MANIFEST_NAME);
 		rc = tlpress_manifest_parse(m, text.ptr, text.len, name.ptr, err);
 		tlpress_buf_release(&name);
-		if (!rc && m->clearance[0] && strcmp(m->clearance, "TLP:CLEAR"))
+		if (!rc && tlpress_policy_tree_overwrite_ok(m->clearance, TLPRESS_TLP_CLEAR))
 			rc = tlpress_error_set(err, TLPRESS_EPOLICY, "%s%s says it holds a tree "
 					       "cleared for %s: only the public (TLP:CLEAR) site is "
 					       "pushed, and never over another tree; check "

@@ -1698,7 +1698,7 @@ static void *manifest_read(void *arg)
 	mr->rc = tlpress_manifest_load(&b->old, mr->mpath, &mr->err);
 	if (mr->rc)
 		return NULL;
-	if (b->old.clearance[0] && strcmp(b->old.clearance, tlpress_tlp_label(o->clearance))) {
+	if (tlpress_policy_tree_overwrite_ok(b->old.clearance, o->clearance)) {
 		mr->rc = tlpress_error_set(&mr->err, TLPRESS_EPOLICY,
 					   "'%s' holds a tree cleared for %s; build the %s tree into "
 					   "another folder (-o DIR)", o->output, b->old.clearance,

@@ -247,6 +247,16 @@ run "$TLPRESS" publish --no-mail -C "$W/file.yml"
 check 0 "publish to a file:// folder"
 same_tree "$W/public" "$S/filesite"
 ok $? "the folder holds exactly the local tree"
+# a target whose manifest says it holds another tree (a GREEN portal):
+# never pushed over
+mkdir -p "$S/portal"
+printf '# tlpress manifest 1\n# clearance: TLP:GREEN\n' > "$S/portal/manifest.txt"
+conf "$W/portal.yml" "file://$S/portal/"
+run "$TLPRESS" publish --no-mail -C "$W/portal.yml"
+check 1 "publish over a tree cleared for GREEN is refused"
+check_grep "manifest.txt says it holds a tree cleared for TLP:GREEN" "and says which, and why"
+[ "$(ls "$S/portal")" = manifest.txt ]
+ok $? "and nothing is written there"
 
 # 11. refusals: the demo key leaves no machine; http:// to another host
 gpg --homedir "$G" --batch --pinentry-mode loopback --passphrase '' --quick-gen-key \

@@ -67,6 +67,26 @@ int main(void)
 		       c <= TLPRESS_TLP_GREEN, "a tree cleared for %s is %s",
 		       tlpress_tlp_name((enum tlpress_tlp)c), c <= TLPRESS_TLP_GREEN ? "allowed" : "refused");
 
+	/* a tree is written over one of its own clearance alone */
+	for (c = 0; c < TLPRESS_TLP_COUNT; c++) {
+		int h;
+
+		OK(tlpress_policy_tree_overwrite_ok(NULL, (enum tlpress_tlp)c) == 0 &&
+		   tlpress_policy_tree_overwrite_ok("", (enum tlpress_tlp)c) == 0,
+		   "a tree cleared for %s may be made where there is none",
+		   tlpress_tlp_name((enum tlpress_tlp)c));
+		for (h = 0; h < TLPRESS_TLP_COUNT; h++)
+			INT_EQ(tlpress_policy_tree_overwrite_ok(tlpress_tlp_label((enum tlpress_tlp)h),
+								(enum tlpress_tlp)c) == 0,
+			       h == c, "a tree cleared for %s over one cleared for %s: %s",
+			       tlpress_tlp_name((enum tlpress_tlp)c),
+			       tlpress_tlp_name((enum tlpress_tlp)h), h == c ? "allowed" : "refused");
+	}
+	OK(tlpress_policy_tree_overwrite_ok("TLP:WHITE", TLPRESS_TLP_CLEAR) == -1 &&
+	   tlpress_policy_tree_overwrite_ok("TLP:Clear", TLPRESS_TLP_CLEAR) == -1 &&
+	   tlpress_policy_tree_overwrite_ok("PUBLIC", TLPRESS_TLP_CLEAR) == -1,
+	   "a manifest's label that is not one, exactly, refuses every tree");
+
 	/* drafts never, interim yes */
 	{
 		struct tlpress_advisory *a = make("CLEAR", "status: draft\n");
