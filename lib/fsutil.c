@@ -1383,15 +1383,8 @@ struct tlpress_flusher {
 	pthread_cond_t wake;
 	int fd, stop;
 	unsigned flushes;
+	long pause_ns;
 };
-
-/* A pause between flushes: each flush is a list of inodes the kernel
- * walks, so not back to back, but often enough that writeback keeps up
- * with the workers. On a 2-core VM, a build of 10,000 advisories (34,000
- * files) then waited 15-25 ms for its closing sync instead of 0.5-0.6 s,
- * and took 4-20 % less time in all: the writeback competes with the
- * workers for the cores. 200 ms did as well as 50. */
-#define FLUSH_PAUSE_NS 50000000L
 
 static void *flusher(void *arg)
 {
@@ -1401,7 +1394,8 @@ static void *flusher(void *arg)
 	pthread_mutex_lock(&f->lock);
 	while (!f->stop) {
 		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_nsec += FLUSH_PAUSE_NS;
+		until.tv_sec += f->pause_ns / 1000000000L;
+		until.tv_nsec += f->pause_ns % 1000000000L;
 		if (until.tv_nsec >= 1000000000L) {
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;
@@ -1417,13 +1411,14 @@ static void *flusher(void *arg)
 	return NULL;
 }
 
-struct tlpress_flusher *tlpress_flusher_start(const char *root)
+struct tlpress_flusher *tlpress_flusher_start(const char *root, unsigned pause_ms)
 {
 	struct tlpress_flusher *f = calloc(1, sizeof(*f));
 	pthread_condattr_t ca;
 
 	if (!f)
 		return NULL;
+	f->pause_ns = (long)pause_ms * 1000000L;
 	f->fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (f->fd < 0) {
 		free(f);

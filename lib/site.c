@@ -1979,7 +1979,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		goto out;
 	}
 	/* the disk writes while the workers render (tlpress_flusher_start()) */
-	flush = tlpress_flusher_start(o->output);
+	flush = tlpress_flusher_start(o->output, TLPRESS_FLUSH_PAUSE_MS);
 	rc = pass2(&b);
 	timing(&b, "advisories");
 	if (rc)

@@ -235,21 +235,25 @@ static void test_path_check(void)
 static void test_flusher(const char *dir)
 {
 	struct tlpress_flusher *f;
-	struct timespec pause = { 0, 180 * 1000000L };
+	struct timespec pause = { 0, 300 * 1000000L }, a, b;
 	unsigned n;
 
 	OK(tlpress_flusher_stop(NULL) == 0, "stopping no flusher does nothing");
-	OK(tlpress_flusher_start("/nonexistent/tlpress-flusher") == NULL,
+	OK(tlpress_flusher_start("/nonexistent/tlpress-flusher", 20) == NULL,
 	   "no flusher for a folder that is not there (the build is only slower)");
-	f = tlpress_flusher_start(dir);
+	f = tlpress_flusher_start(dir, 20);
 	OK(f != NULL, "a flusher starts");
 	put(dir, "flushed.html", "written while a flusher runs");
 	nanosleep(&pause, NULL);
 	n = tlpress_flusher_stop(f);
-	OK(n >= 1 && n <= 4, "it flushed every 50 ms or so while it ran (%u times in 180 ms)", n);
-	f = tlpress_flusher_start(dir);
+	OK(n >= 1 && n <= 16, "it flushed every 20 ms or so while it ran (%u times in 300 ms)", n);
+	/* with a pause of a minute: stopped long before it is over */
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	f = tlpress_flusher_start(dir, 60000);
 	n = tlpress_flusher_stop(f);
-	OK(f && n == 0, "stopped at once, it makes no flush");
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	OK(f && n == 0 && b.tv_sec - a.tv_sec < 30,
+	   "stopped at once, it makes no flush and does not wait out its pause");
 	OK(!strcmp(text(dir, "flushed.html"), "written while a flusher runs"),
 	   "what was written is as written");
 }
