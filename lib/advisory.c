@@ -14,6 +14,7 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
+#include "arena.h"
 #include "strutil.h"
 #include "ytree.h"
 
@@ -35,6 +36,35 @@ static void ext_init(void)
 		if (e)
 			ext_list = cmark_llist_append(mem, ext_list, e);
 	}
+}
+
+/* cmark-gfm's allocations, from the thread's arena while one is begun
+ * (arena.h); like cmark's own allocator, it aborts when memory runs out,
+ * as cmark-gfm does not check */
+static void *md_oom(void *p)
+{
+	if (!p) {
+		fputs("tlpress: out of memory in cmark-gfm\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static void *md_calloc(size_t n, size_t size)
+{
+	return md_oom(tlpress_arena_calloc(n, size));
+}
+
+static void *md_realloc(void *p, size_t n)
+{
+	return md_oom(tlpress_arena_realloc(p, n));
+}
+
+static cmark_mem md_mem = { md_calloc, md_realloc, tlpress_arena_free };
+
+void tlpress_markdown_free(void *p)
+{
+	tlpress_arena_free(p);
 }
 
 cmark_llist *tlpress_markdown_extensions(void)
@@ -252,7 +282,7 @@ static void report(struct pctx *c, enum tlpress_severity sev, unsigned line,
 
 static char *xstrdup(struct pctx *c, const char *s)
 {
-	char *p = strdup(s);
+	char *p = tlpress_arena_strdup(s);
 
 	if (!p)
 		c->nomem = 1;
@@ -335,7 +365,7 @@ static void *items(struct pctx *c, const char *key, const struct tlpress_ynode *
 
 	if (!list(c, key, v))
 		return NULL;
-	p = calloc(v->n ? v->n : 1, size);
+	p = tlpress_arena_calloc(v->n ? v->n : 1, size);
 	if (!p)
 		c->nomem = 1;
 	return p;
@@ -480,7 +510,7 @@ static void k_lang(struct pctx *c, const char *key, const struct tlpress_ynode *
 		    "'lang': '%.35s' is not a language tag", s);
 		return;
 	}
-	free(c->adv->lang);
+	tlpress_arena_free(c->adv->lang);
 	c->adv->lang = xstrdup(c, s);
 }
 
@@ -599,7 +629,7 @@ static char **strlist(struct pctx *c, const char *key, const struct tlpress_ynod
 	*count = 0;
 	if (!list(c, key, v) || v->n == 0)
 		return NULL;
-	out = calloc(v->n, sizeof(*out));
+	out = tlpress_arena_calloc(v->n, sizeof(*out));
 	if (!out) {
 		c->nomem = 1;
 		return NULL;
@@ -842,7 +872,7 @@ static void k_recipients(struct pctx *c, const char *key, const struct tlpress_y
 			    "write a plain address such as soc@operator.example" :
 			    "list names are lower-case letters, digits, '-', '_' and '.'",
 			    "'recipients': '%.80s' is neither a list name nor an e-mail address", s);
-			free(a->recipients[i]);
+			tlpress_arena_free(a->recipients[i]);
 			continue;
 		}
 		for (k = 0; k < j; k++)
@@ -850,7 +880,7 @@ static void k_recipients(struct pctx *c, const char *key, const struct tlpress_y
 				break;
 		if (k < j) {
 			WARN(c, it, key, "remove the duplicate", "'recipients': '%s' is listed twice", s);
-			free(a->recipients[i]);
+			tlpress_arena_free(a->recipients[i]);
 			continue;
 		}
 		a->recipients[j++] = a->recipients[i];
@@ -912,7 +942,7 @@ static void k_revisions(struct pctx *c, const char *key, const struct tlpress_yn
 		    "'revisions' is empty: at least one revision is required");
 		return;
 	}
-	a->revisions = calloc(v->n, sizeof(*a->revisions));
+	a->revisions = tlpress_arena_calloc(v->n, sizeof(*a->revisions));
 	if (!a->revisions) {
 		c->nomem = 1;
 		return;
@@ -1396,7 +1426,7 @@ static void body_parse(struct pctx *c)
 	a->max_mark = -1;
 	if (prescan(c, a->body, a->body_len, a->body_line) < 0)
 		return;
-	p = cmark_parser_new(tlpress_markdown_options());
+	p = cmark_parser_new_with_mem(tlpress_markdown_options(), &md_mem);
 	if (!p) {
 		c->nomem = 1;
 		return;
@@ -1420,7 +1450,8 @@ static void body_parse(struct pctx *c)
 
 		if (a->nblocks == cap) {
 			size_t nc = cap ? cap * 2 : 32;
-			struct tlpress_block *nb = realloc(a->blocks, nc * sizeof(*nb));
+			struct tlpress_block *nb = tlpress_arena_realloc(a->blocks,
+									 nc * sizeof(*nb));
 
 			if (!nb) {
 				c->nomem = 1;
@@ -1477,7 +1508,8 @@ static void body_parse(struct pctx *c)
 				}
 				if (a->nsections == scap) {
 					size_t nc = scap ? scap * 2 : 8;
-					struct tlpress_section *ns = realloc(a->sections, nc * sizeof(*ns));
+					struct tlpress_section *ns =
+						tlpress_arena_realloc(a->sections, nc * sizeof(*ns));
 
 					if (!ns) {
 						c->nomem = 1;
@@ -1690,6 +1722,7 @@ static void name_keys(struct tlpress_diags *d, size_t from, const char *s,
 		}
 		if (ln < 2)
 			continue;
+		/* the diagnostic's strings are its own (libc's) */
 		m = malloc(strlen(g->msg) + k + 16);
 		if (!m)
 			continue;
@@ -1839,7 +1872,7 @@ struct tlpress_advisory *tlpress_advisory_parse_ex(const char *path, const char 
 						   size_t len, unsigned flags,
 						   struct tlpress_diags *diags)
 {
-	struct tlpress_advisory *a = calloc(1, sizeof(*a));
+	struct tlpress_advisory *a = tlpress_arena_calloc(1, sizeof(*a));
 	struct pctx c = { a, diags, path, 0, 1, 0 };
 	const struct tlpress_ynode *root = NULL;
 	struct tlpress_ynode *tree = NULL;
@@ -1847,8 +1880,8 @@ struct tlpress_advisory *tlpress_advisory_parse_ex(const char *path, const char 
 	size_t i, n, off, first_diag;
 	unsigned line;
 
-	if (!a || !(a->path = strdup(path)) || !(a->data = malloc(len + 1)) ||
-	    !(a->lang = strdup("en"))) {
+	if (!a || !(a->path = tlpress_arena_strdup(path)) ||
+	    !(a->data = tlpress_arena_malloc(len + 1)) || !(a->lang = tlpress_arena_strdup("en"))) {
 		tlpress_diags_add(diags, TLPRESS_ERROR, path, 0, 0, NULL, NULL, "out of memory");
 		tlpress_advisory_free(a);
 		return NULL;
@@ -2009,7 +2042,7 @@ struct tlpress_advisory *tlpress_advisory_load_ex(const char *path, unsigned fla
 		close(fd);
 		return NULL;
 	}
-	buf = malloc((size_t)st.st_size + 1);
+	buf = tlpress_arena_malloc((size_t)st.st_size + 1);
 	if (!buf) {
 		close(fd);
 		tlpress_diags_add(diags, TLPRESS_ERROR, path, 0, 0, NULL, NULL, "out of memory");
@@ -2033,11 +2066,11 @@ struct tlpress_advisory *tlpress_advisory_load_ex(const char *path, unsigned fla
 	}
 	close(fd);
 	if (got < (size_t)st.st_size && diags->nerrors) {
-		free(buf);
+		tlpress_arena_free(buf);
 		return NULL;
 	}
 	a = tlpress_advisory_parse_ex(path, buf, got, flags, diags);
-	free(buf);
+	tlpress_arena_free(buf);
 	return a;
 }
 
@@ -2047,44 +2080,44 @@ void tlpress_advisory_free(struct tlpress_advisory *a)
 
 	if (!a)
 		return;
-	free(a->path);
-	free(a->id);
-	free(a->title);
-	free(a->lang);
-	free(a->summary);
+	tlpress_arena_free(a->path);
+	tlpress_arena_free(a->id);
+	tlpress_arena_free(a->title);
+	tlpress_arena_free(a->lang);
+	tlpress_arena_free(a->summary);
 	for (i = 0; i < a->ncves; i++)
-		free(a->cves[i]);
-	free(a->cves);
+		tlpress_arena_free(a->cves[i]);
+	tlpress_arena_free(a->cves);
 	for (i = 0; i < a->ncwes; i++) {
-		free(a->cwes[i].id);
-		free(a->cwes[i].name);
+		tlpress_arena_free(a->cwes[i].id);
+		tlpress_arena_free(a->cwes[i].name);
 	}
-	free(a->cwes);
+	tlpress_arena_free(a->cwes);
 	for (i = 0; i < a->nproducts; i++) {
-		free(a->products[i].vendor);
-		free(a->products[i].product);
-		free(a->products[i].affected);
-		free(a->products[i].fixed);
+		tlpress_arena_free(a->products[i].vendor);
+		tlpress_arena_free(a->products[i].product);
+		tlpress_arena_free(a->products[i].affected);
+		tlpress_arena_free(a->products[i].fixed);
 	}
-	free(a->products);
+	tlpress_arena_free(a->products);
 	for (i = 0; i < a->nrefs; i++) {
-		free(a->refs[i].url);
-		free(a->refs[i].title);
+		tlpress_arena_free(a->refs[i].url);
+		tlpress_arena_free(a->refs[i].title);
 	}
-	free(a->refs);
+	tlpress_arena_free(a->refs);
 	for (i = 0; i < a->nrecipients; i++)
-		free(a->recipients[i]);
-	free(a->recipients);
-	free(a->downgrade.approved_by);
+		tlpress_arena_free(a->recipients[i]);
+	tlpress_arena_free(a->recipients);
+	tlpress_arena_free(a->downgrade.approved_by);
 	for (i = 0; i < a->nrevisions; i++)
-		free(a->revisions[i].summary);
-	free(a->revisions);
+		tlpress_arena_free(a->revisions[i].summary);
+	tlpress_arena_free(a->revisions);
 	for (i = 0; i < a->nsections; i++)
-		free(a->sections[i].title);
-	free(a->sections);
-	free(a->blocks);
+		tlpress_arena_free(a->sections[i].title);
+	tlpress_arena_free(a->sections);
+	tlpress_arena_free(a->blocks);
 	if (a->doc)
 		cmark_node_free(a->doc);
-	free(a->data);
-	free(a);
+	tlpress_arena_free(a->data);
+	tlpress_arena_free(a);
 }

@@ -231,5 +231,9 @@ struct _cmark_llist *tlpress_markdown_extensions(void);
 /* cmark options for parsing and rendering: safe (no raw HTML, no
  * dangerous URLs). */
 int tlpress_markdown_options(void);
+/* Free what cmark-gfm rendered from a body (cmark_render_html() and its
+ * siblings): the bodies' nodes and renderings are cut from the thread's
+ * arena while one is begun (arena.h), and given back with it. */
+void tlpress_markdown_free(void *p);
 
 #endif

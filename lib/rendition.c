@@ -32,7 +32,7 @@ static void render_node(cmark_node *node, enum tlpress_body_format fmt,
 		return;
 	}
 	tlpress_buf_adds(out, s);
-	free(s);
+	tlpress_markdown_free(s);
 	if (fmt != TLPRESS_BODY_HTML && out->len && out->ptr[out->len - 1] == '\n')
 		tlpress_buf_addch(out, '\n');
 }
@@ -245,6 +245,6 @@ int tlpress_summary_render(const struct tlpress_advisory *adv, struct tlpress_bu
 	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
 		n--;
 	tlpress_buf_add(out, s, n);
-	free(s);
+	tlpress_markdown_free(s);
 	return out->failed ? TLPRESS_ENOMEM : 0;
 }

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "advisory.h"
+#include "arena.h"
 #include "bcache.h"
 #include "csaf.h"
 #include "cvrf.h"
@@ -464,6 +465,7 @@ static void decide(struct build *b, struct item *it)
 
 	if (from_cache(b, it))
 		return;
+	tlpress_arena_begin(); /* the parse's allocations, given back at once */
 	a = tlpress_advisory_load_ex(it->path, TLPRESS_PARSE_FRONT_ONLY, &it->diags);
 	it->verdict = a ? tlpress_policy_publishable(a, &b->o->now, b->o->clearance)
 		      : TLPRESS_REFUSE_INVALID;
@@ -493,6 +495,7 @@ static void decide(struct build *b, struct item *it)
 		memset(&it->diags, 0, sizeof(it->diags));
 	}
 	tlpress_advisory_free(a);
+	tlpress_arena_end();
 }
 
 static void *decide_worker(void *arg)
@@ -982,6 +985,9 @@ static int publish_one(struct build *b, struct item *it)
 		it->err = NULL;
 		return 0;
 	}
+	/* the parse's and cmark-gfm's allocations, given back at once when
+	 * the advisory is freed (arena.h): nothing made from them outlives it */
+	tlpress_arena_begin();
 	a = tlpress_advisory_load(it->path, &it->diags);
 	if (!a || a->nerrors ||
 	    tlpress_policy_publishable(a, &b->o->now, b->o->clearance) != TLPRESS_PUBLISH) {
@@ -1092,6 +1098,7 @@ done:
 	tlpress_buf_release(&path);
 	tlpress_buf_release(&sum);
 	tlpress_advisory_free(a);
+	tlpress_arena_end();
 	it->rc = rc;
 	it->err = NULL;
 	if (rc) {

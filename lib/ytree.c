@@ -5,6 +5,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "arena.h"
+
 const struct tlpress_ylimits tlpress_ylimits_default = { 16, 20000, 2000 };
 
 struct builder {
@@ -37,10 +39,10 @@ void tlpress_ynode_free(struct tlpress_ynode *node)
 		if (node->keys)
 			tlpress_ynode_free(node->keys[i]);
 	}
-	free(node->items);
-	free(node->keys);
-	free(node->str);
-	free(node);
+	tlpress_arena_free(node->items);
+	tlpress_arena_free(node->keys);
+	tlpress_arena_free(node->str);
+	tlpress_arena_free(node);
 }
 
 static void fail(struct builder *b, const yaml_mark_t *m, const char *hint,
@@ -64,7 +66,7 @@ static struct tlpress_ynode *newnode(struct builder *b, enum tlpress_ytype t,
 		     "front matter has too many values");
 		return NULL;
 	}
-	n = calloc(1, sizeof(*n));
+	n = tlpress_arena_calloc(1, sizeof(*n));
 	if (!n) {
 		fail(b, m, NULL, "out of memory");
 		return NULL;
@@ -89,7 +91,7 @@ static int push(struct builder *b, struct tlpress_ynode *coll,
 	}
 	if (coll->n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 8;
-		struct tlpress_ynode **it = realloc(coll->items, nc * sizeof(*it));
+		struct tlpress_ynode **it = tlpress_arena_realloc(coll->items, nc * sizeof(*it));
 
 		if (!it) {
 			fail(b, m, NULL, "out of memory");
@@ -97,7 +99,7 @@ static int push(struct builder *b, struct tlpress_ynode *coll,
 		}
 		coll->items = it;
 		if (coll->type == TLPRESS_Y_MAP) {
-			struct tlpress_ynode **k = realloc(coll->keys, nc * sizeof(*k));
+			struct tlpress_ynode **k = tlpress_arena_realloc(coll->keys, nc * sizeof(*k));
 
 			if (!k) {
 				fail(b, m, NULL, "out of memory");
@@ -158,10 +160,10 @@ static struct tlpress_ynode *build(yaml_parser_t *p, yaml_event_t *ev,
 		if (!n)
 			break;
 		n->len = ev->data.scalar.length;
-		n->str = malloc(n->len + 1);
+		n->str = tlpress_arena_malloc(n->len + 1);
 		if (!n->str) {
 			fail(b, &ev->start_mark, NULL, "out of memory");
-			free(n);
+			tlpress_arena_free(n);
 			n = NULL;
 			break;
 		}
@@ -314,7 +316,7 @@ struct tlpress_ynode *tlpress_yparse(const char *text, size_t len,
 		root = newnode(&b, TLPRESS_Y_MAP, &m);
 	} else if (root->type == TLPRESS_Y_SCALAR && tlpress_yis_null(root)) {
 		root->type = TLPRESS_Y_MAP;
-		free(root->str);
+		tlpress_arena_free(root->str);
 		root->str = NULL;
 		root->len = 0;
 	}
