@@ -1774,10 +1774,10 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-static void cross_checks(struct pctx *c, const struct tlpress_ynode *root)
+/* The checks across keys that need the front matter alone. */
+static void front_checks(struct pctx *c, const struct tlpress_ynode *root)
 {
 	struct tlpress_advisory *a = c->adv;
-	enum tlpress_tlp doc;
 	size_t i;
 
 	for (i = 0; keydefs[i].name; i++) {
@@ -1829,7 +1829,16 @@ static void cross_checks(struct pctx *c, const struct tlpress_ynode *root)
 		       "'tlp_downgrade' to %s does not lower %s",
 		       tlpress_tlp_label(a->downgrade.to), tlpress_tlp_label(a->tlp));
 	}
-	if (c->tlp_bad || c->marks_bad || (a->flags & TLPRESS_PARSE_FRONT_ONLY))
+}
+
+/* Those that need the body too (its sections' labels, its summary). */
+static void late_checks(struct pctx *c, const struct tlpress_ynode *root)
+{
+	struct tlpress_advisory *a = c->adv;
+	enum tlpress_tlp doc;
+	size_t i;
+
+	if (c->tlp_bad || c->marks_bad)
 		return;
 	doc = tlpress_advisory_doc_label(a);
 	if (doc >= TLPRESS_TLP_AMBER && !a->nrecipients &&
@@ -1992,16 +2001,59 @@ struct tlpress_advisory *tlpress_advisory_parse_ex(const char *path, const char 
 	}
 	if (!(flags & TLPRESS_PARSE_FRONT_ONLY))
 		body_parse(&c);
-	cross_checks(&c, root);
+	a->front_checks_at = diags->n;
+	front_checks(&c, root);
+	if (!(flags & TLPRESS_PARSE_FRONT_ONLY))
+		late_checks(&c, root);
 	if (c.nomem)
 		report(&c, TLPRESS_ERROR, 0, 0, NULL, NULL, "out of memory");
-	tlpress_ynode_free(tree);
+	if ((flags & TLPRESS_PARSE_FRONT_ONLY) && (flags & TLPRESS_PARSE_RESUMABLE) && !c.nomem) {
+		a->front = tree;
+		a->front_tlp_bad = c.tlp_bad;
+	} else {
+		tlpress_ynode_free(tree);
+	}
 	return a;
 
 fatal:
 	tlpress_ynode_free(tree);
 	tlpress_advisory_free(a);
 	return NULL;
+}
+
+/* Move the diagnostics v[from..n) to v[at..), after those of v[at..from). */
+static void diags_move_before(struct tlpress_diags *d, size_t at, size_t from)
+{
+	while (from > at && from < d->n) {
+		/* one at a time: a body seldom has more than a few */
+		struct tlpress_diag g = d->v[from];
+
+		memmove(&d->v[at + 1], &d->v[at], (from - at) * sizeof(*d->v));
+		d->v[at++] = g;
+		from++;
+	}
+}
+
+int tlpress_advisory_finish(struct tlpress_advisory *a, struct tlpress_diags *diags)
+{
+	struct pctx c = { a, diags, NULL, 0, 0, 0 };
+	size_t body_at;
+
+	if (!a || !a->front)
+		return -1;
+	c.file = a->path;
+	c.tlp_bad = a->front_tlp_bad;
+	a->flags &= ~(unsigned)(TLPRESS_PARSE_FRONT_ONLY | TLPRESS_PARSE_RESUMABLE);
+	body_at = diags->n;
+	body_parse(&c);
+	/* as the whole parse reports them: the body's before the checks */
+	diags_move_before(diags, a->front_checks_at, body_at);
+	late_checks(&c, a->front);
+	if (c.nomem)
+		report(&c, TLPRESS_ERROR, 0, 0, NULL, NULL, "out of memory");
+	tlpress_ynode_free(a->front);
+	a->front = NULL;
+	return 0;
 }
 
 struct tlpress_advisory *tlpress_advisory_load(const char *path,
@@ -2080,6 +2132,7 @@ void tlpress_advisory_free(struct tlpress_advisory *a)
 
 	if (!a)
 		return;
+	tlpress_ynode_free(a->front);
 	tlpress_arena_free(a->path);
 	tlpress_arena_free(a->id);
 	tlpress_arena_free(a->title);

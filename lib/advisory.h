@@ -30,6 +30,7 @@
 #include "tlp.h"
 
 struct cmark_node;
+struct tlpress_ynode;
 
 /* Limits checked before anything is parsed. */
 #define TLPRESS_MAX_FILE_SIZE (1024 * 1024)
@@ -166,6 +167,11 @@ struct tlpress_advisory {
 
 	int nerrors;                /* errors reported while parsing */
 	unsigned flags;             /* TLPRESS_PARSE_* it was parsed with */
+	/* RESUMABLE: the front matter's tree, and where its checks' diagnostics
+	 * begin in the diags, which the body's go before */
+	struct tlpress_ynode *front;
+	size_t front_checks_at;
+	int front_tlp_bad;
 	char *data;                 /* the file's bytes (owned) */
 	size_t len;
 };
@@ -191,12 +197,24 @@ struct tlpress_advisory *tlpress_advisory_load(const char *path,
 				       none of the checks that need it (labels
 				       of sections, recipients). Cheap: for
 				       deciding what a build will publish. */
+#define TLPRESS_PARSE_RESUMABLE 2   /* with FRONT_ONLY: keep what the body's
+				       parse needs, for tlpress_advisory_finish() */
 
 struct tlpress_advisory *tlpress_advisory_parse_ex(const char *path, const char *data,
 						   size_t len, unsigned flags,
 						   struct tlpress_diags *diags);
 struct tlpress_advisory *tlpress_advisory_load_ex(const char *path, unsigned flags,
 						  struct tlpress_diags *diags);
+
+/*
+ * Parse the body of an advisory parsed with FRONT_ONLY | RESUMABLE, into
+ * the diags it was parsed with (nothing added to them since): afterwards it
+ * is what tlpress_advisory_parse() would have made of the file, its
+ * diagnostics too, in the same order. A build decides from the front matter
+ * and goes on to the body only for what it publishes, reading each file
+ * once. -1 (nothing done) for an advisory not parsed so.
+ */
+int tlpress_advisory_finish(struct tlpress_advisory *a, struct tlpress_diags *diags);
 
 void tlpress_advisory_free(struct tlpress_advisory *adv);
 

@@ -81,6 +81,8 @@ struct item {
 					digest: 1, or -1 when it could not stat */
 	const struct tlpress_bcache_entry *cached; /* pass 1 took its decision from here */
 	int reused;                  /* pass 2 took its files from here */
+	int early;                   /* published by pass 1, from the one read
+					that decided it (early_ok()) */
 };
 
 /* The renditions written for every published advisory. */
@@ -112,6 +114,9 @@ struct build {
 	/* pass 2 */
 	atomic_size_t next;
 	atomic_int stop;
+	atomic_int early_ok;         /* pass 1 may publish (early_ok()) */
+	atomic_size_t nearly;        /* how many it did */
+	struct tlpress_flusher *flush;
 	/* signing */
 	const char *signer_fpr;      /* NULL for an unsigned tree */
 	int resign;                  /* the key changed: sign everything */
@@ -269,6 +274,26 @@ static int is_asc(const char *rel)
  * when the key changed; else the old signature stays. Safe to call from
  * several workers (each signs with its own GPGME context).
  */
+/* publish_one()'s answer when an advisory of pass 1 cannot be written in a
+ * stage: pass 2 publishes it instead */
+#define EARLY_IN_PLACE 1
+
+/*
+ * An advisory pass 1 publishes (decide()) is written in a stage only, which
+ * nobody sees before the build ends. Its first write makes the stage, as
+ * any build's first change does; when none can be made (the tree is then
+ * written in place), it is left to pass 2, which comes after the
+ * withdrawals, as every build written in place does.
+ */
+static int stage_ready(struct build *b, struct item *it)
+{
+	if (!it->early)
+		return 0;
+	if (tlpress_tree_begin(b->tree, it->err))
+		return it->err->code;
+	return tlpress_tree_staged(b->tree) ? 0 : EARLY_IN_PLACE;
+}
+
 static int emit_item(struct build *b, struct item *it, const char *rel, const void *data,
 		     size_t len)
 {
@@ -301,7 +326,9 @@ static int emit_item(struct build *b, struct item *it, const char *rel, const vo
 		atomic_fetch_add(&b->signatures, 1);
 	}
 	if (!same) {
-		r = tlpress_tree_write(b->tree, rel, data, len, fresh, it->err);
+		r = stage_ready(b, it);
+		if (!r)
+			r = tlpress_tree_write(b->tree, rel, data, len, fresh, it->err);
 		if (r)
 			goto out;
 		it->written++;
@@ -312,7 +339,9 @@ static int emit_item(struct build *b, struct item *it, const char *rel, const vo
 	if (!r && sign) {
 		unsigned char asha[TLPRESS_SHA256_LEN];
 
-		r = tlpress_tree_write(b->tree, arel.ptr, asc.ptr, asc.len, afresh, it->err);
+		r = stage_ready(b, it);
+		if (!r)
+			r = tlpress_tree_write(b->tree, arel.ptr, asc.ptr, asc.len, afresh, it->err);
 		if (!r) {
 			it->written++;
 			tlpress_sha256(asc.ptr, asc.len, asha);
@@ -459,14 +488,24 @@ static int from_cache(struct build *b, struct item *it)
 }
 
 /* Pass 1 for one file: its decision, from the cache or its front matter. */
-static void decide(struct build *b, struct item *it)
+static int publish_one(struct build *b, struct item *it, struct tlpress_advisory *a);
+static void forget_early(struct item *it);
+static void shown_digest(const struct tlpress_pubmeta *m, struct tlpress_buf *scratch,
+			 unsigned char out[TLPRESS_SHA256_LEN]);
+
+/* Early publishing starts the flusher (tlpress_flusher_start()) once it has
+ * written this many advisories: a rebuild of a few never waits on it. */
+#define EARLY_FLUSH_AFTER 64
+
+static void decide(struct build *b, struct item *it, struct tlpress_buf *scratch)
 {
 	struct tlpress_advisory *a;
 
 	if (from_cache(b, it))
 		return;
 	tlpress_arena_begin(); /* the parse's allocations, given back at once */
-	a = tlpress_advisory_load_ex(it->path, TLPRESS_PARSE_FRONT_ONLY, &it->diags);
+	a = tlpress_advisory_load_ex(it->path, TLPRESS_PARSE_FRONT_ONLY |
+				     (b->early_ok ? TLPRESS_PARSE_RESUMABLE : 0), &it->diags);
 	it->verdict = a ? tlpress_policy_publishable(a, &b->o->now, b->o->clearance)
 		      : TLPRESS_REFUSE_INVALID;
 	if (a && a->id) {
@@ -488,6 +527,35 @@ static void decide(struct build *b, struct item *it)
 		    (long long)a->downgrade.at.t < it->valid_until)
 			it->valid_until = (long long)a->downgrade.at.t;
 	}
+	/*
+	 * Published now, from this read: its body is parsed after its front
+	 * matter (tlpress_advisory_finish()), and the file is not read again.
+	 * This is safe only in a stage, which nobody sees before the build
+	 * ends: an advisory whose id another file claims too is found after
+	 * every file was read, and its files are removed again then
+	 * (unclaim()); and the withdrawals, which TLP wants first, come before
+	 * anyone sees the new tree all the same.
+	 */
+	if (it->verdict == TLPRESS_PUBLISH && a && a->front && atomic_load(&b->early_ok) &&
+	    !atomic_load(&b->stop)) {
+		int rc;
+
+		it->early = 1;
+		rc = publish_one(b, it, a); /* which frees a, and ends the arena */
+		if (rc == EARLY_IN_PLACE) {
+			atomic_store(&b->early_ok, 0);
+			forget_early(it);
+			it->rc = 0;
+			free(it->err);
+			it->err = NULL;
+		} else if (rc) {
+			atomic_store(&b->stop, 1);
+		} else if (it->has_meta && b->cache)
+			shown_digest(&it->meta, scratch, it->shown);
+		if (atomic_fetch_add(&b->nearly, 1) + 1 == EARLY_FLUSH_AFTER)
+			b->flush = tlpress_flusher_start(b->o->output, TLPRESS_FLUSH_PAUSE_MS);
+		return;
+	}
 	/* errors are reported once: here when the advisory goes no further,
 	 * else by pass 2, which parses it whole */
 	if (it->verdict != TLPRESS_REFUSE_INVALID) {
@@ -498,14 +566,73 @@ static void decide(struct build *b, struct item *it)
 	tlpress_arena_end();
 }
 
+struct worker_arg {
+	struct build *b;
+	int id;
+};
+
 static void *decide_worker(void *arg)
 {
-	struct build *b = arg;
+	struct worker_arg *wa = arg;
+	struct build *b = wa->b;
+	struct tlpress_buf scratch = TLPRESS_BUF_INIT;
 	size_t i;
 
+	worker_id = wa->id; /* its GPGME context, to sign what it publishes */
 	while ((i = atomic_fetch_add(&b->next, 1)) < b->nitems)
-		decide(b, &b->items[i]);
+		decide(b, &b->items[i], &scratch);
+	tlpress_buf_release(&scratch);
 	return NULL;
+}
+
+/* Each item's files in one array: no allocation an item; as many places as
+ * an advisory makes files (its renditions and the CSAF document's two
+ * hashes, each with its signature in a signed tree). */
+static int pool_outs(struct build *b)
+{
+	size_t i, per = (NRENDERERS + 2) * (b->signer_fpr ? 2 : 1);
+
+	b->outs = tlpress_big_alloc((b->nitems ? b->nitems : 1) * per * sizeof(*b->outs),
+				    &b->outs_len);
+	if (!b->outs)
+		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
+	for (i = 0; i < b->nitems; i++) {
+		b->items[i].outs = b->outs + i * per;
+		b->items[i].outcap = per;
+		b->items[i].pooled = 1;
+	}
+	return 0;
+}
+
+/*
+ * An advisory pass 1 published whose id another file claims too: neither
+ * is published (claimed_twice()), so its files go from the stage again,
+ * with what it made and said (the other's claim is the one error).
+ */
+static int unclaim(struct build *b, struct item *it)
+{
+	size_t k;
+	int rc = 0;
+
+	for (k = 0; k < it->nouts && !rc; k++)
+		rc = tlpress_tree_remove(b->tree, it->outs[k].path, b->err);
+	forget_early(it);
+	return rc;
+}
+
+/* What publish_one() made of an advisory of pass 1, and said, forgotten. */
+static void forget_early(struct item *it)
+{
+	size_t k;
+
+	for (k = 0; k < it->nouts; k++)
+		free(it->outs[k].path);
+	it->nouts = it->written = it->unchanged = it->removed = 0;
+	tlpress_pubmeta_release(&it->meta);
+	memset(&it->meta, 0, sizeof(it->meta));
+	it->has_meta = it->rendered = it->refused = it->early = it->csaf = 0;
+	tlpress_diags_release(&it->diags);
+	memset(&it->diags, 0, sizeof(it->diags));
 }
 
 /* Pass 1: the front matter of every file decides what is publishable; on
@@ -513,6 +640,7 @@ static void *decide_worker(void *arg)
 static int pass1(struct build *b, struct tlpress_pathlist *files)
 {
 	pthread_t threads[64];
+	struct worker_arg args[64];
 	size_t i, k, n = b->o->jobs > 0 ? (size_t)b->o->jobs : 1, started = 0;
 
 	b->items = tlpress_big_alloc(files->n * sizeof(*b->items), &b->items_len);
@@ -531,15 +659,30 @@ static int pass1(struct build *b, struct tlpress_pathlist *files)
 		}
 		files->v[i] = NULL;
 	}
+	/* what an advisory pass 1 publishes needs: its places for files, the
+	 * last manifest in order (publish_one()) */
+	if (pool_outs(b))
+		return b->err->code;
+	tlpress_manifest_sort(&b->old);
+	atomic_store(&b->early_ok, !b->o->in_place);
 	if (n > sizeof(threads) / sizeof(threads[0]))
 		n = sizeof(threads) / sizeof(threads[0]);
-	if (n > b->nitems / 64 + 1)  /* a few files are not worth a thread */
+	/* a few files are not worth a thread, unless they may be published
+	 * here (rendered, and signed: 20 ms a signature with RSA-4096) */
+	if (b->o->in_place && n > b->nitems / 64 + 1)
 		n = b->nitems / 64 + 1;
+	else if (n > b->nitems && b->nitems)
+		n = b->nitems;
 	atomic_store(&b->next, 0);
+	for (i = 0; i < n; i++) {
+		args[i].b = b;
+		args[i].id = (int)i;
+	}
 	for (i = 1; i < n; i++)
-		if (pthread_create(&threads[started], NULL, decide_worker, b) == 0)
+		if (pthread_create(&threads[started], NULL, decide_worker, &args[started + 1]) == 0)
 			started++;
-	decide_worker(b);
+	decide_worker(&args[0]);
+	worker_id = 0;
 	for (i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	for (i = 0; i < b->nitems; i++) {
@@ -547,6 +690,8 @@ static int pass1(struct build *b, struct tlpress_pathlist *files)
 
 		if (it->cached)
 			b->st->cached++;
+		if (it->early)
+			continue; /* its diagnostics are pass 2's to report */
 		for (k = 0; k < it->diags.n; k++)
 			tlpress_diags_add(b->d, it->diags.v[k].severity, it->diags.v[k].file,
 					  it->diags.v[k].line, it->diags.v[k].col, it->diags.v[k].key,
@@ -563,6 +708,8 @@ static int pass1(struct build *b, struct tlpress_pathlist *files)
 	for (i = 0; i < b->nitems; i++) {
 		struct item *it = &b->items[i];
 
+		if (it->dup && it->early && unclaim(b, it))
+			return b->err->code;
 		if (it->dup)
 			it->verdict = TLPRESS_REFUSE_INVALID;
 		switch (it->verdict) {
@@ -968,12 +1115,14 @@ drop:
  * explodes fails, naming the advisory, instead of taking all memory. */
 #define RENDITION_MAX ((size_t)64 << 20)
 
-static int publish_one(struct build *b, struct item *it)
+/* Render and write one advisory: `a`, parsed in the thread's arena so far
+ * (pass 1: the front matter, which decided it), or NULL to read it here.
+ * Frees a, and ends the arena. */
+static int publish_one(struct build *b, struct item *it, struct tlpress_advisory *a)
 {
 	struct tlpress_buf body = TLPRESS_BUF_INIT, out = TLPRESS_BUF_INIT, md = TLPRESS_BUF_INIT;
 	struct tlpress_buf path = TLPRESS_BUF_INIT, sum = TLPRESS_BUF_INIT;
 	struct tlpress_rendition r;
-	struct tlpress_advisory *a;
 	struct tlpress_cut cut;
 	struct tlpress_pubmeta *m = &it->meta;
 	size_t k, first;
@@ -981,14 +1130,24 @@ static int publish_one(struct build *b, struct item *it)
 
 	tlpress_buf_init(&out, RENDITION_MAX);
 	it->err = &worker_err;
-	if (it->cached && reuse(b, it)) {
+	if (a) {
+		/* the body, and the checks that need it: the front matter's
+		 * errors and warnings are already in it->diags */
+		if (tlpress_advisory_finish(a, &it->diags)) {
+			tlpress_advisory_free(a);
+			a = NULL;
+		}
+	} else if (it->cached && reuse(b, it)) {
 		it->err = NULL;
 		return 0;
+	} else {
+		/* the parse's and cmark-gfm's allocations, given back at once
+		 * when the advisory is freed (arena.h): nothing made from them
+		 * outlives it */
+		tlpress_arena_begin();
 	}
-	/* the parse's and cmark-gfm's allocations, given back at once when
-	 * the advisory is freed (arena.h): nothing made from them outlives it */
-	tlpress_arena_begin();
-	a = tlpress_advisory_load(it->path, &it->diags);
+	if (!a)
+		a = tlpress_advisory_load(it->path, &it->diags);
 	if (!a || a->nerrors ||
 	    tlpress_policy_publishable(a, &b->o->now, b->o->clearance) != TLPRESS_PUBLISH) {
 		/* the body holds an error: refused, and gone from the tree */
@@ -1109,11 +1268,6 @@ done:
 	return rc;
 }
 
-struct worker_arg {
-	struct build *b;
-	int id;
-};
-
 /* The digest of what the index shows of an advisory: its meta's text
  * without the summary, which the index does not show (index_item() in
  * render_html.c), so that an edit of the paragraph it comes from does not
@@ -1146,9 +1300,9 @@ static void *worker(void *arg)
 		if (i >= b->nitems || atomic_load(&b->stop))
 			break;
 		it = &b->items[i];
-		if (it->verdict != TLPRESS_PUBLISH)
+		if (it->verdict != TLPRESS_PUBLISH || it->early)
 			continue;
-		if (publish_one(b, it))
+		if (publish_one(b, it, NULL))
 			atomic_store(&b->stop, 1);
 		else if (it->has_meta && b->cache)
 			shown_digest(&it->meta, &scratch, it->shown);
@@ -1268,26 +1422,14 @@ static int pass2(struct build *b)
 {
 	pthread_t threads[64];
 	struct worker_arg args[64];
-	size_t i, k, n = b->o->jobs > 0 ? (size_t)b->o->jobs : 1, started = 0, per;
+	size_t i, k, n = b->o->jobs > 0 ? (size_t)b->o->jobs : 1, started = 0;
 	int rc = 0;
 
 	if (n > sizeof(threads) / sizeof(threads[0]))
 		n = sizeof(threads) / sizeof(threads[0]);
-	tlpress_manifest_sort(&b->old); /* read by every worker */
-	/* each item's files in one array: no allocation an item; as many
-	 * places as an advisory makes files (its renditions and the CSAF
-	 * document's two hashes, each with its signature in a signed tree) */
-	per = (NRENDERERS + 2) * (b->signer_fpr ? 2 : 1);
-	b->outs = tlpress_big_alloc(b->nitems * per * sizeof(*b->outs), &b->outs_len);
-	if (!b->outs)
-		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
-	for (i = 0; i < b->nitems; i++) {
-		b->items[i].outs = b->outs + i * per;
-		b->items[i].outcap = per;
-		b->items[i].pooled = 1;
-	}
+	/* (b->outs and b->old were made ready by pass 1, and b->stop stays
+	 * set when an advisory it published failed) */
 	atomic_store(&b->next, 0);
-	atomic_store(&b->stop, 0);
 	for (i = 0; i < n; i++) {
 		args[i].b = b;
 		args[i].id = (int)i;
@@ -1315,6 +1457,14 @@ static int pass2(struct build *b)
 	for (i = 0; i < b->nitems; i++) {
 		struct item *it = &b->items[i];
 
+		if (it->rc && !rc && it->verdict != TLPRESS_PUBLISH) {
+			/* one pass 1 published, then found claimed twice */
+			if (it->err)
+				*b->err = *it->err;
+			else
+				tlpress_error_set(b->err, it->rc, "out of memory");
+			rc = it->rc;
+		}
 		if (it->verdict != TLPRESS_PUBLISH) {
 			/* drafts, embargoed, above the clearance: their decision */
 			if (b->cache && !rc)
@@ -1865,7 +2015,6 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	char abs[PATH_MAX];
 	unsigned char fp[TLPRESS_SHA256_LEN], digest[TLPRESS_SHA256_LEN];
 	const char *root = NULL;
-	struct tlpress_flusher *flush = NULL;
 	size_t i;
 	int rc, reading;
 
@@ -1985,8 +2134,10 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		rc = tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 		goto out;
 	}
-	/* the disk writes while the workers render (tlpress_flusher_start()) */
-	flush = tlpress_flusher_start(o->output, TLPRESS_FLUSH_PAUSE_MS);
+	/* the disk writes while the workers render (tlpress_flusher_start());
+	 * pass 1 started it when it published many */
+	if (!b.flush)
+		b.flush = tlpress_flusher_start(o->output, TLPRESS_FLUSH_PAUSE_MS);
 	rc = pass2(&b);
 	timing(&b, "advisories");
 	if (rc)
@@ -2011,8 +2162,8 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		goto salvage;
 
 	timing(&b, "listings");
-	tlpress_flusher_stop(flush);
-	flush = NULL;
+	tlpress_flusher_stop(b.flush);
+	b.flush = NULL;
 	/* step 5: the manifest, once the data is on disk */
 	tlpress_buf_reset(&buf);
 	rc = tlpress_manifest_format(&b.new, &buf);
@@ -2094,7 +2245,7 @@ stale:
 salvage:
 	salvage_manifest(&b);
 out:
-	tlpress_flusher_stop(flush);
+	tlpress_flusher_stop(b.flush);
 	st->signatures = atomic_load(&b.signatures);
 	st->in_place = b.tree ? tlpress_tree_inplace(b.tree) : 0;
 	for (i = 0; o->report && i < b.nitems; i++) {

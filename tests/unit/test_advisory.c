@@ -352,9 +352,117 @@ static void hostile(void)
 	tlpress_buf_release(&b);
 }
 
+static int same_str(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+/* One file read as the build reads it (the front matter, then the body
+ * when it publishes) and as everything else does (whole): the same
+ * advisory, the same diagnostics in the same order. */
+static size_t resumed_one(const char *path, const char *text, size_t *files, size_t *bad)
+{
+	const unsigned two = TLPRESS_PARSE_FRONT_ONLY | TLPRESS_PARSE_RESUMABLE;
+	struct tlpress_diags d1 = TLPRESS_DIAGS_INIT, d2 = TLPRESS_DIAGS_INIT;
+	struct tlpress_advisory *a = text ? tlpress_advisory_parse(path, text, strlen(text), &d1)
+				     : tlpress_advisory_load(path, &d1);
+	struct tlpress_advisory *b = text ? tlpress_advisory_parse_ex(path, text, strlen(text),
+								      two, &d2)
+				     : tlpress_advisory_load_ex(path, two, &d2);
+	struct tlpress_buf h1 = TLPRESS_BUF_INIT, h2 = TLPRESS_BUF_INIT;
+	size_t k, n = d1.n;
+	int same = !a == !b;
+
+	if (b && !b->front)
+		same = 0;  /* every file that parses can be resumed */
+	if (b && tlpress_advisory_finish(b, &d2))
+		same = 0;
+	if (b && (b->front || tlpress_advisory_finish(b, &d2) != -1))
+		same = 0;  /* and only once */
+	same = same && d1.n == d2.n && d1.nerrors == d2.nerrors;
+	for (k = 0; same && k < d1.n; k++)
+		same = d1.v[k].line == d2.v[k].line && d1.v[k].col == d2.v[k].col &&
+		       d1.v[k].severity == d2.v[k].severity && same_str(d1.v[k].msg, d2.v[k].msg) &&
+		       same_str(d1.v[k].key, d2.v[k].key) && same_str(d1.v[k].hint, d2.v[k].hint);
+	if (same && a) {
+		same = a->nerrors == b->nerrors && a->nblocks == b->nblocks &&
+		       a->nsections == b->nsections && a->max_mark == b->max_mark &&
+		       a->flags == b->flags && same_str(a->id, b->id);
+		if (same && !a->nerrors) {
+			tlpress_body_render(a, a->tlp, TLPRESS_TLP_RED, TLPRESS_BODY_HTML, &h1, NULL);
+			tlpress_body_render(b, b->tlp, TLPRESS_TLP_RED, TLPRESS_BODY_HTML, &h2, NULL);
+			same = h1.len == h2.len && !memcmp(h1.ptr, h2.ptr, h1.len);
+		}
+	}
+	if (!same) {
+		DIAG("%s: read in two steps, not as read whole (%zu and %zu diagnostics)",
+		     path, d1.n, d2.n);
+		++*bad;
+	}
+	++*files;
+	tlpress_buf_release(&h1);
+	tlpress_buf_release(&h2);
+	tlpress_advisory_free(a);
+	tlpress_advisory_free(b);
+	tlpress_diags_release(&d1);
+	tlpress_diags_release(&d2);
+	return n;
+}
+
+static void resumed(void)
+{
+	static const char *const dirs[] = { "advisories", "tests/invalid", "tests/invalid/dup",
+					    "tests/hostile" };
+	struct tlpress_diags d = TLPRESS_DIAGS_INIT;
+	struct tlpress_advisory *a;
+	size_t i, n, files = 0, bad = 0;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		DIR *dir = opendir(dirs[i]);
+		struct dirent *e;
+		char path[512];
+
+		while (dir && (e = readdir(dir))) {
+			size_t len = strlen(e->d_name);
+
+			if (len < 4 || strcmp(e->d_name + len - 3, ".md"))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dirs[i], e->d_name);
+			resumed_one(path, NULL, &files, &bad);
+		}
+		if (dir)
+			closedir(dir);
+	}
+	OK(files >= 50, "files read in two steps: %zu", files);
+	INT_EQ(bad, 0, "each the same advisory, with the same diagnostics, as read whole");
+	/* the front matter's checks (the id against the file name, an error;
+	 * the severity against the vector, a warning) and the body's (a section
+	 * marked below the advisory's label; no summary): the body's parse
+	 * reports between the two, as when read whole */
+	files = bad = 0;
+	n = resumed_one("CCB-2026-0001.md", "---\nid: CCB-2026-0002\ntitle: T\ntlp: AMBER\n"
+		    "severity: low\ncvss: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\n"
+		    "revisions:\n  - version: 1\n    date: 2026-01-01T10:00:00Z\n"
+		    "    summary: x\n---\n# Only a heading\n\n## Part [TLP:GREEN]\n\nText.\n",
+		    &files, &bad);
+	resumed_one("CCB-2026-0003.md", "---\nid: CCB-2026-0003\ntitle: T\ntlp: CLEAR\n"
+		    "severity: low\ncvss: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\n"
+		    "revisions:\n  - version: 1\n    date: 2026-01-01T10:00:00Z\n"
+		    "    summary: x\n---\n# Only a heading\n",
+		    &files, &bad);
+	INT_EQ(bad, 0, "diagnostics of both kinds in the order of a whole read");
+	OK(n >= 4, "(%zu of them in the first)", n);
+	a = tlpress_advisory_parse("CCB-2026-0003.md", "---\nid: x\n---\n", 15, &d);
+	OK(!a || !a->front, "a whole parse keeps no front matter tree");
+	tlpress_advisory_free(a);
+	tlpress_diags_release(&d);
+	OK(tlpress_advisory_finish(NULL, &d) == -1, "finish() of nothing does nothing");
+}
+
 int main(void)
 {
 	fields();
 	hostile();
+	resumed();
 	return harness_done();
 }
