@@ -459,6 +459,11 @@ const struct tlpress_bcache_entry *tlpress_bcache_find_near(const struct tlpress
 	return tlpress_search_near(&key, c->v, c->n, sizeof(*c->v), cmp_entry, hint);
 }
 
+size_t tlpress_bcache_rows(const struct tlpress_bcache *c)
+{
+	return c ? c->n : 0;
+}
+
 const struct tlpress_bcache_entry *tlpress_bcache_find(const struct tlpress_bcache *c,
 							const char *path)
 {

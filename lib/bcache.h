@@ -63,6 +63,9 @@ int tlpress_bcache_open(struct tlpress_bcache **c, const char *state_dir, const 
 			struct tlpress_error *err);
 void tlpress_bcache_close(struct tlpress_bcache *c);
 
+/* How many rows it holds (made with this fingerprint). */
+size_t tlpress_bcache_rows(const struct tlpress_bcache *c);
+
 /* The row of path, or NULL. Borrowed: lives as long as c. */
 const struct tlpress_bcache_entry *tlpress_bcache_find(const struct tlpress_bcache *c,
 							const char *path);
