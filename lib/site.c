@@ -82,7 +82,16 @@ struct item {
 	const struct tlpress_bcache_entry *cached; /* pass 1 took its decision from here */
 	int reused;                  /* pass 2 took its files from here */
 	int early;                   /* published by pass 1, from the one read
-					that decided it (early_ok()) */
+					that decided it (early_pays()) */
+	int meta_shared;             /* meta's strings are also b->metas' until
+					the rows are put (rows_finish()) */
+};
+
+/* A listing's row of the cache, put after the items' (rows_finish()) */
+struct pending_row {
+	const char *row;
+	char *outs;                  /* its files, or NULL: the row holds */
+	char digest[2 * TLPRESS_SHA256_LEN + 1];
 };
 
 /* The renditions written for every published advisory. */
@@ -127,6 +136,14 @@ struct build {
 					kept open for the strings lent from it */
 	char **live;                 /* the paths it keeps rows for (borrowed) */
 	size_t nlive;
+	/* the items' rows, put on a thread of their own (rows_start()) */
+	pthread_t rows_thread;
+	int rows_running;
+	int rows_failed;             /* 1: a put failed; < 0: an error */
+	struct tlpress_error rows_err;
+	struct tlpress_buf rows_scratch;
+	struct pending_row pending[3];
+	size_t npending;
 	struct tlpress_buf mtext;    /* scratch: a meta's text */
 	/* what the listings are made of, in parts the cache keeps while their
 	 * digest stays the same (listings()): the index (every advisory's
@@ -1329,8 +1346,11 @@ static void *worker(void *arg)
 }
 
 /* What this build leaves in the cache for the item: its decision, and for
- * a published advisory its files and metadata. */
-static int cache_entry(struct build *b, struct item *it)
+ * a published advisory its files and metadata. 0, 1 when the cache could
+ * not take it, or an error (out of memory). On the rows' thread
+ * (rows_start()): it reads the item, and adds to b->live, alone. */
+static int cache_entry(struct build *b, struct item *it, struct tlpress_buf *scratch,
+		       struct tlpress_error *err)
 {
 	struct tlpress_bcache_entry one, *e = &one;
 	struct tlpress_buf outs = TLPRESS_BUF_INIT;
@@ -1378,29 +1398,105 @@ static int cache_entry(struct build *b, struct item *it)
 			tlpress_buf_printf(&outs, " %llu %s\n", it->outs[k].size, it->outs[k].path);
 		}
 		e->outs = tlpress_buf_detach(&outs, NULL);
-		tlpress_buf_reset(&b->mtext);
-		meta_text(&it->meta, &b->mtext);
-		e->meta = b->mtext.failed ? NULL : strdup(b->mtext.ptr);
+		tlpress_buf_reset(scratch);
+		meta_text(&it->meta, scratch);
+		e->meta = scratch->failed ? NULL : strdup(scratch->ptr);
 		e->csaf = it->csaf;
 		memcpy(e->csaf_sha512, it->csaf_sha512, sizeof(e->csaf_sha512));
 		if (!e->outs || !e->meta) {
 			tlpress_bcache_entry_release(e);
-			return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
+			return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 		}
 	}
 	if (!e->path || !e->id || !e->slug) {
 		tlpress_bcache_entry_release(e);
-		return tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
+		return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 	}
 	rc = tlpress_bcache_put(b->cache, e, &cerr);
 	tlpress_bcache_entry_release(e);
-	if (rc) {
-		/* a cache that cannot be written costs speed only */
+	return rc ? 1 : 0;
+}
+
+/*
+ * The cache's rows of the items, put on a thread of their own while the
+ * main one makes the listings (SQLite's inserts were most of the 80-120 ms
+ * that the merge of pass 2 took at 10,000 advisories, alone on one core).
+ * The listings' own rows wait for it (listing_part(): b->pending); the
+ * items' metadata is shared with b->metas until it is done (rows_finish()).
+ */
+static void *rows_worker(void *arg)
+{
+	struct build *b = arg;
+	size_t i;
+
+	for (i = 0; i < b->nitems && !b->rows_failed; i++) {
+		struct item *it = &b->items[i];
+
+		if (it->verdict == TLPRESS_PUBLISH && it->refused)
+			continue;
+		b->rows_failed = cache_entry(b, it, &b->rows_scratch, &b->rows_err);
+	}
+	return NULL;
+}
+
+static void rows_start(struct build *b)
+{
+	b->rows_running = pthread_create(&b->rows_thread, NULL, rows_worker, b) == 0;
+	if (!b->rows_running)
+		rows_worker(b);
+}
+
+/* Wait for the rows' thread; then, for a build that went well (put), the
+ * listings' rows. A cache that cannot be written costs speed only: it is
+ * given up (b->spent). */
+static int rows_finish(struct build *b, int put)
+{
+	struct tlpress_error cerr = TLPRESS_ERROR_INIT;
+	size_t i;
+	int rc = 0;
+
+	if (b->rows_running)
+		pthread_join(b->rows_thread, NULL);
+	b->rows_running = 0;
+	for (i = 0; i < b->nitems; i++)
+		if (b->items[i].meta_shared) {
+			memset(&b->items[i].meta, 0, sizeof(b->items[i].meta));
+			b->items[i].meta_shared = 0;
+		}
+	if (b->rows_failed < 0) { /* out of memory */
+		*b->err = b->rows_err;
+		rc = b->rows_failed;
+	}
+	for (i = 0; i < b->npending; i++) {
+		struct pending_row *p = &b->pending[i];
+
+		if (put && b->cache && !b->rows_failed && p->outs) {
+			struct tlpress_bcache_entry e;
+
+			memset(&e, 0, sizeof(e));
+			e.path = (char *)p->row;
+			e.id = (char *)p->row;
+			e.slug = (char *)"";
+			e.valid_until = LLONG_MAX;
+			e.verdict = TLPRESS_PUBLISH;
+			e.outs = p->outs;
+			e.meta = p->digest;
+			if (tlpress_bcache_put(b->cache, &e, &cerr))
+				b->rows_failed = 1;
+		}
+		if (put && b->live && !b->rows_failed)
+			b->live[b->nlive++] = (char *)p->row;
+		free(p->outs);
+		p->outs = NULL;
+	}
+	b->npending = 0;
+	if (b->cache && b->rows_failed) {
 		tlpress_bcache_rollback(b->cache);
 		b->spent = b->cache;
 		b->cache = NULL;
 	}
-	return 0;
+	tlpress_buf_release(&b->rows_scratch);
+	return rc;
 }
 
 /* Add the text of a meta to a digest. */
@@ -1482,12 +1578,8 @@ static int pass2(struct build *b)
 				tlpress_error_set(b->err, it->rc, "out of memory");
 			rc = it->rc;
 		}
-		if (it->verdict != TLPRESS_PUBLISH) {
-			/* drafts, embargoed, above the clearance: their decision */
-			if (b->cache && !rc)
-				rc = cache_entry(b, it);
-			continue;
-		}
+		if (it->verdict != TLPRESS_PUBLISH)
+			continue; /* their decision goes in the cache (rows_start()) */
 		for (k = 0; k < it->diags.n; k++) {
 			const struct tlpress_diag *g = &it->diags.v[k];
 
@@ -1503,13 +1595,15 @@ static int pass2(struct build *b)
 						  it->outs[k].sha256);
 		if (it->refused)
 			b->st->invalid++;
-		if (b->cache && !it->refused && !rc)
-			rc = cache_entry(b, it);
 		if (it->has_meta) {
 			struct tlpress_pubmeta *m = &b->metas[b->nmetas++];
 
 			*m = it->meta;
-			memset(&it->meta, 0, sizeof(it->meta));
+			/* the rows' thread reads it too, until rows_finish() */
+			if (b->cache)
+				it->meta_shared = 1;
+			else
+				memset(&it->meta, 0, sizeof(it->meta));
 			b->st->published++;
 			if (b->cache)
 				tlpress_sha256_update(&b->lhash, it->shown, sizeof(it->shown));
@@ -1539,6 +1633,10 @@ static int pass2(struct build *b)
 				tlpress_error_set(b->err, it->rc, "out of memory");
 			rc = it->rc;
 		}
+	}
+	if (!rc && b->cache) {
+		tlpress_buf_init(&b->rows_scratch, TLPRESS_BUF_NOLIMIT);
+		rows_start(b);
 	}
 	return rc;
 }
@@ -1705,36 +1803,27 @@ static int listing_part(struct build *b, const char *row, struct tlpress_sha256_
 			if (rc < 0)
 				return rc;
 			if (rc) {
-				b->live[b->nlive++] = (char *)row;
+				/* its row holds: kept (rows_finish()) */
+				b->pending[b->npending++].row = row;
 				return 0;
 			}
 		}
 	}
 	rc = make(b, buf);
 	if (!rc && b->cache && digest[0]) {
-		struct tlpress_bcache_entry e;
 		struct tlpress_buf outs = TLPRESS_BUF_INIT;
-		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
 
 		for (k = first; k < b->new.n; k++) {
 			hex(b->new.v[k].sha256, TLPRESS_SHA256_LEN, &outs);
 			tlpress_buf_printf(&outs, " %llu %s\n", b->new.v[k].size, b->new.v[k].path);
 		}
-		memset(&e, 0, sizeof(e));
-		e.path = (char *)row;
-		e.id = (char *)row;
-		e.slug = (char *)"";
-		e.valid_until = LLONG_MAX;
-		e.verdict = TLPRESS_PUBLISH;
-		e.outs = outs.ptr;
-		e.meta = digest;
-		if (!outs.failed && !tlpress_bcache_put(b->cache, &e, &cerr)) {
-			b->live[b->nlive++] = (char *)row;
-		} else if (!outs.failed) {
-			/* a cache that cannot be written costs speed only */
-			tlpress_bcache_rollback(b->cache);
-			b->spent = b->cache;
-			b->cache = NULL;
+		/* put after the items' rows (rows_finish()) */
+		if (!outs.failed) {
+			struct pending_row *p = &b->pending[b->npending++];
+
+			p->row = row;
+			p->outs = tlpress_buf_detach(&outs, NULL);
+			memcpy(p->digest, digest, sizeof(p->digest));
 		}
 		tlpress_buf_release(&outs);
 	}
@@ -2249,6 +2338,8 @@ stale:
 		}
 	}
 	timing(&b, "removals, switch");
+	if (!rc)
+		rc = rows_finish(&b, 1);
 	if (!rc && b.cache) {
 		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
 
@@ -2262,6 +2353,7 @@ stale:
 salvage:
 	salvage_manifest(&b);
 out:
+	rows_finish(&b, 0);
 	tlpress_flusher_stop(b.flush);
 	st->signatures = atomic_load(&b.signatures);
 	st->in_place = b.tree ? tlpress_tree_inplace(b.tree) : 0;
