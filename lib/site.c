@@ -43,18 +43,19 @@ struct out {
 
 #define MAX_OUTS 12
 
-/* what pass 1 learns of each file, and what pass 2 makes of it */
+/* what pass 1 learns of each file, and what publishing makes of it (in
+ * pass 1 when it was published early, else in pass 2) */
 struct item {
 	char *path;
 	char *id;
 	char slug[64];
 	enum tlpress_verdict verdict;
 	int dup;                     /* its id is claimed by another file */
-	/* pass 2, filled by the worker that took it */
+	/* publishing, filled by the worker that took it */
 	int refused;                 /* the full parse found an error */
 	struct tlpress_diags diags;
 	struct out *outs;            /* its files: outcap places in the build's
-					outs (pass 2), else grown as they come */
+					outs (pool_outs()), else grown as they come */
 	size_t nouts, outcap, written, unchanged, removed;
 	int pooled;                  /* outs are the build's, outcap places */
 	int borrowed;                /* the paths of outs, and the strings of
@@ -670,7 +671,8 @@ static void forget_early(struct item *it)
 }
 
 /* Pass 1: the front matter of every file decides what is publishable; on
- * the workers, as each file is read on its own. */
+ * the workers, as each file is read on its own. What it finds publishable
+ * it may publish at once, from the same read (decide(), early_pays()). */
 static int pass1(struct build *b, struct tlpress_pathlist *files)
 {
 	pthread_t threads[64];
@@ -1529,8 +1531,10 @@ static void csaf_digest(struct tlpress_sha256_ctx *h, const struct tlpress_csaf_
 	tlpress_sha256_update(h, num, sizeof(num));
 }
 
-/* Step 3 on a pool of workers; then the results, merged in the items'
- * order so that nothing depends on which thread did what. */
+/* Step 4 for what pass 1 did not publish, on a pool of workers; then the
+ * results of both, merged in the items' order so that nothing depends on
+ * which thread did what; then the cache's rows, on a thread of their own
+ * (rows_start()). */
 static int pass2(struct build *b)
 {
 	pthread_t threads[64];
