@@ -121,12 +121,12 @@ struct build {
 	size_t nexpected;
 	struct tlpress_csaf_entry *csaf; /* the CSAF documents written */
 	size_t ncsaf;
-	/* pass 2 */
+	/* the workers of pass 1 and pass 2 */
 	atomic_size_t next;
 	atomic_int stop;
-	atomic_int early_ok;         /* pass 1 may publish (early_ok()) */
+	atomic_int early_ok;         /* pass 1 may publish (early_pays()) */
 	atomic_size_t nearly;        /* how many it did */
-	struct tlpress_flusher *flush;
+	struct tlpress_flusher *flush; /* tlpress_flusher_start(), or NULL */
 	/* signing */
 	const char *signer_fpr;      /* NULL for an unsigned tree */
 	int resign;                  /* the key changed: sign everything */
@@ -285,13 +285,6 @@ static int is_asc(const char *rel)
 	return n > 4 && !strcmp(rel + n - 4, ".asc");
 }
 
-/*
- * Write rel unless the last manifest says its bytes are already there;
- * record it among the item's files. In a signed tree, rel.asc goes with
- * it: made anew when the bytes changed, when the last build had none, or
- * when the key changed; else the old signature stays. Safe to call from
- * several workers (each signs with its own GPGME context).
- */
 /* publish_one()'s answer when an advisory of pass 1 cannot be written in a
  * stage: pass 2 publishes it instead */
 #define EARLY_IN_PLACE 1
@@ -312,6 +305,13 @@ static int stage_ready(struct build *b, struct item *it)
 	return tlpress_tree_staged(b->tree) ? 0 : EARLY_IN_PLACE;
 }
 
+/*
+ * Write rel unless the last manifest says its bytes are already there;
+ * record it among the item's files. In a signed tree, rel.asc goes with
+ * it: made anew when the bytes changed, when the last build had none, or
+ * when the key changed; else the old signature stays. Safe to call from
+ * several workers (each signs with its own GPGME context).
+ */
 static int emit_item(struct build *b, struct item *it, const char *rel, const void *data,
 		     size_t len)
 {
@@ -505,7 +505,6 @@ static int from_cache(struct build *b, struct item *it)
 	return 1;
 }
 
-/* Pass 1 for one file: its decision, from the cache or its front matter. */
 static int publish_one(struct build *b, struct item *it, struct tlpress_advisory *a);
 static void forget_early(struct item *it);
 static void shown_digest(const struct tlpress_pubmeta *m, struct tlpress_buf *scratch,
@@ -515,6 +514,9 @@ static void shown_digest(const struct tlpress_pubmeta *m, struct tlpress_buf *sc
  * written this many advisories: a rebuild of a few never waits on it. */
 #define EARLY_FLUSH_AFTER 64
 
+/* Pass 1 for one file: its decision, from the cache or its front matter;
+ * and what it decides to publish, published from the same read when that
+ * pays (early_pays()). */
 static void decide(struct build *b, struct item *it, struct tlpress_buf *scratch)
 {
 	struct tlpress_advisory *a;
@@ -1531,6 +1533,16 @@ static void csaf_digest(struct tlpress_sha256_ctx *h, const struct tlpress_csaf_
 	tlpress_sha256_update(h, num, sizeof(num));
 }
 
+/* The build's error is the first failed item's. */
+static int item_failed(struct build *b, const struct item *it)
+{
+	if (it->err)
+		*b->err = *it->err;
+	else
+		tlpress_error_set(b->err, it->rc, "out of memory");
+	return it->rc;
+}
+
 /* Step 4 for what pass 1 did not publish, on a pool of workers; then the
  * results of both, merged in the items' order so that nothing depends on
  * which thread did what; then the cache's rows, on a thread of their own
@@ -1574,14 +1586,9 @@ static int pass2(struct build *b)
 	for (i = 0; i < b->nitems; i++) {
 		struct item *it = &b->items[i];
 
-		if (it->rc && !rc && it->verdict != TLPRESS_PUBLISH) {
-			/* one pass 1 published, then found claimed twice */
-			if (it->err)
-				*b->err = *it->err;
-			else
-				tlpress_error_set(b->err, it->rc, "out of memory");
-			rc = it->rc;
-		}
+		if (it->rc && !rc && it->verdict != TLPRESS_PUBLISH)
+			rc = item_failed(b, it); /* pass 1 published it, then found
+						    it claimed twice */
 		if (it->verdict != TLPRESS_PUBLISH)
 			continue; /* their decision goes in the cache (rows_start()) */
 		for (k = 0; k < it->diags.n; k++) {
@@ -1630,13 +1637,8 @@ static int pass2(struct build *b)
 					csaf_digest(&b->chash, e);
 			}
 		}
-		if (it->rc && !rc) {
-			if (it->err)
-				*b->err = *it->err;
-			else
-				tlpress_error_set(b->err, it->rc, "out of memory");
-			rc = it->rc;
-		}
+		if (it->rc && !rc)
+			rc = item_failed(b, it);
 	}
 	if (!rc && b->cache) {
 		tlpress_buf_init(&b->rows_scratch, TLPRESS_BUF_NOLIMIT);
@@ -2268,6 +2270,10 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		tlpress_buf_release(&key);
 		tlpress_buf_release(&kp);
 	}
+	/* the cache's rows, before anything is made live: a failure there
+	 * (out of memory) fails the build while the last version stands */
+	if (!rc)
+		rc = rows_finish(&b, 1);
 	if (rc)
 		goto salvage;
 
@@ -2342,8 +2348,6 @@ stale:
 		}
 	}
 	timing(&b, "removals, switch");
-	if (!rc)
-		rc = rows_finish(&b, 1);
 	if (!rc && b.cache) {
 		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
 
