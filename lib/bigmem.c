@@ -12,16 +12,22 @@ static size_t round_up(size_t n)
 	return (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
 }
 
-/* Huge pages for the whole 2 MiB pieces of the `size` bytes asked for, not
- * for the tail: a huge page is all there once touched, and one for each
- * array's last few bytes cost a full build of 10,000 advisories 7 MB of its
- * peak RSS. (A mapping that grows is advised whole: mremap() takes one
+/* Huge pages for the 2 MiB pieces of the `size` bytes asked for, and for
+ * the tail when it is at least half a piece. A huge page is all there once
+ * touched: one for each array's last few bytes cost a full build of 10,000
+ * advisories 7 MB of its peak RSS. But a tail of small pages costs a fault
+ * for each 4 KiB touched, which on this project's virtual machine is 11 us
+ * against 0.7 us a 4 KiB piece of a huge page: the 1.7 MiB tail of the
+ * items of 10,000 advisories was 440 faults, a tenth of a rebuild after
+ * one change. (A mapping that grows is advised whole: mremap() takes one
  * with a single set of flags only.) */
 static void advise(void *p, size_t size)
 {
 #ifdef MADV_HUGEPAGE
 	size_t whole = size & ~(HUGE_PAGE - 1);
 
+	if (size - whole >= HUGE_PAGE / 2)
+		whole += HUGE_PAGE;
 	if (whole)
 		madvise(p, whole, MADV_HUGEPAGE);
 #else

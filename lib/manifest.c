@@ -143,9 +143,14 @@ static size_t format_line(const struct tlpress_mentry *e, size_t plen, char *out
 
 int tlpress_manifest_format(struct tlpress_manifest *m, struct tlpress_buf *out)
 {
-	size_t i;
+	size_t i, all = 0;
 
 	tlpress_manifest_sort(m);
+	/* the whole text's room at once: growing to it by doubling copied
+	 * it several times, onto fresh pages each time */
+	for (i = 0; i < m->n; i++)
+		all += 2 * TLPRESS_SHA256_LEN + 23 + strlen(m->v[i].path);
+	tlpress_buf_grow(out, all + 256);
 	tlpress_buf_adds(out, "# tlpress manifest 1\n");
 	if (m->clearance[0])
 		tlpress_buf_printf(out, "# clearance: %s\n", m->clearance);

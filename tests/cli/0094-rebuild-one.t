@@ -188,7 +188,7 @@ printf '\nTimed.\n' >> "$A"
 old "$A"
 TLPRESS_TIMINGS=1 "$TLPRESS" build -C "$W/t.yml" >"$TMP/t.out" 2>"$TMP/t.err"
 ok $? "a timed rebuild"
-sed -n 's/^tlpress: timing: \(.*[^ ]\)  *[0-9][0-9]*\.[0-9] ms$/\1/p' "$TMP/t.err" | tr '\n' '|' >"$TMP/steps"
+sed -n 's/^tlpress: timing: \(.*[^ ]\)  *[0-9][0-9]*\.[0-9] ms  *[0-9][0-9]* page faults$/\1/p' "$TMP/t.err" | tr '\n' '|' >"$TMP/steps"
 [ "$(cat "$TMP/steps")" = "templates, scan|snapshot|manifest, cache read|decisions|withdrawals|advisories|listings|manifest write|removals, switch|cache write|release|" ]
 _r=$?
 ok $_r "prints every step's time on stderr, in order"

@@ -121,4 +121,32 @@ static int harness_done(void)
 	return harness_failed ? 1 : 0;
 }
 
+/* Is the mapping that holds p advised for huge pages (its VmFlags in
+ * /proc/self/smaps say "hg")? 1 or 0; -1 when that cannot be told (no
+ * smaps, no VmFlags, or a kernel without transparent huge pages). */
+static int harness_huge_advised(const void *p) __attribute__((unused));
+static int harness_huge_advised(const void *p)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	unsigned long lo, hi, at = (unsigned long)p;
+	int in = 0, r = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, ' ') &&
+		    line[strspn(line, "0123456789abcdef")] == '-') {
+			in = at >= lo && at < hi;
+		} else if (in && !strncmp(line, "VmFlags:", 8)) {
+			r = strstr(line, " hg") != NULL;
+			break;
+		}
+	}
+	fclose(f);
+	if (r == 0 && access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK))
+		r = -1;
+	return r;
+}
+
 #endif

@@ -107,6 +107,12 @@ int main(void)
 	used = tlpress_arena_used();
 	OK(p && used >= 10, "a piece comes from the region (%zu bytes used)", used);
 	OK(((uintptr_t)p & 15) == 0, "aligned to 16 bytes");
+	/* its first piece is where the region begins */
+	OK(((uintptr_t)p & (((uintptr_t)2 << 20) - 1)) <= 64, "the region is 2 MiB-aligned");
+	if (harness_huge_advised(p) >= 0)
+		OK(harness_huge_advised(p) == 1, "and advised for huge pages");
+	else
+		OK(1, "# SKIP no huge pages here");
 	strcpy(p, "123456789");
 	q = tlpress_arena_realloc(p, 4000);
 	OK(q == p, "the last piece grows where it is");

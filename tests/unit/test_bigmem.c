@@ -34,6 +34,25 @@ int main(void)
 	OK(p && len >= (size_t)5 << 20 && p[(5 << 20) - 1] == 0, "a 5 MiB one that does not");
 	memset(p, 1, (size_t)5 << 20);
 	tlpress_big_free(p, len);
+	/* huge pages for each whole 2 MiB, and for a tail of 1 MiB or more */
+	p = tlpress_big_alloc((size_t)7 << 19, &len); /* 3.5 MiB */
+	if (p && harness_huge_advised(p) >= 0) {
+		OK(harness_huge_advised(p) == 1 && harness_huge_advised(p + ((size_t)3 << 20)) == 1,
+		   "3.5 MiB: huge pages for the first 2 MiB and the 1.5 MiB tail");
+		tlpress_big_free(p, len);
+		p = tlpress_big_alloc(((size_t)2 << 20) + 4096, &len);
+		OK(p && harness_huge_advised(p) == 1 &&
+		   harness_huge_advised(p + ((size_t)2 << 20)) == 0,
+		   "2 MiB and 4 KiB: not for the tail, which would cost a huge page whole");
+		tlpress_big_free(p, len);
+		p = tlpress_big_alloc((size_t)1 << 20, &len);
+		OK(p && harness_huge_advised(p) == 1, "1 MiB: one huge page");
+	} else {
+		OK(1, "# SKIP no huge pages here");
+		OK(1, "# SKIP no huge pages here");
+		OK(1, "# SKIP no huge pages here");
+	}
+	tlpress_big_free(p, len);
 	p = tlpress_big_alloc(0, &len);
 	OK(p != NULL, "an empty one");
 	tlpress_big_free(p, len);
