@@ -28,10 +28,12 @@ override CPPFLAGS := -D_GNU_SOURCE -DTLPRESS_VERSION='"$(VERSION)"' \
 	-DTLPRESS_DATADIR='"$(DATADIR)"' -Ilib $(CPPFLAGS)
 
 # pkg-config names of the libraries lib/ uses: the tlpress binary links
-# CORE_PKGS, tlpress-net.so NET_PKGS (lib/net.h), libtlpress.a both
-CORE_PKGS = libcmark-gfm yaml-0.1 jansson libxml-2.0 libgcrypt gpgme libassuan sqlite3 glib-2.0
+# CORE_PKGS, tlpress-net.so NET_PKGS (lib/net.h), libtlpress.a all three;
+# DL_PKGS the binary loads with dlopen() when first needed (lib/cvrf.c)
+CORE_PKGS = libcmark-gfm yaml-0.1 jansson libgcrypt gpgme libassuan sqlite3 glib-2.0
 NET_PKGS = libcurl gmime-3.0
-PKGS = $(CORE_PKGS) $(NET_PKGS)
+DL_PKGS = libxml-2.0
+PKGS = $(CORE_PKGS) $(NET_PKGS) $(DL_PKGS)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CORE_LIBS := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null)

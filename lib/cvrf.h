@@ -85,10 +85,21 @@ void tlpress_cvrf_path(const struct tlpress_rendition *r, struct tlpress_buf *pa
  *  - TLPRESS_ELIMIT when the document passes TLPRESS_CVRF_MAX_SIZE or what
  *    out's limit leaves,
  *  - TLPRESS_ENOMEM when memory ran out,
+ *  - TLPRESS_EIO when libxml2 cannot be loaded (below),
  * with err filled; out is then left as it was.
+ *
+ * The URLs are checked with libxml2's xmlParseURI(), as xmllint's schema
+ * validation checks xs:anyURI; libxml2 is loaded (dlopen) by the first
+ * document, not when tlpress starts.
  */
 int tlpress_cvrf_render(const struct tlpress_rendition *r, struct tlpress_buf *out,
 			struct tlpress_error *err);
+
+/* Start loading libxml2 on a thread of its own, once per process, for a
+ * caller that knows a document will be written soon (a build that found
+ * an advisory to render): the first tlpress_cvrf_render() then waits for
+ * what is left of it, if anything. */
+void tlpress_cvrf_preload(void);
 
 /* { "cvrf", tlpress_cvrf_path, tlpress_cvrf_render } */
 extern const struct tlpress_renderer tlpress_render_cvrf;

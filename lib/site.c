@@ -533,6 +533,9 @@ static void decide(struct build *b, struct item *it, struct tlpress_buf *scratch
 
 	if (from_cache(b, it))
 		return;
+	/* a file that is read may well be rendered: libxml2 for its CVRF
+	 * document loads meanwhile (cvrf.h) */
+	tlpress_cvrf_preload();
 	tlpress_arena_begin(); /* the parse's allocations, given back at once */
 	a = tlpress_advisory_load_ex(it->path, TLPRESS_PARSE_FRONT_ONLY |
 				     (b->early_ok ? TLPRESS_PARSE_RESUMABLE : 0), &it->diags);
