@@ -497,7 +497,24 @@ static int slist_grow(struct slist *l, const char *name)
 	return 0;
 }
 
-/* The temporary files of writers: neither copied nor removed here. */
+/* Is name a temporary file (write_at's ".tlpress-PID-N.tmp") that a
+ * process that no longer runs left: a run killed between creating it and
+ * renaming it into place? */
+static int stale_tmp(const char *name)
+{
+	long pid;
+	unsigned long n;
+	int end = 0;
+
+	if (strncmp(name, ".tlpress-", 9) ||
+	    sscanf(name, ".tlpress-%ld-%lu.tmp%n", &pid, &n, &end) != 2 || name[end] ||
+	    end == 0 || pid <= 0 || pid == (long)getpid())
+		return 0;
+	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+/* The temporary files of writers: neither copied nor removed by a sync
+ * (but a stage's stale ones, read_folder()). */
 static int tmp_name(const char *name)
 {
 	return !strncmp(name, ".tlpress-", 9);
@@ -505,8 +522,11 @@ static int tmp_name(const char *name)
 
 /* The entries of the folder fd, with their inodes and kinds as the folder
  * gives them (a stat only where it does not), in the order the folder
- * gives them. 0 or -1. */
-static int read_folder(int fd, struct slist *l)
+ * gives them; 0 or -1. With sweep (a folder of the stage), the temporary
+ * files killed runs left are removed on the way: a stage synced whole
+ * holds none after it, so that no build need read its folders again for
+ * them (tree_dir()). */
+static int read_folder(int fd, struct slist *l, int sweep)
 {
 	struct dirent *de;
 	DIR *d;
@@ -522,8 +542,13 @@ static int read_folder(int fd, struct slist *l)
 	while (!r && (de = readdir(d))) {
 		struct sentry *s;
 
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || tmp_name(de->d_name))
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
+		if (tmp_name(de->d_name)) {
+			if (sweep && stale_tmp(de->d_name))
+				unlinkat(dirfd(d), de->d_name, 0);
+			continue;
+		}
 		if (slist_grow(l, de->d_name) < 0) {
 			r = -1;
 			break;
@@ -606,7 +631,7 @@ static int sync_dir(int lfd, int sfd, int depth, struct tlpress_buf *rel)
 		errno = ELOOP;
 		return -1;
 	}
-	if (read_folder(lfd, &lv) < 0 || read_folder(sfd, &sv) < 0)
+	if (read_folder(lfd, &lv, 0) < 0 || read_folder(sfd, &sv, 1) < 0)
 		r = -1;
 	else
 		sync_prune(&lv, &sv);
@@ -973,18 +998,9 @@ static void sweep_stale(int dfd)
 		close(fd);
 		return;
 	}
-	while ((de = readdir(d))) {
-		long pid;
-		unsigned long n;
-		int end = 0;
-
-		if (strncmp(de->d_name, ".tlpress-", 9) ||
-		    sscanf(de->d_name, ".tlpress-%ld-%lu.tmp%n", &pid, &n, &end) != 2 ||
-		    de->d_name[end] || end == 0 || pid <= 0 || pid == (long)getpid())
-			continue;
-		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+	while ((de = readdir(d)))
+		if (stale_tmp(de->d_name))
 			unlinkat(dirfd(d), de->d_name, 0);
-	}
 	closedir(d);
 }
 
@@ -1011,8 +1027,15 @@ static int tree_dir(struct tlpress_tree *t, const char *rel, int create, const c
 		}
 	if (fd < 0) {
 		fd = open_parent(t->root, rel, create, base, err);
-		if (fd >= 0)
-			sweep_stale(fd); /* once per folder and build */
+		/* once per folder and build, in a tree written in place. A
+		 * stage holds no temporary file of a killed run: one synced
+		 * whole lost them then (read_folder()), and one synced at the
+		 * delta alone is the version a build that began on an intact
+		 * live tree left, whole, after one synced whole. Reading the
+		 * stage's large folders again for them was 6 of the 110 ms of
+		 * a rebuild after one change among 10,000. */
+		if (fd >= 0 && !t->staged)
+			sweep_stale(fd);
 		if (fd >= 0 && t->n < TREE_DIRS && (t->dirs[t->n].rel = strndup(rel, dl))) {
 			t->dirs[t->n].fd = fd;
 			t->n++;

@@ -87,6 +87,9 @@ for f in $(cd "$ST" && find . -type f -name '*.html' | sed 's|^\./||' | head -3)
 	printf '<html><body>cut sho' > "$ST/$f"
 done
 printf 'stray' > "$ST/advisories/ccb-2026-9999.html"
+# and temporary files, one in a folder the next build writes nothing in
+printf 'half' > "$ST/advisories/.tlpress-$dead-6.tmp"
+printf 'half' > "$ST/.well-known/.tlpress-$dead-7.tmp"
 : > "$ST/.tlpress-building"
 cp advisories/CCB-2026-0438.md "$TMP/src2/"
 run "$TLPRESS" build -q -o "$TMP/s" "$TMP/src2"
@@ -97,5 +100,7 @@ diff -r "$TMP/s2" "$TMP/s" > "$TMP/d"
 ok $? "the tree is a fresh build's: nothing cut short, nothing stray"
 [ ! -e "$TMP/s/.tlpress-building" ] && [ ! -e "$ST/.tlpress-building" ]
 ok $? "and the mark is gone from both"
+[ -z "$(find "$TMP/s" "$ST" -name '.tlpress-*')" ]
+ok $? "and so are the temporary files, from every folder"
 
 done_testing
