@@ -38,6 +38,13 @@ int tlpress_manifest_add(struct tlpress_manifest *m, const char *path,
 	return 0;
 }
 
+static int cmp_path(const void *a, const void *b)
+{
+	const struct tlpress_mentry *x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
 static int cmp(const void *a, const void *b)
 {
 	const struct tlpress_mentry *x = a, *y = b;
@@ -53,7 +60,11 @@ void tlpress_manifest_sort(struct tlpress_manifest *m)
 
 	if (m->sorted)
 		return;
-	qsort(m->v, m->n, sizeof(*m->v), cmp);
+	/* stable (the last of equal paths wins), and quick on what a build
+	 * adds: each kind of file in the order of the advisories, a few
+	 * sorted runs (qsort() took 5 ms on the 34,000 of 10,000 advisories) */
+	if (tlpress_sort_runs(m->v, m->n, sizeof(*m->v), cmp_path))
+		qsort(m->v, m->n, sizeof(*m->v), cmp); /* out of memory */
 	for (i = j = 0; i < m->n; i++) {
 		if (i + 1 < m->n && !strcmp(m->v[i].path, m->v[i + 1].path))
 			continue; /* its path stays in the pool until the release */
@@ -82,12 +93,6 @@ int tlpress_manifest_walk(struct tlpress_manifest *a, struct tlpress_manifest *b
 		j += c >= 0;
 	}
 	return r;
-}
-
-static int cmp_path(const void *key, const void *e)
-{
-	return strcmp(((const struct tlpress_mentry *)key)->path,
-		      ((const struct tlpress_mentry *)e)->path);
 }
 
 struct tlpress_mentry *tlpress_manifest_find_near(struct tlpress_manifest *m, const char *path,

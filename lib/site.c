@@ -1564,7 +1564,12 @@ static int pass2(struct build *b)
 {
 	pthread_t threads[64];
 	struct worker_arg args[64];
+	struct {
+		const struct out *v;
+		size_t n;
+	} *pub;                      /* the files of each published advisory */
 	size_t i, k, n = b->o->jobs > 0 ? (size_t)b->o->jobs : 1, started = 0;
+	size_t npub = 0, maxouts = 0;
 	int rc = 0;
 
 	if (n > sizeof(threads) / sizeof(threads[0]))
@@ -1596,6 +1601,9 @@ static int pass2(struct build *b)
 			b->cache = NULL;
 		}
 	}
+	pub = malloc((b->nitems ? b->nitems : 1) * sizeof(*pub));
+	if (!pub)
+		rc = tlpress_error_set(b->err, TLPRESS_ENOMEM, "out of memory");
 	for (i = 0; i < b->nitems; i++) {
 		struct item *it = &b->items[i];
 
@@ -1614,9 +1622,12 @@ static int pass2(struct build *b)
 		b->st->written += it->written;
 		b->st->unchanged += it->unchanged;
 		b->st->removed += it->removed;
-		for (k = 0; k < it->nouts && !rc; k++)
-			rc = tlpress_manifest_add(&b->new, it->outs[k].path, it->outs[k].size,
-						  it->outs[k].sha256);
+		if (pub && it->nouts) {
+			pub[npub].v = it->outs; /* the item's, or the pool's */
+			pub[npub++].n = it->nouts;
+			if (it->nouts > maxouts)
+				maxouts = it->nouts;
+		}
 		if (it->refused)
 			b->st->invalid++;
 		if (it->has_meta) {
@@ -1653,6 +1664,15 @@ static int pass2(struct build *b)
 		if (it->rc && !rc)
 			rc = item_failed(b, it);
 	}
+	/* their files into the manifest kind by kind (each advisory's page,
+	 * then each one's CVRF document ...): a few runs in order, which
+	 * tlpress_manifest_sort() merges */
+	for (k = 0; k < maxouts && !rc; k++)
+		for (i = 0; i < npub && !rc; i++)
+			if (k < pub[i].n)
+				rc = tlpress_manifest_add(&b->new, pub[i].v[k].path, pub[i].v[k].size,
+							  pub[i].v[k].sha256);
+	free(pub);
 	if (!rc && b->cache) {
 		tlpress_buf_init(&b->rows_scratch, TLPRESS_BUF_NOLIMIT);
 		rows_start(b);

@@ -324,6 +324,97 @@ void tlpress_sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const
 		qsort(v, n, size, cmp);
 }
 
+int tlpress_sort_runs(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	char *p = v, *el;
+	uint32_t *ix, *tmp, *runs = NULL, *t;
+	size_t nr = 1, cap = 0, i, k, out;
+
+	if (n < 2)
+		return 0;
+	if (n >= UINT32_MAX)
+		return -1;
+	/* where each run begins */
+	for (i = 1; i < n; i++) {
+		if (cmp(p + (i - 1) * size, p + i * size) <= 0)
+			continue;
+		if (nr + 1 >= cap) {
+			size_t nc = cap ? 2 * cap : 64;
+
+			t = realloc(runs, nc * sizeof(*runs));
+			if (!t) {
+				free(runs);
+				return -1;
+			}
+			runs = t;
+			cap = nc;
+		}
+		runs[nr++] = (uint32_t)i;
+	}
+	if (nr == 1)
+		return 0;
+	runs[0] = 0;
+	runs[nr] = (uint32_t)n;
+	ix = malloc(n * sizeof(*ix));
+	tmp = malloc(n * sizeof(*tmp));
+	el = malloc(size);
+	if (!ix || !tmp || !el) {
+		free(ix);
+		free(tmp);
+		free(runs);
+		free(el);
+		return -1;
+	}
+	/* the runs merged two by two, in an index */
+	for (i = 0; i < n; i++)
+		ix[i] = (uint32_t)i;
+	while (nr > 1) {
+		for (k = out = 0; k + 1 < nr; k += 2) {
+			uint32_t a = runs[k], am = runs[k + 1], b = runs[k + 1], bm = runs[k + 2];
+			uint32_t o = a;
+
+			runs[out++] = a;
+			while (a < am && b < bm)
+				tmp[o++] = cmp(p + (size_t)ix[a] * size, p + (size_t)ix[b] * size) <= 0
+						   ? ix[a++] : ix[b++];
+			while (a < am)
+				tmp[o++] = ix[a++];
+			while (b < bm)
+				tmp[o++] = ix[b++];
+		}
+		if (k < nr) { /* the last run, alone: as it is */
+			runs[out++] = runs[k];
+			memcpy(tmp + runs[k], ix + runs[k], (n - runs[k]) * sizeof(*ix));
+		}
+		runs[out] = (uint32_t)n;
+		nr = out;
+		t = ix;
+		ix = tmp;
+		tmp = t;
+	}
+	/* element ix[i] goes to place i: each cycle of the permutation in
+	 * turn, with one element aside */
+	for (i = 0; i < n; i++) {
+		size_t j = i, from;
+
+		if (ix[i] == i)
+			continue;
+		memcpy(el, p + i * size, size);
+		while ((from = ix[j]) != i) {
+			memcpy(p + j * size, p + from * size, size);
+			ix[j] = (uint32_t)j;
+			j = from;
+		}
+		memcpy(p + j * size, el, size);
+		ix[j] = (uint32_t)j;
+	}
+	free(ix);
+	free(tmp);
+	free(runs);
+	free(el);
+	return 0;
+}
+
 void *tlpress_search_near(const void *key, const void *v, size_t n, size_t size,
 			  int (*cmp)(const void *, const void *), size_t *hint)
 {

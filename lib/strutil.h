@@ -74,6 +74,14 @@ int tlpress_cwe_schema_ok(const char *s);
  * comparisons, not n log n and the moves. */
 void tlpress_sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
+/* A stable sort that merges the ascending runs v holds already (a natural
+ * merge sort): n - 1 comparisons when v is sorted, about n log2(runs) when
+ * it is a few sorted runs one after another (a manifest's files added kind
+ * by kind: the pages, then the CVRF documents ...), n log2 n at worst. It
+ * sorts an index and then moves each element once. 0, or -1 when memory
+ * ran out or n passes 2^32 - 1 (v is then as it was). */
+int tlpress_sort_runs(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 /* bsearch() for keys that mostly come in ascending order (the files of one
  * advisory after another's): it starts at *hint, the place of the last key
  * found, and gallops forward, so a key found a few places on costs a few

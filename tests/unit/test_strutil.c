@@ -1,7 +1,8 @@
 /* test_strutil.c - tlpress_printable_run() (eight bytes at a time) finds
  * what a byte-at-a-time scan finds, on random buffers with every byte value
  * at every offset, and tlpress_text_clean() around it; tlpress_sort() sorts
- * what is out of order and leaves alone what is not. */
+ * what is out of order and leaves alone what is not; tlpress_sort_runs()
+ * sorts stably, with n log2(runs) comparisons for a few sorted runs. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,59 @@ static int cmp_int(const void *a, const void *b)
 
 	compared++;
 	return (x > y) - (x < y);
+}
+
+/* an element with a key and its place before the sort, and a pad that
+ * makes it as large as a manifest's entry */
+struct rec {
+	int key, seq;
+	char pad[48];
+};
+
+static int cmp_rec(const void *a, const void *b)
+{
+	const struct rec *x = a, *y = b;
+
+	compared++;
+	return (x->key > y->key) - (x->key < y->key);
+}
+
+/* sorted by key, equal keys in their first order, every element there
+ * once with its pad */
+static int stable_sorted(const struct rec *v, size_t n)
+{
+	size_t i;
+	char *seen = calloc(n ? n : 1, 1);
+	int ok = seen != NULL;
+
+	for (i = 0; ok && i < n; i++) {
+		if (i && (v[i - 1].key > v[i].key ||
+			  (v[i - 1].key == v[i].key && v[i - 1].seq > v[i].seq)))
+			ok = 0;
+		if (v[i].seq < 0 || (size_t)v[i].seq >= n || seen[v[i].seq]++ ||
+		    v[i].pad[0] != (char)v[i].seq || v[i].pad[47] != (char)v[i].key)
+			ok = 0;
+	}
+	free(seen);
+	return ok;
+}
+
+static void runs_case(struct rec *v, size_t n, int shape)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		switch (shape) {
+		case 0: v[i].key = (int)rnd(50); break;                 /* random, many equal */
+		case 1: v[i].key = (int)(i % (n / 5 + 1)); break;      /* five sorted runs */
+		case 2: v[i].key = (int)(n - i); break;                /* reversed */
+		default: v[i].key = (int)(i / 3); break;               /* sorted, with equals */
+		}
+		v[i].seq = (int)i;
+		memset(v[i].pad, 0, sizeof(v[i].pad));
+		v[i].pad[0] = (char)v[i].seq;
+		v[i].pad[47] = (char)v[i].key;
+	}
 }
 
 static size_t naive(const char *s, size_t n)
@@ -108,6 +162,40 @@ int main(void)
 		INT_EQ(wrong, 0, "tlpress_search_near: keys in order are found");
 		OK(compared <= 150 * 4 + 9, "tlpress_search_near: keys two places apart cost "
 		   "at most 4 comparisons each, not 9 (%ld for 150)", (long)compared);
+	}
+	{
+		static struct rec v[5000];
+		static const size_t sizes[] = { 0, 1, 2, 3, 17, 1000, 5000 };
+		size_t k, shape, wrong = 0;
+		long worst = 0;
+
+		for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++)
+			for (shape = 0; shape < 4; shape++) {
+				runs_case(v, sizes[k], (int)shape);
+				if (tlpress_sort_runs(v, sizes[k], sizeof(v[0]), cmp_rec) ||
+				    !stable_sorted(v, sizes[k]))
+					wrong++;
+			}
+		INT_EQ(wrong, 0, "tlpress_sort_runs: random, runs, reversed and sorted arrays of "
+		       "0 to 5,000, sorted and stable");
+		runs_case(v, 5000, 3);
+		compared = 0;
+		tlpress_sort_runs(v, 5000, sizeof(v[0]), cmp_rec);
+		INT_EQ(compared, 4999, "tlpress_sort_runs: a sorted array costs n - 1 comparisons");
+		runs_case(v, 5000, 1);
+		compared = 0;
+		tlpress_sort_runs(v, 5000, sizeof(v[0]), cmp_rec);
+		worst = 4999 + 5000 * 3;
+		OK(compared <= worst && stable_sorted(v, 5000), "tlpress_sort_runs: five sorted runs "
+		   "cost about n log2(5) comparisons (%ld, at most %ld)", (long)compared, worst);
+		for (k = wrong = 0; k < 50; k++) {
+			size_t n = 1 + rnd(3000);
+
+			runs_case(v, n, (int)rnd(4));
+			if (tlpress_sort_runs(v, n, sizeof(v[0]), cmp_rec) || !stable_sorted(v, n))
+				wrong++;
+		}
+		INT_EQ(wrong, 0, "tlpress_sort_runs: 50 arrays of random sizes and shapes");
 	}
 	return harness_done();
 }
