@@ -372,7 +372,6 @@ struct tlpress_tree {
 	int old[TREE_DIRS];          /* the live folders' fds, still in use by readers */
 	char **delta;                /* tlpress_tree_stage_delta(), or NULL */
 	size_t ndelta;
-	struct tlpress_strpool delta_paths;
 };
 
 int tlpress_tree_open(struct tlpress_tree **t, const char *root, struct tlpress_error *err)
@@ -389,6 +388,18 @@ int tlpress_tree_open(struct tlpress_tree **t, const char *root, struct tlpress_
 	return 0;
 }
 
+/* the paths of tlpress_tree_stage_delta(), given back */
+static void delta_free(struct tlpress_tree *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->ndelta; i++)
+		free(t->delta[i]);
+	free(t->delta);
+	t->delta = NULL;
+	t->ndelta = 0;
+}
+
 void tlpress_tree_close(struct tlpress_tree *t)
 {
 	size_t i;
@@ -403,8 +414,7 @@ void tlpress_tree_close(struct tlpress_tree *t)
 		close(t->old[i]);
 	pthread_mutex_destroy(&t->mu);
 	pthread_mutex_destroy(&t->stage_mu);
-	free(t->delta);
-	tlpress_strpool_release(&t->delta_paths);
+	delta_free(t);
 	free(t->live);
 	free(t->stage);
 	free(t);
@@ -711,19 +721,16 @@ int tlpress_tree_open_staged(struct tlpress_tree **t, const char *root, const ch
 
 int tlpress_tree_stage_delta(struct tlpress_tree *t, char *const *paths, size_t n)
 {
-	size_t i;
-
-	free(t->delta);
-	t->ndelta = 0;
+	delta_free(t);
 	if (!(t->delta = malloc((n ? n : 1) * sizeof(*t->delta))))
 		return -1;
-	for (i = 0; i < n; i++)
-		if (!(t->delta[i] = tlpress_strpool_dup(&t->delta_paths, paths[i], strlen(paths[i])))) {
-			free(t->delta);
-			t->delta = NULL;
+	/* each its own copy: a few paths, mostly (a pool's first block, of
+	 * huge pages, cost more than the rest of this) */
+	for (t->ndelta = 0; t->ndelta < n; t->ndelta++)
+		if (!(t->delta[t->ndelta] = strdup(paths[t->ndelta]))) {
+			delta_free(t);
 			return -1;
 		}
-	t->ndelta = n;
 	return 0;
 }
 

@@ -206,6 +206,28 @@ static int unhex_sha256(const char *hex, unsigned char sha[TLPRESS_SHA256_LEN])
 	return all ? 0 : -1;
 }
 
+/* A file's line p (n bytes, no newline): its SHA-256, size and path (a
+ * copy into path, NUL-terminated, and *pp at the line's own bytes); 0, or
+ * -1 when it is malformed or the path is not a clean relative one. */
+static int parse_line(const char *p, size_t n, unsigned char sha[TLPRESS_SHA256_LEN],
+		      unsigned long long *size, char path[4096], const char **pp)
+{
+	size_t k = 2 * TLPRESS_SHA256_LEN + 1;
+
+	if (n < 2 * TLPRESS_SHA256_LEN + 4 || p[2 * TLPRESS_SHA256_LEN] != ' ' ||
+	    unhex_sha256(p, sha) || p[k] < '0' || p[k] > '9')
+		return -1;
+	*size = 0;
+	while (k < n && p[k] >= '0' && p[k] <= '9')
+		*size = *size * 10 + (unsigned long long)(p[k++] - '0');
+	if (k >= n || p[k] != ' ' || n - k - 1 >= 4096 || n - k - 1 == 0)
+		return -1;
+	memcpy(path, p + k + 1, n - k - 1);
+	path[n - k - 1] = '\0';
+	*pp = p + k + 1;
+	return tlpress_path_check(path) ? -1 : 0;
+}
+
 int tlpress_manifest_parse(struct tlpress_manifest *m, const char *s, size_t len,
 			   const char *name, struct tlpress_error *err)
 {
@@ -215,11 +237,10 @@ int tlpress_manifest_parse(struct tlpress_manifest *m, const char *s, size_t len
 	while (i < len) {
 		const char *eol = memchr(s + i, '\n', len - i);
 		size_t n = eol ? (size_t)(eol - (s + i)) : len - i;
-		const char *p = s + i;
+		const char *p = s + i, *pp;
 		unsigned char sha[TLPRESS_SHA256_LEN];
 		unsigned long long size = 0;
 		char path[4096];
-		size_t k;
 
 		line++;
 		i += n + 1;
@@ -236,19 +257,7 @@ int tlpress_manifest_parse(struct tlpress_manifest *m, const char *s, size_t len
 			}
 			continue;
 		}
-		if (n < 2 * TLPRESS_SHA256_LEN + 4 || p[2 * TLPRESS_SHA256_LEN] != ' ' ||
-		    unhex_sha256(p, sha))
-			goto bad;
-		k = 2 * TLPRESS_SHA256_LEN + 1;
-		if (p[k] < '0' || p[k] > '9')
-			goto bad;
-		while (k < n && p[k] >= '0' && p[k] <= '9')
-			size = size * 10 + (unsigned long long)(p[k++] - '0');
-		if (k >= n || p[k] != ' ' || n - k - 1 >= sizeof(path) || n - k - 1 == 0)
-			goto bad;
-		memcpy(path, p + k + 1, n - k - 1);
-		path[n - k - 1] = '\0';
-		if (tlpress_path_check(path))
+		if (parse_line(p, n, sha, &size, path, &pp))
 			goto bad;
 		if (tlpress_manifest_add(m, path, size, sha))
 			return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
@@ -275,6 +284,71 @@ int tlpress_manifest_load(struct tlpress_manifest *m, const char *path,
 	r = tlpress_manifest_parse(m, text, len, path, err);
 	tlpress_unmap_file(text, len);
 	return r;
+}
+
+/* a and b, of lengths an and bn, as strcmp() orders them */
+static int cmp_n(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+
+	return c ? c : (an > bn) - (an < bn);
+}
+
+int tlpress_manifest_diff_file(const char *path, struct tlpress_manifest *m,
+			       char clearance[24], int (*fn)(void *ctx, const char *path),
+			       void *ctx)
+{
+	const char *s, *prev = NULL;
+	size_t len, i = 0, j = 0, prevlen = 0;
+	char buf[4096];
+	int r = 0;
+
+	clearance[0] = '\0';
+	if (tlpress_map_file(path, (size_t)256 << 20, &s, &len, NULL, NULL))
+		return -1;
+	tlpress_manifest_sort(m);
+	while (!r && i < len) {
+		const char *eol = memchr(s + i, '\n', len - i);
+		size_t n = eol ? (size_t)(eol - (s + i)) : len - i, pl;
+		const char *p = s + i, *pp;
+		unsigned char sha[TLPRESS_SHA256_LEN];
+		unsigned long long size = 0;
+
+		i += n + 1;
+		if (n == 0)
+			continue;
+		if (p[0] == '#') {
+			if (n > 13 && !strncmp(p, "# clearance: ", 13) && n - 13 < 24) {
+				memcpy(clearance, p + 13, n - 13);
+				clearance[n - 13] = '\0';
+			}
+			continue;
+		}
+		if (parse_line(p, n, sha, &size, buf, &pp))
+			goto bad;
+		pl = n - (size_t)(pp - p);
+		if (prev && cmp_n(prev, prevlen, pp, pl) >= 0)
+			goto bad;
+		prev = pp;
+		prevlen = pl;
+		/* m's paths before it are not in the file */
+		while (!r && j < m->n && cmp_n(m->v[j].path, strlen(m->v[j].path), pp, pl) < 0)
+			r = fn(ctx, m->v[j++].path);
+		if (!r && j < m->n && !strcmp(m->v[j].path, buf)) {
+			if (m->v[j].size != size || memcmp(m->v[j].sha256, sha, sizeof(sha)))
+				r = fn(ctx, buf);
+			j++;
+		} else if (!r) {
+			r = fn(ctx, buf); /* in the file alone */
+		}
+	}
+	while (!r && j < m->n)
+		r = fn(ctx, m->v[j++].path);
+	tlpress_unmap_file(s, len);
+	return r ? -1 : 0;
+bad:
+	tlpress_unmap_file(s, len);
+	return -1;
 }
 
 void tlpress_manifest_release(struct tlpress_manifest *m)

@@ -61,6 +61,18 @@ int tlpress_manifest_parse(struct tlpress_manifest *m, const char *text, size_t 
  * sorted. */
 int tlpress_manifest_add(struct tlpress_manifest *m, const char *path,
 			 unsigned long long size, const unsigned char sha256[TLPRESS_SHA256_LEN]);
+/*
+ * The paths at which the manifest file `path` and m differ (in one and not
+ * the other, or with another size or SHA-256), each handed to fn in order,
+ * and the file's clearance (its "# clearance:" line, or "") into
+ * clearance. The file is read in place, line by line, and no manifest is
+ * made of it: a rebuild compares two of 34,000 lines at 10,000 advisories.
+ * 0; -1 when the file cannot be read, a line is malformed, the paths are
+ * not in order (not a manifest tlpress wrote), or fn returned non-zero.
+ */
+int tlpress_manifest_diff_file(const char *path, struct tlpress_manifest *m,
+			       char clearance[24], int (*fn)(void *ctx, const char *path),
+			       void *ctx);
 /* Sort by path and drop earlier duplicates (the last added wins). */
 void tlpress_manifest_sort(struct tlpress_manifest *m);
 /* The entry for path, or NULL (sorts first when needed). */

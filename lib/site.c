@@ -1944,39 +1944,50 @@ static void fingerprint(const struct tlpress_build_opts *o, unsigned char out[TL
  */
 struct delta {
 	char **v;
-	size_t n;
+	size_t n, cap;
 };
 
-/* a path at which the stage's version (x) and the live one (y) differ */
-static int delta_path(void *ctx, struct tlpress_mentry *x, struct tlpress_mentry *y)
+/* a path at which the stage's version and the live one differ (a copy:
+ * the manifest file's are read in place) */
+static int delta_path(void *ctx, const char *path)
 {
 	struct delta *d = ctx;
 
-	if (!x || !y || x->size != y->size || memcmp(x->sha256, y->sha256, sizeof(x->sha256)))
-		d->v[d->n++] = x ? x->path : y->path;
+	if (d->n == d->cap) {
+		size_t nc = d->cap ? 2 * d->cap : 64;
+		char **v = realloc(d->v, nc * sizeof(*v));
+
+		if (!v)
+			return -1;
+		d->v = v;
+		d->cap = nc;
+	}
+	if (!(d->v[d->n] = strdup(path)))
+		return -1;
+	d->n++;
 	return 0;
 }
 
 static void stage_delta(struct build *b, const char *stage)
 {
-	struct tlpress_manifest sm = TLPRESS_MANIFEST_INIT;
-	struct tlpress_error e2 = TLPRESS_ERROR_INIT;
 	struct tlpress_buf path = TLPRESS_BUF_INIT;
-	struct delta d = { NULL, 0 };
+	struct delta d = { NULL, 0, 0 };
+	char clearance[24];
+	size_t i;
 
 	if (!b->intact || !stage || !*stage)
 		return;
 	tlpress_path_join(&path, stage, TLPRESS_MANIFEST_NAME);
-	if (access(path.ptr, F_OK) == 0 && !tlpress_manifest_load(&sm, path.ptr, &e2) &&
-	    !strcmp(sm.clearance, b->old.clearance) &&
-	    (d.v = malloc((sm.n + b->old.n + 2) * sizeof(*d.v)))) {
-		d.v[d.n++] = (char *)TLPRESS_MANIFEST_NAME;
-		d.v[d.n++] = (char *)TLPRESS_MANIFEST_NAME ".asc";
-		tlpress_manifest_walk(&sm, &b->old, delta_path, &d);
+	/* the manifest and its signature differ, whatever they hold; out of
+	 * memory, or a manifest that is not one, and no delta holds: the
+	 * whole sync */
+	if (!delta_path(&d, TLPRESS_MANIFEST_NAME) && !delta_path(&d, TLPRESS_MANIFEST_NAME ".asc") &&
+	    !tlpress_manifest_diff_file(path.ptr, &b->old, clearance, delta_path, &d) &&
+	    !strcmp(clearance, b->old.clearance))
 		tlpress_tree_stage_delta(b->tree, d.v, d.n); /* out of memory: the whole sync */
-	}
+	for (i = 0; i < d.n; i++)
+		free(d.v[i]);
 	free(d.v);
-	tlpress_manifest_release(&sm);
 	tlpress_buf_release(&path);
 }
 

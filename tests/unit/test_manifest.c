@@ -22,6 +22,31 @@ static int walked(void *ctx, struct tlpress_mentry *x, struct tlpress_mentry *y)
 	return x && y && !strcmp(x->path, "stop") ? 7 : 0;
 }
 
+/* tlpress_manifest_diff_file(): each path, into a buffer */
+static int differs(void *ctx, const char *path)
+{
+	struct tlpress_buf *b = ctx;
+
+	tlpress_buf_printf(b, "%s ", path);
+	return !strcmp(path, "stop");
+}
+
+/* text written to a file in the test's folder: its path */
+static const char *file_of(const char *text)
+{
+	static char path[4096];
+	const char *dir = harness_env("TMPDIR") ? harness_env("TMPDIR") : "/tmp";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/test_manifest.%ld.txt", dir, (long)getpid());
+	f = fopen(path, "w");
+	if (!f)
+		return path;
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
 static int parse(struct tlpress_manifest *m, const char *text, struct tlpress_error *err)
 {
 	return tlpress_manifest_parse(m, text, strlen(text), "m.txt", err);
@@ -110,6 +135,54 @@ int main(void)
 		STR_EQ(out.ptr, "", "called never");
 		tlpress_manifest_release(&a);
 		tlpress_manifest_release(&b);
+	}
+	{
+		/* a stage's manifest against the live one, read in place */
+		struct tlpress_manifest live = TLPRESS_MANIFEST_INIT;
+		char cl[24];
+		const char *f;
+
+		parse(&live, "# clearance: TLP:GREEN\n"
+			     H0 " 5 advisories/a.html\n"
+			     H0 " 5 advisories/b.html\n"
+			     H1 " 5 advisories/c.html\n"
+			     H0 " 5 cvrf/a.xml\n"
+			     H0 " 7 index.html\n", &err);
+		f = file_of("# tlpress manifest 1\n# clearance: TLP:GREEN\n"
+			    H0 " 5 advisories/a.html\n"
+			    H0 " 5 advisories/b.html\n"
+			    H0 " 5 advisories/c.html\n"
+			    H0 " 5 advisories/d.html\n"
+			    H0 " 5 cvrf/a.xml\n"
+			    H0 " 8 index.html\n");
+		tlpress_buf_reset(&out);
+		INT_EQ(tlpress_manifest_diff_file(f, &live, cl, differs, &out), 0,
+		       "tlpress_manifest_diff_file: read");
+		STR_EQ(out.ptr, "advisories/c.html advisories/d.html index.html ",
+		       "the paths whose SHA-256 or size differ, or which one lacks, in order");
+		STR_EQ(cl, "TLP:GREEN", "and the file's clearance");
+		f = file_of(H0 " 5 advisories/a.html\n" H0 " 5 zz\n");
+		tlpress_buf_reset(&out);
+		INT_EQ(tlpress_manifest_diff_file(f, &live, cl, differs, &out), 0, "another");
+		STR_EQ(out.ptr, "advisories/b.html advisories/c.html cvrf/a.xml index.html zz ",
+		       "what the live one alone has, and what the file alone has");
+		STR_EQ(cl, "", "no clearance line: none");
+		f = file_of(H0 " 5 b\n" H0 " 5 a\n");
+		INT_EQ(tlpress_manifest_diff_file(f, &live, cl, differs, &out), -1,
+		       "paths out of order: not a manifest tlpress wrote");
+		f = file_of(H0 " 5 a\n" H0 " 5 a\n");
+		INT_EQ(tlpress_manifest_diff_file(f, &live, cl, differs, &out), -1, "nor one twice");
+		f = file_of(H0 " five a\n");
+		INT_EQ(tlpress_manifest_diff_file(f, &live, cl, differs, &out), -1, "a malformed line");
+		f = file_of(H0 " 5 ../etc/passwd\n");
+		INT_EQ(tlpress_manifest_diff_file(f, &live, cl, differs, &out), -1,
+		       "a path that is not a clean relative one");
+		f = file_of(H0 " 5 stop\n");
+		INT_EQ(tlpress_manifest_diff_file(f, &live, cl, differs, &out), -1,
+		       "a callback's non-zero");
+		remove(f);
+		INT_EQ(tlpress_manifest_diff_file(f, &live, cl, differs, &out), -1, "a missing file");
+		tlpress_manifest_release(&live);
 	}
 	tlpress_buf_release(&out);
 	return harness_done();
