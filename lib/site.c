@@ -119,7 +119,7 @@ struct build {
 	struct tlpress_pubmeta *metas;
 	size_t nmetas, metas_len, csaf_len;
 	char **expected;             /* slugs of publishable advisories */
-	size_t nexpected;
+	size_t nexpected, near;      /* (unpublishable_file()'s last place) */
 	struct tlpress_csaf_entry *csaf; /* the CSAF documents written */
 	size_t ncsaf;
 	/* the workers of pass 1 and pass 2 */
@@ -794,7 +794,9 @@ static int expected_slugs(struct build *b)
 	return 0;
 }
 
-/* Is path the file of an advisory that is not publishable now? */
+/* Is path the file of an advisory that is not publishable now? The
+ * slugs are looked for from where the last one was found (b->near): the
+ * manifest's paths of one folder come in the slugs' order. */
 static int unpublishable_file(struct build *b, const char *path)
 {
 	char slug[64];
@@ -802,7 +804,8 @@ static int unpublishable_file(struct build *b, const char *path)
 
 	if (advisory_slug(path, slug, sizeof(slug)))
 		return 0;
-	return !bsearch(&key, b->expected, b->nexpected, sizeof(*b->expected), cmp_str);
+	return !tlpress_search_near(&key, b->expected, b->nexpected, sizeof(*b->expected), cmp_str,
+				    &b->near);
 }
 
 /* Files that list advisories: the index, the feed, and the CSAF
