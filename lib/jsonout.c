@@ -26,7 +26,7 @@ static void newline(struct tlpress_buf *out, int indent, int depth)
 	}
 }
 
-static void string(struct tlpress_buf *out, const char *s, size_t n)
+void tlpress_json_string(struct tlpress_buf *out, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i, run = 0;
@@ -144,7 +144,7 @@ static int value(const json_t *v, int indent, int depth, struct tlpress_buf *out
 		tlpress_buf_addch(out, '{');
 		for (i = 0; i < n; i++) {
 			newline(out, indent, depth + 1);
-			string(out, m[i].key, strlen(m[i].key));
+			tlpress_json_string(out, m[i].key, strlen(m[i].key));
 			tlpress_buf_add(out, ": ", 2);
 			if (value(m[i].v, indent, depth + 1, out)) {
 				if (m != few)
@@ -182,7 +182,7 @@ static int value(const json_t *v, int indent, int depth, struct tlpress_buf *out
 		tlpress_buf_addch(out, ']');
 		return 0;
 	case JSON_STRING:
-		string(out, json_string_value(v), json_string_length(v));
+		tlpress_json_string(out, json_string_value(v), json_string_length(v));
 		return 0;
 	case JSON_INTEGER:
 		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));

@@ -22,4 +22,9 @@
  * memory ran out. */
 int tlpress_json_write(const json_t *v, int indent, int depth, struct tlpress_buf *out);
 
+/* The JSON string of s[0..n) (valid UTF-8), quoted and escaped as above,
+ * appended to out: for a writer that lays out a few members of its own
+ * rather than build a json_t for them (lib/csaf.c's ROLIE entries). */
+void tlpress_json_string(struct tlpress_buf *out, const char *s, size_t n);
+
 #endif
