@@ -29,6 +29,7 @@
 #include "cvss.h"
 #include "fsutil.h"
 #include "hash.h"
+#include "jsonout.h"
 #include "policy.h"
 #include "rendition.h"
 #include "scan.h"
@@ -860,6 +861,70 @@ static void check_refusals(struct tree *t)
 	mem_release(&m);
 }
 
+/* The ROLIE feed's entries, written without jansson, are laid out as
+ * tlpress_json_write() lays out the tree they parse to, hostile text
+ * included; a title or id cleaned to nothing leaves its member out. */
+static void check_feed_layout(void)
+{
+	struct tlpress_error err = TLPRESS_ERROR_INIT;
+	struct mem_files m = { { NULL }, { NULL }, 0 };
+	struct tlpress_csaf_entry e[3];
+	struct tlpress_buf re = TLPRESS_BUF_INIT;
+	const char *feed;
+	json_t *j = NULL, *en;
+	size_t i, k;
+	int sign, rc;
+
+	memset(e, 0, sizeof(e));
+	for (i = 0; i < 3; i++) {
+		e[i].label = TLPRESS_TLP_CLEAR;
+		e[i].initial.valid = e[i].current.valid = 1;
+		e[i].initial.t = 1764000000 + (long long)i * 86400;
+		e[i].current.t = e[i].initial.t + 3600;
+		e[i].current.offset = 60;
+	}
+	e[0].path = ".well-known/csaf/white/2025/ccb-2025-0001.json";
+	e[0].id = "CCB-2025-0001";
+	e[0].title = "\"Quoted\" \\ back\tslash \x01\x7f caf\xc3\xa9 \xff \xe2\x80\xae end  ";
+	e[1].path = ".well-known/csaf/white/2025/ccb-2025-0002.json";
+	e[1].id = "CCB-2025-0002";
+	e[1].title = " \t ";
+	e[2].path = ".well-known/csaf/white/2025/ccb-2025-0003.json";
+	e[2].id = " ";
+	e[2].title = NULL;
+	for (sign = 0; sign < 2; sign++) {
+		rc = tlpress_csaf_provider_files(&cfg, TLPRESS_TLP_CLEAR, e, 3,
+						 sign ? TEST_FPR : NULL, emit_mem, &m, &err);
+		feed = mem_find(&m, ".well-known/csaf/white/csaf-feed-tlp-white.json");
+		j = feed ? json_loads(feed, 0, NULL) : NULL;
+		OK(!rc && j, "feed of hostile titles and ids (%s): valid JSON",
+		   sign ? "signed" : "unsigned");
+		tlpress_buf_reset(&re);
+		if (j)
+			tlpress_json_write(j, 2, 0, &re);
+		tlpress_buf_addch(&re, '\n');
+		STR_EQ(re.ptr, feed ? feed : "", "and laid out as tlpress_json_write() lays out its tree");
+		k = 0;
+		json_array_foreach(get(j, "feed/entry"), i, en) {
+			const char *id = gets_(en, "id"), *title = gets_(en, "title");
+
+			if (id && !strcmp(id, "CCB-2025-0001"))
+				k += title && !strchr(title, '\x01') && strstr(title, "\"Quoted\"") &&
+				     strstr(title, "caf\xc3\xa9") && !strstr(title, "\xe2\x80\xae") &&
+				     title[strlen(title) - 1] == 'd';
+			else if (id && !strcmp(id, "CCB-2025-0002"))
+				k += title && !strcmp(title, "CCB-2025-0002"); /* the id */
+			else if (!id)
+				k += !title && json_array_size(get(en, "link")) == (sign ? 4u : 3u);
+		}
+		INT_EQ(k, 3, "each entry's title cleaned, the id for an empty one, no member "
+		       "for an id and title that are blank");
+		json_decref(j);
+		mem_release(&m);
+	}
+	tlpress_buf_release(&re);
+}
+
 int main(void)
 {
 	static const char *const names[] = { "clear", "green", "amber", "amber-strict", "red" };
@@ -932,6 +997,7 @@ int main(void)
 	check_provider(&hostile);
 	check_provider(&scores);
 	check_refusals(&trees[TLPRESS_TLP_CLEAR]);
+	check_feed_layout();
 	{
 		size_t total = hostile.n + scores.n + 1;
 
