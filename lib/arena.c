@@ -72,7 +72,7 @@ static int region_reserve(struct region *r)
 	}
 	/* 2 MiB-aligned and with huge pages: a fault for each 4 KiB of an
 	 * advisory's parse costs 11 us on this project's virtual machine,
-	 * the same 4 KiB of a huge page 0.7 us */
+	 * the same 4 KiB of a huge page 1.3 us */
 	p = mmap(NULL, TLPRESS_ARENA_RESERVE + HUGE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p != MAP_FAILED) {

@@ -17,7 +17,7 @@ static size_t round_up(size_t n)
  * touched: one for each array's last few bytes cost a full build of 10,000
  * advisories 7 MB of its peak RSS. But a tail of small pages costs a fault
  * for each 4 KiB touched, which on this project's virtual machine is 11 us
- * against 0.7 us a 4 KiB piece of a huge page: the 1.7 MiB tail of the
+ * against 1.3 us a 4 KiB piece of a huge page: the 1.7 MiB tail of the
  * items of 10,000 advisories was 440 faults, a tenth of a rebuild after
  * one change. (A mapping that grows is advised whole: mremap() takes one
  * with a single set of flags only.) */
