@@ -104,13 +104,13 @@ static void rec_pack_strings(const struct tlpress_bcache_entry *e, struct tlpres
 	}
 }
 
-/* The strings of a row's blob r (its copy in the pool, len bytes), set
- * to point into it: 0, or -1 when they do not fit (not a row of this
- * version: skipped). */
+/* The strings of a row's blob, r the copy in the pool of what follows
+ * its numbers (len bytes), set to point into it: 0, or -1 when they do
+ * not fit (not a row of this version: skipped). */
 static int rec_unpack_strings(char *r, size_t len, struct tlpress_bcache_entry *e)
 {
 	char **s[4] = { &e->id, &e->slug, &e->outs, &e->meta };
-	size_t at = REC_LEN, i, k;
+	size_t at = 0, i, k;
 
 	for (i = 0; i < 4; i++) {
 		unsigned n = 0;
@@ -277,10 +277,12 @@ static int load(struct tlpress_bcache *c, struct tlpress_error *err)
 			continue; /* not a row of this version */
 		e = &c->v[c->n++];
 		memset(e, 0, sizeof(*e));
-		/* into the cache's pool (a malloc() and a free() for each of the
-		 * rows' strings were a fifth of opening it): the blob whole, its
-		 * strings read there in place, and the path */
-		rec = tlpress_strpool_dup(&c->strings, blob, len);
+		/* the numbers from SQLite's bytes; the strings into the cache's
+		 * pool (a malloc() and a free() for each were a fifth of opening
+		 * it), read there in place, and the path. Not the numbers: 1.9 of
+		 * the 10.4 MB of 10,000 rows, fresh pages each */
+		rec_unpack(blob, e);
+		rec = tlpress_strpool_dup(&c->strings, (const char *)blob + REC_LEN, len - REC_LEN);
 		e->path = rec ? tlpress_strpool_dup(&c->strings, (const char *)path,
 						    (size_t)sqlite3_column_bytes(st, 0)) : NULL;
 		if (!e->path) {
@@ -288,8 +290,7 @@ static int load(struct tlpress_bcache *c, struct tlpress_error *err)
 			sqlite3_finalize(st);
 			return tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory");
 		}
-		rec_unpack((const unsigned char *)rec, e);
-		if (rec_unpack_strings(rec, len, e)) {
+		if (rec_unpack_strings(rec, len - REC_LEN, e)) {
 			c->n--;
 			continue;
 		}
