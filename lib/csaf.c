@@ -102,6 +102,7 @@ static json_t *jtext(struct jb *b, const char *s, const char *fallback)
 	return j;
 }
 
+/* A JSON string of a fixed ASCII text of ours (not checked as UTF-8). */
 static json_t *jlit(struct jb *b, const char *s)
 {
 	json_t *j = json_string_nocheck(s);

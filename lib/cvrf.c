@@ -191,7 +191,9 @@ static void xml_load(void)
 		*(void **)&xml.free = dlsym(h, "xmlFreeURI");
 	}
 	if (!h || !init || !xml.parse || !xml.free) {
-		snprintf(xml.why, sizeof(xml.why), "%s", dlerror());
+		const char *why = dlerror();
+
+		snprintf(xml.why, sizeof(xml.why), "%s", why ? why : "a function of it is missing");
 		xml.parse = NULL;
 		return;
 	}
