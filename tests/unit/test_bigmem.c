@@ -57,6 +57,25 @@ int main(void)
 	OK(p != NULL, "an empty one");
 	tlpress_big_free(p, len);
 
+	/* an array that starts small stays in 4 KiB pages, not a huge page
+	 * zeroed whole, until it outgrows 64 KiB: then it moves whole */
+	p = tlpress_big_grow(NULL, &len, 14 << 10);
+	OK(p && len == (size_t)64 << 10 && (harness_huge_advised(p) <= 0),
+	   "a 14 KiB array that grows: 64 KiB of small pages");
+	for (i = 0; p && i < (size_t)64 << 10; i++)
+		p[i] = (unsigned char)(i % 251);
+	OK(tlpress_big_grow(p, &len, 60 << 10) == p, "grown within them, in place");
+	q = tlpress_big_grow(p, &len, (size_t)1 << 20);
+	for (i = 0, bad = 0; q && i < (size_t)1 << 20; i++)
+		bad += q[i] != (i < (size_t)64 << 10 ? (unsigned char)(i % 251) : 0);
+	OK(q && len >= (size_t)1 << 20, "then to 1 MiB");
+	INT_EQ(bad, 0, "its bytes kept, the new ones zero");
+	if (q && harness_huge_advised(q) >= 0)
+		OK(harness_huge_advised(q) == 1, "on huge pages");
+	else
+		OK(1, "# SKIP no huge pages here");
+	tlpress_big_free(q, len);
+
 	/* 200,000 strings: some tens of blocks */
 	s = malloc(200000 * sizeof(*s));
 	if (!s)
