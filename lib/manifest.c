@@ -351,6 +351,106 @@ bad:
 	return -1;
 }
 
+/* The next file line of text[*at..len): its path (p, n bytes) and the
+ * line (l, ln bytes, no newline); 1, 0 at the end, -1 for a line that is
+ * not one */
+static int next_file_line(const char *s, size_t len, size_t *at, const char **p, size_t *n,
+			  const char **l, size_t *ln)
+{
+	while (*at < len) {
+		const char *line = s + *at, *eol = memchr(line, '\n', len - *at);
+		size_t k = eol ? (size_t)(eol - line) : len - *at;
+		const char *sp;
+
+		*at += k + 1;
+		if (k == 0 || line[0] == '#')
+			continue;
+		sp = k > 2 * TLPRESS_SHA256_LEN + 1 ?
+		     memchr(line + 2 * TLPRESS_SHA256_LEN + 1, ' ', k - 2 * TLPRESS_SHA256_LEN - 1) :
+		     NULL;
+		if (line[2 * TLPRESS_SHA256_LEN] != ' ' || !sp || sp + 1 == line + k)
+			return -1;
+		*p = sp + 1;
+		*n = (size_t)(line + k - *p);
+		*l = line;
+		*ln = k;
+		return 1;
+	}
+	return 0;
+}
+
+int tlpress_manifest_diff_text(const char *a, size_t alen, const char *b, size_t blen,
+			       int (*fn)(void *ctx, const char *path), void *ctx)
+{
+	const char *pa = NULL, *pb = NULL, *la, *lb;
+	size_t i = 0, j = 0, na = 0, nb = 0, lna, lnb;
+	char path[4096];
+	int ra = next_file_line(a, alen, &i, &pa, &na, &la, &lna);
+	int rb = next_file_line(b, blen, &j, &pb, &nb, &lb, &lnb);
+	int r = 0;
+
+	while (!r && ra >= 0 && rb >= 0 && (ra || rb)) {
+		int c = !ra ? 1 : !rb ? -1 : cmp_n(pa, na, pb, nb);
+		const char *p = c <= 0 ? pa : pb;
+		size_t n = c <= 0 ? na : nb;
+
+		if (c || lna != lnb || memcmp(la, lb, lna)) {
+			if (n >= sizeof(path))
+				return -1;
+			memcpy(path, p, n);
+			path[n] = '\0';
+			r = fn(ctx, path);
+		}
+		if (c <= 0)
+			ra = next_file_line(a, alen, &i, &pa, &na, &la, &lna);
+		if (c >= 0)
+			rb = next_file_line(b, blen, &j, &pb, &nb, &lb, &lnb);
+	}
+	return r || ra < 0 || rb < 0 ? -1 : 0;
+}
+
+int tlpress_manifest_patch(const char *text, size_t len, struct tlpress_manifest *m,
+			   struct tlpress_buf *out)
+{
+	const char *p, *l;
+	size_t i = 0, j = 0, n, ln, done = 0;
+
+	tlpress_manifest_sort(m);
+	if (out)
+		tlpress_buf_grow(out, len + 64 * m->n);
+	while (j < m->n && next_file_line(text, len, &i, &p, &n, &l, &ln) > 0) {
+		size_t plen = strlen(m->v[j].path);
+
+		if (cmp_n(p, n, m->v[j].path, plen))
+			continue;
+		if (!out) {
+			char line[2 * TLPRESS_SHA256_LEN + 24 + 4096];
+
+			if (plen >= 4096 || format_line(&m->v[j], plen, line) != ln + 1 ||
+			    memcmp(line, l, ln))
+				return -1;
+		}
+		if (out && !out->failed) {
+			tlpress_buf_add(out, text + done, (size_t)(l - text) - done);
+			if (tlpress_buf_grow(out, 2 * TLPRESS_SHA256_LEN + 23 + plen) == 0) {
+				out->len += format_line(&m->v[j], plen, out->ptr + out->len);
+				out->ptr[out->len] = '\0';
+			}
+			done = (size_t)(l - text) + ln + 1;
+		}
+		j++;
+	}
+	if (j < m->n)
+		return -1;
+	if (out) {
+		if (done < len)
+			tlpress_buf_add(out, text + done, len - done);
+		if (out->failed)
+			return TLPRESS_ENOMEM;
+	}
+	return 0;
+}
+
 void tlpress_manifest_release(struct tlpress_manifest *m)
 {
 	tlpress_strpool_release(&m->paths);

@@ -73,6 +73,21 @@ int tlpress_manifest_add(struct tlpress_manifest *m, const char *path,
 int tlpress_manifest_diff_file(const char *path, struct tlpress_manifest *m,
 			       char clearance[24], int (*fn)(void *ctx, const char *path),
 			       void *ctx);
+/* The same for two manifest texts (a and b, of lengths alen and blen), in
+ * place, neither made into a manifest. */
+int tlpress_manifest_diff_text(const char *a, size_t alen, const char *b, size_t blen,
+			       int (*fn)(void *ctx, const char *path), void *ctx);
+/*
+ * Manifest text (len bytes) with the lines of m's paths (sorted first)
+ * made m's, appended to out; every other line, comments included, as it
+ * was. With out NULL, only checked that each line of m's paths is m's
+ * already. 0; -1 when a path of m has no line in text (a line with an
+ * unreadable path counts as none), or in the check another; TLPRESS_ENOMEM.
+ * A rebuild of a few files changes 5 of the 34,000 lines of 10,000
+ * advisories: the rest is copied, not made again.
+ */
+int tlpress_manifest_patch(const char *text, size_t len, struct tlpress_manifest *m,
+			   struct tlpress_buf *out);
 /* Sort by path and drop earlier duplicates (the last added wins). */
 void tlpress_manifest_sort(struct tlpress_manifest *m);
 /* The entry for path, or NULL (sorts first when needed). */

@@ -184,6 +184,50 @@ int main(void)
 		INT_EQ(tlpress_manifest_diff_file(f, &live, cl, differs, &out), -1, "a missing file");
 		tlpress_manifest_release(&live);
 	}
+	{
+		/* two texts compared in place (a rebuild of a few syncs its
+		 * stage so), comments and their order aside */
+		static const char a[] = "# tlpress manifest 1\n# clearance: TLP:CLEAR\n"
+			H0 " 5 a.html\n" H1 " 6 b.html\n" H0 " 7 c.html\n" H2 " 8 e.html\n";
+		static const char b[] = "# tlpress manifest 1\n"
+			H0 " 5 a.html\n" H1 " 9 b.html\n" H0 " 7 d.html\n" H2 " 8 e.html\n"
+			H2 " 1 f.html";
+		struct tlpress_manifest r = TLPRESS_MANIFEST_INIT;
+
+		tlpress_buf_reset(&out);
+		INT_EQ(tlpress_manifest_diff_text(a, strlen(a), b, strlen(b), differs, &out), 0,
+		       "tlpress_manifest_diff_text");
+		STR_EQ(out.ptr, "b.html c.html d.html f.html ",
+		       "names a line changed, one in either alone, one without a newline");
+		tlpress_buf_reset(&out);
+		INT_EQ(tlpress_manifest_diff_text(a, strlen(a), a, strlen(a), differs, &out), 0,
+		       "the same text");
+		STR_EQ(out.ptr, "", "differs nowhere");
+		INT_EQ(tlpress_manifest_diff_text(a, strlen(a), "x\n", 2, differs, &out), -1,
+		       "a line that is not one is an error");
+		INT_EQ(tlpress_manifest_diff_text("stop\n", 5, H0 " 1 stop\n", 68, differs, &out),
+		       -1, "so is a callback's non-zero");
+
+		/* lines changed in place, the rest copied */
+		tlpress_manifest_add(&r, "c.html", 70, (const unsigned char *)"\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x20");
+		tlpress_manifest_add(&r, "a.html", 5, (const unsigned char *)"\0\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\xcc\xdd\xee\xff\0\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\xcc\xdd\xee\xff");
+		INT_EQ(tlpress_manifest_patch(a, strlen(a), &r, NULL), -1,
+		       "tlpress_manifest_patch: a line that is not the entry's fails the check");
+		tlpress_buf_reset(&out);
+		INT_EQ(tlpress_manifest_patch(a, strlen(a), &r, &out), 0, "patched");
+		STR_EQ(out.ptr, "# tlpress manifest 1\n# clearance: TLP:CLEAR\n"
+		       H0 " 5 a.html\n" H1 " 6 b.html\n"
+		       "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20 70 c.html\n"
+		       H2 " 8 e.html\n", "the entries' lines changed, every other one as it was");
+		INT_EQ(tlpress_manifest_patch(out.ptr, out.len, &r, NULL), 0,
+		       "and the check passes on the result");
+		tlpress_manifest_add(&r, "d.html", 1, (const unsigned char *)H0);
+		INT_EQ(tlpress_manifest_patch(a, strlen(a), &r, NULL), -1,
+		       "a path the text does not have fails the check");
+		tlpress_buf_reset(&out);
+		INT_EQ(tlpress_manifest_patch(a, strlen(a), &r, &out), -1, "and the patch");
+		tlpress_manifest_release(&r);
+	}
 	tlpress_buf_release(&out);
 	return harness_done();
 }
