@@ -61,6 +61,11 @@ void tlpress_bcache_entry_release(struct tlpress_bcache_entry *e);
 int tlpress_bcache_open(struct tlpress_bcache **c, const char *state_dir, const char *tree,
 			const unsigned char fingerprint[TLPRESS_SHA256_LEN],
 			struct tlpress_error *err);
+/* The same, loading the rows of only these n paths (a rebuild of a few
+ * files; a commit then deletes none of the others). */
+int tlpress_bcache_open_only(struct tlpress_bcache **c, const char *state_dir,
+			     const char *tree, const unsigned char fingerprint[TLPRESS_SHA256_LEN],
+			     char *const *only, size_t n, struct tlpress_error *err);
 void tlpress_bcache_close(struct tlpress_bcache *c);
 
 /* How many rows it holds (made with this fingerprint). */
