@@ -1,6 +1,7 @@
 /* snapshot.c - "nothing changed since the last build"; see snapshot.h */
 #include "snapshot.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -12,9 +13,13 @@
 #include "buf.h"
 #include "fsutil.h"
 
-#define SNAPSHOT_MAGIC "tlpress snapshot 1"
+#define SNAPSHOT_MAGIC "tlpress snapshot 2"
 #define SNAPSHOT_LIMIT ((size_t)16 << 20)
 #define SNAPSHOT_MAX_STAMPS 100000
+/* A file's size (-1: it could not be stat'ed), modification time and
+ * inode, each 8 bytes little-endian, after the text: 10,000 advisories
+ * take 240 KB, read as they are, not parsed */
+#define RECORD 24
 
 static long long mtime_ns(const struct stat *st)
 {
@@ -133,6 +138,54 @@ void tlpress_snapshot_digest(const unsigned char fp[TLPRESS_SHA256_LEN], const c
 		free(fs);
 }
 
+void tlpress_snapshot_names(const char *const *paths, size_t n, size_t stride,
+			    unsigned char out[TLPRESS_SHA256_LEN])
+{
+	struct tlpress_sha256_ctx h;
+	size_t i;
+
+	tlpress_sha256_init(&h);
+	for (i = 0; i < n; i++) {
+		const char *p = *(const char *const *)((const char *)paths + i * stride);
+
+		tlpress_sha256_update(&h, p ? p : "", p ? strlen(p) + 1 : 0);
+	}
+	if (tlpress_sha256_final(&h, out) < 0)
+		memset(out, 0xff, TLPRESS_SHA256_LEN); /* out of memory: matches nothing made */
+}
+
+void tlpress_snapshot_file(const struct tlpress_snapshot *s, size_t i,
+			   struct tlpress_snapshot_fstat *out)
+{
+	const unsigned char *r = s->raw + i * RECORD;
+	long long v[3];
+
+	for (int k = 0; k < 3; k++) {
+		unsigned long long x = 0;
+
+		for (int j = 0; j < 8; j++)
+			x |= (unsigned long long)r[8 * k + j] << (8 * j);
+		v[k] = (long long)x;
+	}
+	out->ok = v[0] >= 0;
+	out->size = out->ok ? v[0] : 0;
+	out->mtime_ns = out->ok ? v[1] : 0;
+	out->ino = out->ok ? v[2] : 0;
+}
+
+int tlpress_snapshot_feed_add(struct tlpress_snapshot *s, const char *id)
+{
+	char **v = realloc(s->feed, (s->nfeed + 1) * sizeof(*v));
+
+	if (!v)
+		return -1;
+	s->feed = v;
+	if (!id || strchr(id, '\n') || !(v[s->nfeed] = strdup(id)))
+		return -1;
+	s->nfeed++;
+	return 0;
+}
+
 static int add(struct tlpress_snapshot *s, const char *rel, long long ino, long long mt,
 	       long long size)
 {
@@ -201,15 +254,60 @@ int tlpress_snapshot_tree_holds(const struct tlpress_snapshot *s, const char *ro
 	return ok;
 }
 
+/* A number at *p, then one space or the end of the line: 0 and *p past
+ * it, or -1 */
+static int num(char **p, long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoll(*p, &end, 10);
+	if (end == *p || errno || (*end != ' ' && *end != '\0'))
+		return -1;
+	*p = *end ? end + 1 : end;
+	return 0;
+}
+
+static int hexline(const char *line, const char *key, unsigned char out[TLPRESS_SHA256_LEN])
+{
+	size_t k = strlen(key);
+
+	return strncmp(line, key, k) || strlen(line + k) != 2 * TLPRESS_SHA256_LEN ||
+	       tlpress_unhex(line + k, TLPRESS_SHA256_LEN, out) ? -1 : 0;
+}
+
 int tlpress_snapshot_load(struct tlpress_snapshot *s, const char *path)
 {
 	struct tlpress_buf text = TLPRESS_BUF_INIT;
 	char hex[2 * TLPRESS_SHA256_LEN + 1];
+	const char *files;
 	char *line, *next;
-	int r = -1;
+	size_t i, nf = 0, hlen;
+	int r = -1, have = 0;
 
-	if (tlpress_read_file(path, SNAPSHOT_LIMIT, &text, NULL, NULL) || !text.len ||
-	    text.ptr[text.len - 1] != '\n')
+	/* the text, then "files N" and the files' numbers (RECORD bytes each) */
+	if (tlpress_map_file(path, SNAPSHOT_LIMIT, &s->map, &s->maplen, NULL, NULL) || !s->maplen)
+		goto out;
+	files = memmem(s->map, s->maplen, "\nfiles ", 7);
+	hlen = files ? (size_t)(files - s->map) + 1 : s->maplen;
+	if (files) {
+		const char *eol = memchr(files + 1, '\n', s->maplen - hlen);
+		char nb[24];
+		long long n;
+		char *p = nb;
+
+		if (eol && (size_t)(eol - files) - 7 < sizeof(nb)) {
+			memcpy(nb, files + 7, (size_t)(eol - files) - 7);
+			nb[eol - files - 7] = '\0';
+			if (!num(&p, &n) && !*p && n >= 0 &&
+			    (size_t)(s->map + s->maplen - (eol + 1)) == (size_t)n * RECORD) {
+				s->raw = (const unsigned char *)eol + 1;
+				nf = (size_t)n;
+				have |= 8;
+			}
+		}
+	}
+	if (tlpress_buf_add(&text, s->map, hlen) < 0 || !text.len || text.ptr[text.len - 1] != '\n')
 		goto out;
 	line = text.ptr;
 	next = strchr(line, '\n');
@@ -235,11 +333,43 @@ int tlpress_snapshot_load(struct tlpress_snapshot *s, const char *path)
 
 		next = strchr(line, '\n');
 		*next = '\0';
-		if (sscanf(line, "s %lld %lld %lld %n", &ino, &mt, &size, &at) != 3 || !at ||
-		    !line[at] || add(s, line + at, ino, mt, size))
+		if (!hexline(line, "fp ", s->fp)) {
+			have |= 1;
+		} else if (!hexline(line, "names ", s->names)) {
+			have |= 2;
+		} else if (!strncmp(line, "decided ", 8)) {
+			char *p = line + 8;
+
+			if (num(&p, &s->decided) || num(&p, &s->racy) || *p)
+				goto out;
+			have |= 4;
+		} else if (!strncmp(line, "feed ", 5)) {
+			/* then the ids of the feed's entries, one a line */
+			char *p = line + 5;
+			long long n;
+
+			if (have & 16 || num(&p, &n) || *p || n < 0 || n > 100000)
+				goto out;
+			for (i = 0; i < (size_t)n; i++) {
+				line = next + 1;
+				if (!*line || !(next = strchr(line, '\n')))
+					goto out;
+				*next = '\0';
+				if (tlpress_snapshot_feed_add(s, line))
+					goto out;
+			}
+			have |= 16;
+		} else if (sscanf(line, "s %lld %lld %lld %n", &ino, &mt, &size, &at) != 3 || !at ||
+			   !line[at] || add(s, line + at, ino, mt, size)) {
 			goto out;
+		}
 		line = next + 1;
 	}
+	/* the part for a rebuild of a few is all there, or none of it is */
+	if (have == 31)
+		s->nfs = nf;
+	else
+		s->raw = NULL;
 	r = s->n > 0 ? 0 : -1;
 out:
 	tlpress_buf_release(&text);
@@ -261,6 +391,29 @@ int tlpress_snapshot_save(const struct tlpress_snapshot *s, const char *path,
 	for (i = 0; i < s->n; i++)
 		tlpress_buf_printf(&text, "s %lld %lld %lld %s\n", s->v[i].ino, s->v[i].mtime_ns,
 				   s->v[i].size, s->v[i].rel);
+	if (s->fs) {
+		tlpress_hex(s->fp, TLPRESS_SHA256_LEN, hex);
+		tlpress_buf_printf(&text, "fp %s\n", hex);
+		tlpress_hex(s->names, TLPRESS_SHA256_LEN, hex);
+		tlpress_buf_printf(&text, "names %s\ndecided %lld %lld\nfeed %zu\n", hex,
+				   s->decided, s->racy, s->nfeed);
+		for (i = 0; i < s->nfeed; i++)
+			tlpress_buf_printf(&text, "%s\n", s->feed[i]);
+		tlpress_buf_printf(&text, "files %zu\n", s->nfs);
+		if (tlpress_buf_grow(&text, s->nfs * RECORD) == 0) {
+			unsigned char *rec = (unsigned char *)text.ptr + text.len;
+
+			for (i = 0; i < s->nfs; i++) {
+				const struct tlpress_snapshot_fstat *f = &s->fs[i];
+				const long long v[3] = { f->ok ? f->size : -1, f->mtime_ns, f->ino };
+
+				for (int k = 0; k < 3; k++)
+					for (int j = 0; j < 8; j++)
+						*rec++ = (unsigned char)((unsigned long long)v[k] >> (8 * j));
+			}
+			text.len += s->nfs * RECORD;
+		}
+	}
 	r = text.failed ? tlpress_error_set(err, TLPRESS_ENOMEM, "out of memory")
 			: tlpress_write_private(path, text.ptr, text.len, err);
 	tlpress_buf_release(&text);
@@ -276,4 +429,15 @@ void tlpress_snapshot_release(struct tlpress_snapshot *s)
 	free(s->v);
 	s->v = NULL;
 	s->n = s->cap = 0;
+	tlpress_unmap_file(s->map, s->maplen);
+	s->map = NULL;
+	s->maplen = 0;
+	s->raw = NULL;
+	s->fs = NULL;
+	s->nfs = 0;
+	for (i = 0; i < s->nfeed; i++)
+		free(s->feed[i]);
+	free(s->feed);
+	s->feed = NULL;
+	s->nfeed = 0;
 }

@@ -13,7 +13,13 @@
  *   - the inode and modification time of every folder of the tree and of
  *     its manifest, as the build left them (a file added, removed or
  *     renamed in the tree changes its folder's);
- *   - the build's counts, to report them again.
+ *   - the build's counts, to report them again;
+ *   - for a rebuild of a few changed files (site.c, quick()): the
+ *     fingerprint, a digest of the files' names, each file's size, time
+ *     and inode in scan order (binary records after the text), the ids of
+ *     the feed's entries, and until when every decision holds apart from
+ *     racily clean files (`racy`: those changed in that second or later
+ *     are read again).
  * The next build computes the digest (one stat per advisory file); when it
  * is the same, the clock is within the moments and every stamp holds, the
  * tree is what that build would make again, and it ends there. Anything
@@ -41,6 +47,22 @@ struct tlpress_snapshot {
 	size_t files, published, drafts, embargoed, above, unchanged;
 	struct tlpress_snapshot_stamp *v;
 	size_t n, cap;
+	/* for a rebuild of a few changed files (site.c, quick()), which
+	 * needs to know which: */
+	unsigned char fp[TLPRESS_SHA256_LEN];    /* the build's fingerprint */
+	unsigned char names[TLPRESS_SHA256_LEN]; /* tlpress_snapshot_names() of its files */
+	long long decided;           /* every advisory's decision holds before this */
+	long long racy;              /* a file last changed in this second or later
+					may have changed again unseen (git's
+					"racily clean"): read again */
+	const struct tlpress_snapshot_fstat *fs; /* to save: each file's lstat, in
+					the scan's order (the caller's) */
+	size_t nfs;                  /* how many files (saved, or loaded) */
+	const unsigned char *raw;    /* loaded: theirs (tlpress_snapshot_file()) */
+	const char *map;             /* the file, mapped (maplen bytes) */
+	size_t maplen;
+	char **feed;                 /* the ids of the feed's entries */
+	size_t nfeed;
 };
 
 #define TLPRESS_SNAPSHOT_INIT { { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0 }
@@ -61,6 +83,16 @@ void tlpress_snapshot_digest(const unsigned char fp[TLPRESS_SHA256_LEN], const c
 			     const struct tlpress_pathlist *files, int jobs,
 			     unsigned char out[TLPRESS_SHA256_LEN],
 			     struct tlpress_snapshot_fstat *fstat);
+/* The digest of the names of n files (paths[i * stride] for i < n, in
+ * that order): the list of files alone, not what they hold. */
+void tlpress_snapshot_names(const char *const *paths, size_t n, size_t stride,
+			    unsigned char out[TLPRESS_SHA256_LEN]);
+/* File i of a loaded snapshot (i < nfs), as the build that saved it
+ * stat'ed it. */
+void tlpress_snapshot_file(const struct tlpress_snapshot *s, size_t i,
+			   struct tlpress_snapshot_fstat *out);
+/* Add an id to the feed's; 0, or -1 when out of memory. */
+int tlpress_snapshot_feed_add(struct tlpress_snapshot *s, const char *id);
 /* Record root/rel's inode, modification time and size. 0, or -1 when it
  * cannot be stat'ed. */
 int tlpress_snapshot_stamp(struct tlpress_snapshot *s, const char *root, const char *rel);

@@ -82,6 +82,25 @@ ok $? "every other signature is kept as it was ($kept of $total)"
 run "$TLPRESS" build -C "$TMP/signer.yml" -o "$TMP/pub" "$TMP/src"
 check_grep "signed 0 files" "a rebuild with nothing changed signs nothing"
 
+# the body alone: the quick way (site.c, quick()) signs the advisory's
+# five files and the manifest, keeps every other signature, and the tree
+# verifies whole
+(cd "$TMP/pub" && find . -name '*.asc' -exec sha256sum {} + | sort) > "$TMP/asc1"
+sed -i 's/^An SSL VPN appliance sits at the edge/An SSL VPN appliance stands at the edge/' \
+	"$TMP/src/CCB-2026-0412.md"
+touch -d '1 minute ago' "$TMP/src/CCB-2026-0412.md"
+TLPRESS_TIMINGS=1 run "$TLPRESS" build -C "$TMP/signer.yml" -o "$TMP/pub" "$TMP/src"
+check 0 "a rebuild after a body edit"
+check_grep "timing: quick: files" "goes the quick way"
+check_grep "signed 6 files" "signs the five files and the manifest"
+(cd "$TMP/pub" && find . -name '*.asc' -exec sha256sum {} + | sort) > "$TMP/asc2"
+[ "$(comm -12 "$TMP/asc1" "$TMP/asc2" | wc -l)" -eq $(($(wc -l < "$TMP/asc2") - 6)) ]
+ok $? "and keeps every other signature"
+run "$TLPRESS" verify --key "$TMP/pub/openpgp/$fpr.asc" "$TMP/pub"
+check 0 "tlpress verify accepts the whole tree after it"
+grep -q 'stands at the edge' "$TMP/pub/advisories/ccb-2026-0412.html"
+ok $? "whose page has the edit"
+
 # unfit keys: refused, nothing written
 for k in expired revoked nosign; do
 	conf "$k" "$k@test.invalid"

@@ -45,6 +45,19 @@ sample_advisories() {
 	mkdir -p "$1" && cp -r "$TOP/advisories" "$1/adv" && old "$1"/adv/*.md
 }
 
+# same_as_fresh W NAME WHAT [SITE]: a build of W/adv without cache (its own
+# state, W/state-NAME) into W/NAME, with SITE's lines (each "  key: value\n")
+# under site:, and W/pub compared with it byte for byte
+same_as_fresh() {
+	rm -rf "${1:?}/$2" "$1/state-$2"
+	printf 'advisories: adv\ntemplates: %s/templates\nstate: state-%s\nsite:\n  output: %s\n%s' \
+		"$TOP" "$2" "$2" "${4:-}" > "$1/$2.yml"
+	"$TLPRESS" build -q -C "$1/$2.yml" && diff -r "$1/pub" "$1/$2" >"$TMP/diff" 2>&1
+	_r=$?
+	ok $_r "$3: the tree is byte-identical to a fresh build's"
+	[ $_r -eq 0 ] || sed -n '1,20p' "$TMP/diff" | sed 's/^/#   /'
+}
+
 # run CMD...: run, keeping stdout+stderr in $TMP/out and the status in $rc
 run() {
 	"$@" >"$TMP/out" 2>&1
