@@ -2611,7 +2611,7 @@ static int quick(struct build *b, struct tlpress_pathlist *files, const struct t
 	b->st->unchanged = s->unchanged > written ? s->unchanged - written : 0;
 	b->st->cached = files->n - k;
 	/* and the snapshot again, for the next build, as snapshot_save() */
-	if (spath->len && !b->d->n) {
+	if (spath->len && !b->d->nerrors && !b->d->failed) {
 		struct tlpress_error e2 = TLPRESS_ERROR_INIT;
 		int r = 0;
 
@@ -2894,7 +2894,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		tlpress_sort(b.live, b.nlive, sizeof(*b.live), cmp_str);
 		tlpress_bcache_commit(b.cache, b.live, b.nlive, &cerr);
 	}
-	if (!rc && spath.len && !st->invalid && !diags->n)
+	if (!rc && spath.len && !st->invalid && !diags->nerrors && !diags->failed)
 		snapshot_save(&b, digest, &spath);
 	timing(&b, "cache write");
 	goto out;

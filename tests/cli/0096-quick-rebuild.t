@@ -136,6 +136,20 @@ ino feed.xml | cmp -s - "$TMP/before"
 ok $? "the feed is kept"
 same "after the summary of an advisory outside the feed changed"
 
+# a warning (a severity the CVSS vector does not give) is said once, and
+# leaves the snapshot (an error would not): the next edit goes the quick way
+C=$W/adv/CCBR-2026-0076.md
+sed -i 's/^severity: high$/severity: low/' "$C"
+old "$C"
+build "a rebuild after an advisory got a warning"
+grep -q "CCBR-2026-0076.md:.*warning: 'severity' is low" "$TMP/err"
+ok $? "says it"
+printf '\nNog iets.\n' >> "$A"
+old "$A"
+build "the next rebuild, after a body edit"
+quick "goes the quick way"
+same "after a warning"
+
 # an advisory added, or removed: the whole way
 cp "$A" "$W/adv/CCB-2026-0999.md"
 sed -i 's/^id: CCB-2026-0438$/id: CCB-2026-0999/' "$W/adv/CCB-2026-0999.md"

@@ -52,7 +52,8 @@ same_as_fresh() {
 	rm -rf "${1:?}/$2" "$1/state-$2"
 	printf 'advisories: adv\ntemplates: %s/templates\nstate: state-%s\nsite:\n  output: %s\n%s' \
 		"$TOP" "$2" "$2" "${4:-}" > "$1/$2.yml"
-	"$TLPRESS" build -q -C "$1/$2.yml" && diff -r "$1/pub" "$1/$2" >"$TMP/diff" 2>&1
+	"$TLPRESS" build -q -C "$1/$2.yml" >"$TMP/diff" 2>&1 &&
+		diff -r "$1/pub" "$1/$2" >"$TMP/diff" 2>&1
 	_r=$?
 	ok $_r "$3: the tree is byte-identical to a fresh build's"
 	[ $_r -eq 0 ] || sed -n '1,20p' "$TMP/diff" | sed 's/^/#   /'
