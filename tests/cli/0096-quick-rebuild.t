@@ -136,6 +136,23 @@ ino feed.xml | cmp -s - "$TMP/before"
 ok $? "the feed is kept"
 same "after the summary of an advisory outside the feed changed"
 
+# a write that fails half-way (TLPRESS_FAULT_WRITES): the build fails and
+# says so, the live tree is the last version whole, and the next build
+# (its stage marked as cut short: synced whole) ends where it would have
+rm -rf "$TMP/live"
+cp -a "$W/pub" "$TMP/live"
+printf '\nHalf.\n' >> "$A"
+old "$A"
+TLPRESS_FAULT_WRITES=2 run "$TLPRESS" build -C "$W/t.yml"
+check 3 "a quick rebuild whose third write fails exits 3"
+check_grep "cannot write" "and says which file"
+diff -r "$TMP/live" "$W/pub" >/dev/null
+ok $? "the live tree is as it was"
+build "the next rebuild"
+grep -q '>Half\.<' "$W/pub/advisories/ccb-2026-0438.html"
+ok $? "has the edit"
+same "after a quick rebuild that failed"
+
 # a warning (a severity the CVSS vector does not give) is said once, and
 # leaves the snapshot (an error would not): the next edit goes the quick way
 C=$W/adv/CCBR-2026-0076.md
