@@ -228,6 +228,34 @@ static int parse_line(const char *p, size_t n, unsigned char sha[TLPRESS_SHA256_
 	return tlpress_path_check(path) ? -1 : 0;
 }
 
+/* A comment line p (n bytes, no newline): its "# clearance: " or "# signer: "
+ * value into clearance or signer (when given, and when it fits). */
+static void comment(const char *p, size_t n, char clearance[24], char signer[48])
+{
+	if (clearance && n > 13 && !strncmp(p, "# clearance: ", 13) && n - 13 < 24) {
+		memcpy(clearance, p + 13, n - 13);
+		clearance[n - 13] = '\0';
+	}
+	if (signer && n > 10 && !strncmp(p, "# signer: ", 10) && n - 10 < 48) {
+		memcpy(signer, p + 10, n - 10);
+		signer[n - 10] = '\0';
+	}
+}
+
+void tlpress_manifest_heading(const char *s, size_t len, char clearance[24], char signer[48])
+{
+	size_t i = 0;
+
+	clearance[0] = signer[0] = '\0';
+	while (i < len && s[i] == '#') {
+		const char *eol = memchr(s + i, '\n', len - i);
+		size_t n = eol ? (size_t)(eol - (s + i)) : len - i;
+
+		comment(s + i, n, clearance, signer);
+		i += n + 1;
+	}
+}
+
 int tlpress_manifest_parse(struct tlpress_manifest *m, const char *s, size_t len,
 			   const char *name, struct tlpress_error *err)
 {
@@ -247,14 +275,7 @@ int tlpress_manifest_parse(struct tlpress_manifest *m, const char *s, size_t len
 		if (n == 0)
 			continue;
 		if (p[0] == '#') {
-			if (n > 10 && !strncmp(p, "# signer: ", 10) && n - 10 < sizeof(m->signer)) {
-				memcpy(m->signer, p + 10, n - 10);
-				m->signer[n - 10] = '\0';
-			}
-			if (n > 13 && !strncmp(p, "# clearance: ", 13) && n - 13 < sizeof(m->clearance)) {
-				memcpy(m->clearance, p + 13, n - 13);
-				m->clearance[n - 13] = '\0';
-			}
+			comment(p, n, m->clearance, m->signer);
 			continue;
 		}
 		if (parse_line(p, n, sha, &size, path, &pp))
@@ -318,10 +339,7 @@ int tlpress_manifest_diff_file(const char *path, struct tlpress_manifest *m,
 		if (n == 0)
 			continue;
 		if (p[0] == '#') {
-			if (n > 13 && !strncmp(p, "# clearance: ", 13) && n - 13 < 24) {
-				memcpy(clearance, p + 13, n - 13);
-				clearance[n - 13] = '\0';
-			}
+			comment(p, n, clearance, NULL);
 			continue;
 		}
 		if (parse_line(p, n, sha, &size, buf, &pp))
@@ -383,7 +401,8 @@ int tlpress_manifest_diff_text(const char *a, size_t alen, const char *b, size_t
 			       int (*fn)(void *ctx, const char *path), void *ctx)
 {
 	const char *pa = NULL, *pb = NULL, *la, *lb;
-	size_t i = 0, j = 0, na = 0, nb = 0, lna, lnb;
+	const char *qa = NULL, *qb = NULL;   /* the paths before, in order */
+	size_t i = 0, j = 0, na = 0, nb = 0, lna, lnb, ma = 0, mb = 0;
 	char path[4096];
 	int ra = next_file_line(a, alen, &i, &pa, &na, &la, &lna);
 	int rb = next_file_line(b, blen, &j, &pb, &nb, &lb, &lnb);
@@ -394,6 +413,19 @@ int tlpress_manifest_diff_text(const char *a, size_t alen, const char *b, size_t
 		const char *p = c <= 0 ? pa : pb;
 		size_t n = c <= 0 ? na : nb;
 
+		/* not in order, or a path twice: not a manifest tlpress wrote
+		 * (as tlpress_manifest_diff_file() says) */
+		if ((c <= 0 && qa && cmp_n(qa, ma, pa, na) >= 0) ||
+		    (c >= 0 && qb && cmp_n(qb, mb, pb, nb) >= 0))
+			return -1;
+		if (c <= 0) {
+			qa = pa;
+			ma = na;
+		}
+		if (c >= 0) {
+			qb = pb;
+			mb = nb;
+		}
 		if (c || lna != lnb || memcmp(la, lb, lna)) {
 			if (n >= sizeof(path))
 				return -1;

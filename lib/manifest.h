@@ -73,8 +73,12 @@ int tlpress_manifest_add(struct tlpress_manifest *m, const char *path,
 int tlpress_manifest_diff_file(const char *path, struct tlpress_manifest *m,
 			       char clearance[24], int (*fn)(void *ctx, const char *path),
 			       void *ctx);
-/* The same for two manifest texts (a and b, of lengths alen and blen), in
- * place, neither made into a manifest. */
+/* The values of the "# clearance:" and "# signer:" lines at the head of
+ * manifest text ("" for one it does not have). */
+void tlpress_manifest_heading(const char *s, size_t len, char clearance[24], char signer[48]);
+/* The same as tlpress_manifest_diff_file() for two manifest texts (a and
+ * b, of lengths alen and blen), in place, neither made into a manifest;
+ * -1 also when either's paths are not in order. */
 int tlpress_manifest_diff_text(const char *a, size_t alen, const char *b, size_t blen,
 			       int (*fn)(void *ctx, const char *path), void *ctx);
 /*

@@ -207,6 +207,23 @@ int main(void)
 		       "a line that is not one is an error");
 		INT_EQ(tlpress_manifest_diff_text("stop\n", 5, H0 " 1 stop\n", 68, differs, &out),
 		       -1, "so is a callback's non-zero");
+		{
+			static const char unsorted[] = H0 " 5 b.html\n" H0 " 5 a.html\n";
+			static const char twice[] = H0 " 5 a.html\n" H1 " 5 a.html\n";
+
+			INT_EQ(tlpress_manifest_diff_text(a, strlen(a), unsorted, strlen(unsorted),
+							  differs, &out), -1,
+			       "paths out of order are not a manifest tlpress wrote");
+			INT_EQ(tlpress_manifest_diff_text(twice, strlen(twice), a, strlen(a), differs,
+							  &out), -1, "nor is a path twice");
+		}
+		{
+			char cl[24], sg[48];
+
+			tlpress_manifest_heading(a, strlen(a), cl, sg);
+			OK(!strcmp(cl, "TLP:CLEAR") && !strcmp(sg, ""),
+			   "tlpress_manifest_heading: the clearance, no signer");
+		}
 
 		/* lines changed in place, the rest copied */
 		tlpress_manifest_add(&r, "c.html", 70, (const unsigned char *)"\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x20");
