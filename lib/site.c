@@ -715,6 +715,20 @@ static void forget_early(struct item *it)
 	memset(&it->diags, 0, sizeof(it->diags));
 }
 
+/* What an item holds, given back (not its path, which the scan's list may
+ * still own, nor the array of its files, which may be the pool's). */
+static void item_release(struct item *it)
+{
+	size_t k;
+
+	free(it->id);
+	tlpress_diags_release(&it->diags);
+	free(it->err);
+	for (k = 0; k < it->nouts && !it->borrowed; k++)
+		free(it->outs[k].path);
+	tlpress_pubmeta_release(&it->meta);
+}
+
 /* Pass 1: the front matter of every file decides what is publishable; on
  * the workers, as each file is read on its own. What it finds publishable
  * it may publish at once, from the same read (decide(), early_pays()). */
@@ -2262,31 +2276,26 @@ static void snapshot_save(struct build *b, const unsigned char digest[TLPRESS_SH
 static int same_listed(const struct tlpress_snapshot *s, const struct tlpress_pubmeta *meta,
 		       const char *was, struct tlpress_buf *scratch)
 {
-	struct tlpress_pubmeta m = *meta, w;
+	unsigned char d1[TLPRESS_SHA256_LEN], d2[TLPRESS_SHA256_LEN];
+	struct tlpress_pubmeta w;
 	char *copy;
-	size_t i, n;
-	int same;
+	size_t i;
 
 	for (i = 0; i < s->nfeed && strcmp(s->feed[i], meta->id); i++)
 		;
-	tlpress_buf_reset(scratch);
 	if (i < s->nfeed) {
+		tlpress_buf_reset(scratch);
 		meta_text(meta, scratch);
 		return !scratch->failed && !strcmp(scratch->ptr, was);
 	}
-	m.summary = NULL;
-	meta_text(&m, scratch);
-	n = scratch->len;
 	if (!(copy = strdup(was)) || meta_parse(copy, &w)) {
 		free(copy);
 		return 0;
 	}
-	w.summary = NULL;
-	meta_text(&w, scratch);
-	same = !scratch->failed && scratch->len == 2 * n &&
-	       !memcmp(scratch->ptr, scratch->ptr + n, n);
+	shown_digest(meta, scratch, d1);
+	shown_digest(&w, scratch, d2);
 	free(copy); /* w's strings were its */
-	return same;
+	return !memcmp(d1, d2, sizeof(d1));
 }
 
 /* With TLPRESS_TIMINGS, why a rebuild did not go the quick way; 0 */
@@ -2297,35 +2306,9 @@ static int why_not(struct build *b, const char *why)
 	return 0;
 }
 
-/* A CSAF document's path (not one of its hash files') */
-static int is_csaf_doc(const char *rel)
-{
-	size_t n = strlen(rel);
-
-	return n > 5 && !strcmp(rel + n - 5, ".json") && !strncmp(rel, ".well-known/csaf/", 17);
-}
-
-/* The "# clearance:" and "# signer:" lines of manifest text */
-static void manifest_heading(const char *s, size_t len, char clearance[24], char signer[48])
-{
-	size_t i = 0;
-
-	clearance[0] = signer[0] = '\0';
-	while (i < len && s[i] == '#') {
-		const char *eol = memchr(s + i, '\n', len - i);
-		size_t n = eol ? (size_t)(eol - (s + i)) : len - i;
-
-		if (n > 13 && !strncmp(s + i, "# clearance: ", 13) && n - 13 < 24)
-			snprintf(clearance, 24, "%.*s", (int)(n - 13), s + i + 13);
-		if (n > 10 && !strncmp(s + i, "# signer: ", 10) && n - 10 < 48)
-			snprintf(signer, 48, "%.*s", (int)(n - 10), s + i + 10);
-		i += n + 1;
-	}
-}
-
 static void quick_forget(struct build *b, struct item *items, size_t n)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < b->nlater; i++) {
 		free(b->later[i].rel);
@@ -2335,15 +2318,8 @@ static void quick_forget(struct build *b, struct item *items, size_t n)
 	b->later = NULL;
 	b->nlater = 0;
 	for (i = 0; i < n; i++) {
-		struct item *it = &items[i];
-
-		free(it->id);
-		tlpress_diags_release(&it->diags);
-		free(it->err);
-		for (k = 0; k < it->nouts; k++)
-			free(it->outs[k].path);
-		free(it->outs);
-		tlpress_pubmeta_release(&it->meta);
+		item_release(&items[i]);
+		free(items[i].outs); /* its own, not the pool's (pool_outs()) */
 	}
 	free(items);
 }
@@ -2383,9 +2359,9 @@ static int quick(struct build *b, struct tlpress_pathlist *files, const struct t
 	struct tlpress_error cerr = TLPRESS_ERROR_INIT;
 	struct tlpress_snapshot ns = TLPRESS_SNAPSHOT_INIT;
 	struct tlpress_snapshot_fstat was;
-	size_t k = 0, i, j, written = 0;
+	size_t k = 0, i, j, nth, idx[QUICK_MAX], written = 0;
 	const char *why = "out of memory";
-	int rc = 0, racy = 0;
+	int rc = 0, racy = 0, doc;
 
 	if (!o->state || o->full || o->report || o->in_place || !stage || !*stage || !b->intact ||
 	    !s->raw || !files->n || !b->fstat)
@@ -2408,6 +2384,7 @@ static int quick(struct build *b, struct tlpress_pathlist *files, const struct t
 			continue;
 		if (k == QUICK_MAX)
 			return why_not(b, "too many files changed");
+		idx[k] = i;
 		paths[k++] = files->v[i];
 	}
 	tlpress_snapshot_names((const char *const *)files->v, files->n, sizeof(*files->v), names);
@@ -2437,13 +2414,11 @@ static int quick(struct build *b, struct tlpress_pathlist *files, const struct t
 		const char *p;
 		int same = 1;
 
-		for (j = 0; j < files->n && files->v[j] != paths[i]; j++)
-			;
 		it->path = paths[i];     /* the scan's: borrowed */
 		it->stat_known = -1;     /* read, whatever the cache says */
-		it->size = b->fstat[j].size;
-		it->mtime_ns = b->fstat[j].mtime_ns;
-		it->ino = b->fstat[j].ino;
+		it->size = b->fstat[idx[i]].size;
+		it->mtime_ns = b->fstat[idx[i]].mtime_ns;
+		it->ino = b->fstat[idx[i]].ino;
 		why = "a file changed has no row in the build cache";
 		if (!row || !row->id || row->verdict == TLPRESS_REFUSE_INVALID)
 			goto not_quick;
@@ -2494,7 +2469,7 @@ static int quick(struct build *b, struct tlpress_pathlist *files, const struct t
 	 * this clearance and key */
 	if (tlpress_map_file(mpath->ptr, (size_t)256 << 20, &live, &livelen, NULL, NULL))
 		goto not_quick;
-	manifest_heading(live, livelen, clearance, signer);
+	tlpress_manifest_heading(live, livelen, clearance, signer);
 	if (tlpress_policy_tree_overwrite_ok(clearance, o->clearance) ||
 	    strcmp(signer, b->signer_fpr ? b->signer_fpr : "") ||
 	    tlpress_manifest_patch(live, livelen, &b->old, NULL))
@@ -2514,7 +2489,7 @@ static int quick(struct build *b, struct tlpress_pathlist *files, const struct t
 		struct delta d = { NULL, 0, 0 };
 		char sc[24], ss[48];
 
-		manifest_heading(stext, stextlen, sc, ss);
+		tlpress_manifest_heading(stext, stextlen, sc, ss);
 		if (!strcmp(sc, clearance) && !delta_path(&d, TLPRESS_MANIFEST_NAME) &&
 		    !delta_path(&d, TLPRESS_MANIFEST_NAME ".asc") &&
 		    !tlpress_manifest_diff_text(stext, stextlen, live, livelen, delta_path, &d))
@@ -2530,7 +2505,7 @@ static int quick(struct build *b, struct tlpress_pathlist *files, const struct t
 	 * mark, fsutil.c), as any build's */
 	if (b->nlater && tlpress_tree_begin(b->tree, b->err)) {
 		rc = b->err->code;
-		goto fail;
+		goto done;
 	}
 	if (b->nlater && !tlpress_tree_staged(b->tree)) {
 		why = "the tree is written in place";
@@ -2545,13 +2520,21 @@ static int quick(struct build *b, struct tlpress_pathlist *files, const struct t
 		it->nouts = 0;
 		it->err = b->err;
 	}
-	for (i = 0; i < b->nlater && !rc; i++) {
+	/* each item's files come together, in the order publish_one() made
+	 * them: its CSAF document is the csaf-th, and gets its place among
+	 * its files again, signatures and all */
+	for (i = 0, nth = 0, doc = 0; i < b->nlater && !rc; i++) {
 		struct item *it = b->later[i].it;
 		size_t at = it->nouts;
 
+		if (i && b->later[i - 1].it == it) {
+			nth++;
+		} else {
+			nth = 0;
+			doc = it->csaf;
+		}
 		rc = emit_item(b, it, b->later[i].rel, b->later[i].data, b->later[i].len);
-		/* its CSAF document's place among its files, signatures and all */
-		if (!rc && it->csaf && is_csaf_doc(b->later[i].rel))
+		if (!rc && doc && nth + 1 == (size_t)doc)
 			it->csaf = (int)at + 1;
 	}
 	for (i = 0; i < k; i++) {
@@ -2580,14 +2563,14 @@ static int quick(struct build *b, struct tlpress_pathlist *files, const struct t
 	if (!rc)
 		rc = put_manifest(b, mpath, &text);
 	if (rc < 0)
-		goto fail;
+		goto done;
 	rc = 0;
 	if (tlpress_tree_staged(b->tree)) {
 		rc = tlpress_sync(tlpress_tree_root(b->tree), b->err);
 		if (!rc)
 			rc = tlpress_tree_commit(b->tree, b->err);
 		if (rc)
-			goto fail;
+			goto done;
 	}
 	timing(b, "quick: manifest, switch");
 	/* their rows */
@@ -2648,7 +2631,17 @@ static int quick(struct build *b, struct tlpress_pathlist *files, const struct t
 	}
 	timing(b, "quick: cache, snapshot");
 	rc = 1;
-fail:
+	goto done;
+not_quick:
+	/* as it was: the whole build goes on */
+	why_not(b, why);
+	b->defer = 0;
+	tlpress_bcache_close(b->cache);
+	b->cache = NULL;
+	tlpress_manifest_release(&b->old);
+	b->signer_fpr = NULL;
+	rc = 0;
+done:
 	quick_forget(b, items, k);
 	tlpress_manifest_release(&repl);
 	tlpress_unmap_file(live, livelen);
@@ -2656,22 +2649,6 @@ fail:
 	tlpress_buf_release(&scratch);
 	tlpress_buf_release(&sm);
 	return rc;
-
-not_quick:
-	/* as it was: the whole build goes on */
-	why_not(b, why);
-	b->defer = 0;
-	quick_forget(b, items, k);
-	tlpress_bcache_close(b->cache);
-	b->cache = NULL;
-	tlpress_manifest_release(&b->old);
-	b->signer_fpr = NULL;
-	tlpress_manifest_release(&repl);
-	tlpress_unmap_file(live, livelen);
-	tlpress_buf_release(&text);
-	tlpress_buf_release(&scratch);
-	tlpress_buf_release(&sm);
-	return 0;
 }
 
 int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats *st,
@@ -2926,16 +2903,8 @@ out:
 		o->report(o->report_ctx, &e);
 	}
 	for (i = 0; i < b.nitems; i++) {
-		struct item *it = &b.items[i];
-		size_t k;
-
-		free(it->path);
-		free(it->id);
-		tlpress_diags_release(&it->diags);
-		free(it->err);
-		for (k = 0; k < it->nouts && !it->borrowed; k++)
-			free(it->outs[k].path);
-		tlpress_pubmeta_release(&it->meta);
+		free(b.items[i].path);
+		item_release(&b.items[i]);
 	}
 	tlpress_big_free(b.items, b.items_len);
 	tlpress_big_free(b.outs, b.outs_len);
