@@ -10,8 +10,7 @@ export TLPRESS_NOW=2026-11-28T12:00:00Z
 
 W=$TMP/w
 sample_advisories "$W"
-printf 'advisories: adv\ntemplates: %s/templates\nstate: state\nsite:\n  output: pub\n' \
-	"$TOP" > "$W/t.yml"
+site_config "$W/t.yml" state pub
 # same NAME WHAT: W/pub against a fresh build's tree, W/NAME
 same() { same_as_fresh "$W" "$1" "$2"; }
 A=$W/adv/CCB-2026-0438.md

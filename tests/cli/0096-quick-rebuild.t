@@ -11,8 +11,7 @@ export TLPRESS_NOW=2026-11-28T12:00:00Z
 
 W=$TMP/w
 sample_advisories "$W"
-printf 'advisories: adv\ntemplates: %s/templates\nstate: state\nsite:\n  output: pub\n' \
-	"$TOP" > "$W/t.yml"
+site_config "$W/t.yml" state pub
 n=0
 SITE=
 # same WHAT: W/pub against a fresh build's tree (with SITE's settings)

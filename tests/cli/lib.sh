@@ -45,13 +45,20 @@ sample_advisories() {
 	mkdir -p "$1" && cp -r "$TOP/advisories" "$1/adv" && old "$1"/adv/*.md
 }
 
+# site_config FILE STATE OUTPUT [SITE]: a configuration for the advisories in
+# adv beside it, the project's templates, the state folder STATE, the tree
+# OUTPUT, and SITE's lines (each "  key: value\n") under site:
+site_config() {
+	printf 'advisories: adv\ntemplates: %s/templates\nstate: %s\nsite:\n  output: %s\n%s' \
+		"$TOP" "$2" "$3" "${4:-}" > "$1"
+}
+
 # same_as_fresh W NAME WHAT [SITE]: a build of W/adv without cache (its own
-# state, W/state-NAME) into W/NAME, with SITE's lines (each "  key: value\n")
-# under site:, and W/pub compared with it byte for byte
+# state, W/state-NAME) into W/NAME, with SITE (site_config()), and W/pub
+# compared with it byte for byte
 same_as_fresh() {
 	rm -rf "${1:?}/$2" "$1/state-$2"
-	printf 'advisories: adv\ntemplates: %s/templates\nstate: state-%s\nsite:\n  output: %s\n%s' \
-		"$TOP" "$2" "$2" "${4:-}" > "$1/$2.yml"
+	site_config "$1/$2.yml" "state-$2" "$2" "${4:-}"
 	"$TLPRESS" build -q -C "$1/$2.yml" >"$TMP/diff" 2>&1 &&
 		diff -r "$1/pub" "$1/$2" >"$TMP/diff" 2>&1
 	_r=$?
