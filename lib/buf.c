@@ -104,7 +104,7 @@ char *tlpress_buf_detach(struct tlpress_buf *b, size_t *len)
 	return p;
 }
 
-int tlpress_buf_add(struct tlpress_buf *b, const void *data, size_t n)
+int tlpress_buf_add_slow(struct tlpress_buf *b, const void *data, size_t n)
 {
 	if (tlpress_buf_grow(b, n) < 0)
 		return -1;
@@ -114,18 +114,6 @@ int tlpress_buf_add(struct tlpress_buf *b, const void *data, size_t n)
 	if (b->cap)
 		b->ptr[b->len] = '\0';
 	return 0;
-}
-
-int tlpress_buf_adds(struct tlpress_buf *b, const char *s)
-{
-	return tlpress_buf_add(b, s, strlen(s));
-}
-
-int tlpress_buf_addch(struct tlpress_buf *b, int c)
-{
-	char ch = (char)c;
-
-	return tlpress_buf_add(b, &ch, 1);
 }
 
 int tlpress_buf_add_ull(struct tlpress_buf *b, unsigned long long v)

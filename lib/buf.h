@@ -19,6 +19,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct tlpress_buf {
 	char *ptr;    /* never NULL after init; NUL-terminated */
@@ -46,9 +47,48 @@ int tlpress_buf_grow(struct tlpress_buf *b, size_t extra);
  * goes to *len when len is not NULL. Never returns NULL. */
 char *tlpress_buf_detach(struct tlpress_buf *b, size_t *len);
 
-int tlpress_buf_add(struct tlpress_buf *b, const void *data, size_t n);
-int tlpress_buf_adds(struct tlpress_buf *b, const char *s);
-int tlpress_buf_addch(struct tlpress_buf *b, int c);
+/* The appends the slow way: growing, or failing (called by the inline
+ * ones below when the bytes do not fit as they are). */
+int tlpress_buf_add_slow(struct tlpress_buf *b, const void *data, size_t n);
+
+/*
+ * Whether n more bytes and the NUL fit in what is allocated, within the
+ * limit, with nothing failed. The renderers append millions of short runs
+ * and single characters per thousand advisories: this test inline, and the
+ * copy, is all most of them cost (a call and three checks before).
+ */
+static inline int tlpress_buf_fits(const struct tlpress_buf *b, size_t n)
+{
+	return n < b->cap - b->len && b->len + n <= b->limit && !b->failed;
+}
+
+static inline int tlpress_buf_add(struct tlpress_buf *b, const void *data, size_t n)
+{
+	if (!tlpress_buf_fits(b, n))
+		return tlpress_buf_add_slow(b, data, n);
+	if (n) /* data may be NULL for none */
+		memcpy(b->ptr + b->len, data, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+static inline int tlpress_buf_adds(struct tlpress_buf *b, const char *s)
+{
+	return tlpress_buf_add(b, s, strlen(s));
+}
+
+static inline int tlpress_buf_addch(struct tlpress_buf *b, int c)
+{
+	char ch = (char)c;
+
+	if (!tlpress_buf_fits(b, 1))
+		return tlpress_buf_add_slow(b, &ch, 1);
+	b->ptr[b->len++] = ch;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
 /* The decimal digits of v (what "%llu" writes, without printf's cost). */
 int tlpress_buf_add_ull(struct tlpress_buf *b, unsigned long long v);
 int tlpress_buf_printf(struct tlpress_buf *b, const char *fmt, ...)
