@@ -1137,6 +1137,9 @@ static int blank_line(const char *p, const char *e)
 	return 1;
 }
 
+/* the bytes prescan() counts on every line */
+static const unsigned char counted[256] = { ['|'] = 1, ['@'] = 1, ['['] = 1, [']'] = 1 };
+
 static int prescan(struct pctx *c, const char *s, size_t n, unsigned first_line)
 {
 	struct scan sc;
@@ -1172,13 +1175,16 @@ static int prescan(struct pctx *c, const char *s, size_t n, unsigned first_line)
 			goto next;
 		}
 		for (q = p; q < e; q++) {
+			/* one test per byte: most are none of the four */
+			if (!counted[(unsigned char)*q])
+				continue;
 			if (*q == '|')
 				pipes++;
 			else if (*q == '@')
 				at++;
 			else if (*q == '[')
 				sc.run_open++;
-			else if (*q == ']')
+			else
 				sc.run_close++;
 		}
 		if (pipes > TLPRESS_MAX_PIPES_LINE)
