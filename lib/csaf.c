@@ -611,7 +611,7 @@ static json_t *leaf(struct jb *b, const char *cat, const char *name, const char 
 	json_t *l = jobj(b), *pr = jobj(b);
 	char pid[32];
 
-	snprintf(pid, sizeof(pid), "CSAFPID-%04d", id);
+	tlpress_prefixed_num(pid, sizeof(pid), "CSAFPID-", id, 4);
 	set(b, l, "category", jlit(b, cat));
 	set(b, l, "name", jtext(b, name, "-"));
 	set(b, pr, "name", jtext(b, full, "-"));
@@ -722,7 +722,7 @@ static json_t *ids(struct jb *b, const struct prod *v, size_t n, int fixed)
 			if ((fixed ? v[i].fix_id : v[i].aff_id) == want) {
 				char pid[32];
 
-				snprintf(pid, sizeof(pid), "CSAFPID-%04d", want);
+				tlpress_prefixed_num(pid, sizeof(pid), "CSAFPID-", want, 4);
 				push(b, a, jlit(b, pid));
 				break;
 			}
@@ -734,7 +734,7 @@ static json_t *pid_list1(struct jb *b, int id)
 	json_t *a = jarr(b);
 	char pid[32];
 
-	snprintf(pid, sizeof(pid), "CSAFPID-%04d", id);
+	tlpress_prefixed_num(pid, sizeof(pid), "CSAFPID-", id, 4);
 	push(b, a, jlit(b, pid));
 	return a;
 }

@@ -101,11 +101,12 @@ static void attr(struct cw *c, const char *name, const char *value)
 	tlpress_buf_release(&b);
 }
 
-static void attrf(struct cw *c, const char *name, const char *fmt, int v)
+/* an attribute of a number (an ordinal) */
+static void attr_num(struct cw *c, const char *name, int v)
 {
-	char s[32];
+	char s[16];
 
-	snprintf(s, sizeof(s), fmt, v);
+	tlpress_prefixed_num(s, sizeof(s), "", v, 1);
 	tlpress_xml_attr(&c->x, name, s);
 }
 
@@ -367,7 +368,7 @@ static void note(struct cw *c, int *ordinal, const char *type, const char *title
 	if (!blank(&b)) {
 		start(c, "Note");
 		attr(c, "Type", type);
-		attrf(c, "Ordinal", "%d", (*ordinal)++);
+		attr_num(c, "Ordinal", (*ordinal)++);
 		attr(c, "Title", title);
 		if (*aud)
 			attr(c, "Audience", aud);
@@ -407,19 +408,14 @@ static void notes(struct cw *c, const char *summary, const char *body)
 	tlpress_buf_release(&aud);
 }
 
-/* A Reference of DocumentReferences (ns "") or of a Vulnerability ("vuln:"). */
-static void reference(struct cw *c, const char *ns, const char *type, const char *url,
+/* A Reference of DocumentReferences, or of a Vulnerability (vuln). */
+static void reference(struct cw *c, int vuln, const char *type, const char *url,
 		      const char *desc)
 {
-	char name[32];
-
-	snprintf(name, sizeof(name), "%sReference", ns);
-	start(c, name);
+	start(c, vuln ? "vuln:Reference" : "Reference");
 	attr(c, "Type", type);
-	snprintf(name, sizeof(name), "%sURL", ns);
-	plain(c, name, url);
-	snprintf(name, sizeof(name), "%sDescription", ns);
-	text(c, name, NULL, desc, url);
+	plain(c, vuln ? "vuln:URL" : "URL", url);
+	text(c, vuln ? "vuln:Description" : "Description", NULL, desc, url);
 	end(c);
 }
 
@@ -447,12 +443,12 @@ static void references(struct cw *c)
 		tlpress_buf_reset(&u);
 		uri_clean(self.ptr, &u);
 		tlpress_buf_printf(&desc, "%s on the website of its publisher", a->id);
-		reference(c, "", "Self", u.ptr, desc.ptr);
+		reference(c, 0, "Self", u.ptr, desc.ptr);
 	}
 	for (i = 0; i < a->nrefs; i++) {
 		tlpress_buf_reset(&u);
 		if (a->refs[i].url && !uri_clean(a->refs[i].url, &u))
-			reference(c, "", "External", u.ptr, a->refs[i].title);
+			reference(c, 0, "External", u.ptr, a->refs[i].title);
 	}
 	end(c);
 out:
@@ -497,7 +493,12 @@ static int full_name(struct cw *c, int *next, const struct tlpress_product *p,
 			   version ? version : "");
 	clean(b.ptr, &n);
 	start(c, "prod:FullProductName");
-	attrf(c, "ProductID", "CVRFPID-%04d", id);
+	{
+		char pid[32];
+
+		tlpress_prefixed_num(pid, sizeof(pid), "CVRFPID-", id, 4);
+		tlpress_xml_attr(&c->x, "ProductID", pid);
+	}
 	chars(c, blank(&n) ? "product" : n.ptr);
 	end(c);
 	if (b.failed || n.failed)
@@ -664,7 +665,7 @@ static void product_ids(struct cw *c, const int *ids, size_t n)
 	for (i = 0; i < n; i++) {
 		char s[32];
 
-		snprintf(s, sizeof(s), "CVRFPID-%04d", ids[i]);
+		tlpress_prefixed_num(s, sizeof(s), "CVRFPID-", ids[i], 4);
 		plain(c, "vuln:ProductID", s);
 	}
 }
@@ -741,7 +742,7 @@ static void remediations(struct cw *c)
 		attr(c, "Type", p->fixed ? "Vendor Fix" : "None Available");
 		text(c, "vuln:Description", NULL, d.ptr, p->fixed ? "Update." : "No fix.");
 		if (c->aff[i]) {
-			snprintf(id, sizeof(id), "CVRFPID-%04d", c->aff[i]);
+			tlpress_prefixed_num(id, sizeof(id), "CVRFPID-", c->aff[i], 4);
 			plain(c, "vuln:ProductID", id);
 		}
 		end(c);
@@ -759,7 +760,7 @@ static void vulnerability(struct cw *c, int ordinal, const char *cve)
 	size_t naff = c->naff, nfix = c->nfix, i;
 
 	start(c, "vuln:Vulnerability");
-	attrf(c, "Ordinal", "%d", ordinal);
+	attr_num(c, "Ordinal", ordinal);
 	if (!cve || !cve_ok(cve))
 		text(c, "vuln:Title", c->lang, a->title, a->id);
 	if (cve && cve_ok(cve))
@@ -817,7 +818,7 @@ static void vulnerability(struct cw *c, int ordinal, const char *cve)
 		tlpress_buf_printf(&u, "https://www.cve.org/CVERecord?id=%s", cve);
 		tlpress_buf_printf(&d, "%s in the CVE List", cve);
 		start(c, "vuln:References");
-		reference(c, "vuln:", "External", u.ptr, d.ptr);
+		reference(c, 1, "External", u.ptr, d.ptr);
 		end(c);
 		if (u.failed || d.failed)
 			c->failed = 1;

@@ -2,6 +2,7 @@
 #include "strutil.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,6 +163,27 @@ const char *tlpress_closest(const char *word, const char *const *cand)
 				return cand[i];
 	}
 	return NULL;
+}
+
+void tlpress_prefixed_num(char *buf, size_t size, const char *prefix, int v, unsigned digits)
+{
+	size_t n = strlen(prefix), k = 1;
+	unsigned u = (unsigned)v, t;
+
+	if (v < 0 || digits > 10 || n + 11 > size) {
+		snprintf(buf, size, "%s%0*d", prefix, (int)digits, v);
+		return;
+	}
+	for (t = u / 10; t; t /= 10)
+		k++;
+	if (k < digits)
+		k = digits;
+	memcpy(buf, prefix, n);
+	buf[n + k] = '\0';
+	while (k--) {
+		buf[n + k] = (char)('0' + u % 10);
+		u /= 10;
+	}
 }
 
 void tlpress_ascii_lower(const char *s, char *buf, size_t size)

@@ -38,6 +38,11 @@ const char *tlpress_closest(const char *word, const char *const *candidates);
 /* ASCII lower-case copy of s into buf (size bytes, always terminated). */
 void tlpress_ascii_lower(const char *s, char *buf, size_t size);
 
+/* prefix and v, in at least `digits` decimal digits, into buf: what
+ * snprintf() makes of "%s%0*d" ("CSAFPID-0007", the id of every product
+ * a CSAF or CVRF document names; an ordinal), without its cost */
+void tlpress_prefixed_num(char *buf, size_t size, const char *prefix, int v, unsigned digits);
+
 /* 1 when s (n bytes) holds a line break (LF, CR, U+2028, U+2029 or
  * U+0085). */
 int tlpress_has_newline(const char *s, size_t n);

@@ -216,6 +216,16 @@ void tlpress_time_date(const struct tlpress_time *tm, char *buf, size_t size)
 	struct parts p;
 
 	split(tm->t + (int64_t)tm->offset * 60, &p);
+	if (size >= 11 && p.y >= 0 && p.y <= 9999 && p.mo <= 99 && p.d <= 99) {
+		char *q = put_digits(buf, (unsigned)p.y, 4); /* as below, cheaper */
+
+		*q++ = '-';
+		q = put_digits(q, p.mo, 2);
+		*q++ = '-';
+		q = put_digits(q, p.d, 2);
+		*q = '\0';
+		return;
+	}
 	snprintf(buf, size, "%04d-%02u-%02u", p.y, p.mo, p.d);
 }
 

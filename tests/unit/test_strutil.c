@@ -84,11 +84,42 @@ static size_t naive(const char *s, size_t n)
 	return i;
 }
 
+/* tlpress_prefixed_num() against snprintf("%s%0*d") */
+static void prefixed_nums(void)
+{
+	static const int v[] = { 0, 1, 7, 42, 999, 1000, 9999, 10000, 123456, 999999999,
+				 1000000000, 2147483647, -1, -2147483647 - 1 };
+	static const unsigned digits[] = { 1, 4, 10, 11 };
+	char got[40], want[40];
+	size_t i, j;
+	int bad = 0;
+	volatile size_t small = 12;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		for (j = 0; j < sizeof(digits) / sizeof(digits[0]); j++) {
+			tlpress_prefixed_num(got, sizeof(got), "CSAFPID-", v[i], digits[j]);
+			snprintf(want, sizeof(want), "%s%0*d", "CSAFPID-", (int)digits[j], v[i]);
+			if (strcmp(got, want)) {
+				bad++;
+				printf("#   %d, %u digits: got '%s', want '%s'\n", v[i], digits[j],
+				       got, want);
+			}
+		}
+	/* too short: cut as snprintf() cuts */
+	tlpress_prefixed_num(got, small, "CVRFPID-", 12345, 4);
+	snprintf(want, small, "%s%0*d", "CVRFPID-", 4, 12345);
+	OK(!bad && !strcmp(got, want), "prefixed_num: as snprintf(\"%%s%%0*d\") writes it");
+	tlpress_prefixed_num(got, sizeof(got), "", 3, 1);
+	STR_EQ(got, "3", "prefixed_num: no prefix, one digit");
+}
+
 int main(void)
 {
 	struct tlpress_buf b = TLPRESS_BUF_INIT;
 	char s[80];
 	int i, bad = 0;
+
+	prefixed_nums();
 
 	for (i = 0; i < 200000; i++) {
 		size_t n = rnd(sizeof(s)), k, from = rnd(8);
