@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1487,6 +1488,93 @@ unsigned tlpress_flusher_stop(struct tlpress_flusher *f)
 	pthread_mutex_destroy(&f->lock);
 	close(f->fd);
 	free(f);
+	return n;
+}
+
+struct tlpress_prefetch {
+	const char *(*path)(void *ctx, size_t i);
+	void *ctx;
+	size_t n, asked;
+	atomic_size_t *next;
+	atomic_int stop;
+	pthread_t thread;
+};
+
+/* 1 when the first page of the file open as fd is not in memory */
+static int cold(int fd)
+{
+	char c;
+	struct iovec v = { &c, 1 };
+
+	return preadv2(fd, &v, 1, 0, RWF_NOWAIT) < 0 && errno == EAGAIN;
+}
+
+#define PREFETCH_PROBE 16 /* while warm, every 16th file is looked at */
+
+static void *prefetcher(void *arg)
+{
+	struct tlpress_prefetch *p = arg;
+	size_t i = 0, at;
+	int reading = 0;
+
+	for (; i < p->n && !atomic_load(&p->stop); i++) {
+		int fd;
+
+		at = atomic_load(p->next);
+		if (i < at)
+			i = at; /* the workers are past it */
+		if (i >= p->n)
+			break;
+		if (!reading && i % PREFETCH_PROBE)
+			continue;
+		/* O_NONBLOCK: a FIFO among the files must not hold it up */
+		fd = open(p->path(p->ctx, i), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (!reading && cold(fd)) {
+			/* from here on every file; and those since the last look */
+			reading = 1;
+			i = i >= at + PREFETCH_PROBE ? i - PREFETCH_PROBE : at;
+			close(fd);
+			i--;
+			continue;
+		}
+		if (reading && !posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED))
+			p->asked++;
+		close(fd);
+	}
+	return NULL;
+}
+
+struct tlpress_prefetch *tlpress_prefetch_start(const char *(*path)(void *ctx, size_t i),
+						 void *ctx, size_t n, atomic_size_t *next)
+{
+	struct tlpress_prefetch *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->path = path;
+	p->ctx = ctx;
+	p->n = n;
+	p->next = next;
+	atomic_init(&p->stop, 0);
+	if (pthread_create(&p->thread, NULL, prefetcher, p) != 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+size_t tlpress_prefetch_stop(struct tlpress_prefetch *p)
+{
+	size_t n;
+
+	if (!p)
+		return 0;
+	atomic_store(&p->stop, 1);
+	pthread_join(p->thread, NULL);
+	n = p->asked;
+	free(p);
 	return n;
 }
 

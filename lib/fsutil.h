@@ -14,6 +14,7 @@
 #ifndef TLPRESS_FSUTIL_H
 #define TLPRESS_FSUTIL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
@@ -178,6 +179,23 @@ struct tlpress_flusher;
 #define TLPRESS_FLUSH_PAUSE_MS 50
 struct tlpress_flusher *tlpress_flusher_start(const char *root, unsigned pause_ms);
 unsigned tlpress_flusher_stop(struct tlpress_flusher *f);
+
+/*
+ * A thread that reads ahead the files a build is about to read, when they
+ * are not in memory: path(ctx, i) for i from *next (the index the workers
+ * take files at) to n. While the files are in memory it only looks at
+ * every 16th (a read that must not wait, RWF_NOWAIT): a warm build pays
+ * some 600 system calls at 10,000. Once one is not, it asks the kernel
+ * for each of the rest (POSIX_FADV_WILLNEED), which reads them while the
+ * workers parse: the workers' reads, one at a time each, no longer wait
+ * on the disk in turn. Nothing it does is an error: a file it cannot open
+ * is the worker's to report. NULL when it cannot start. Stop joins it
+ * and returns how many files it asked for (0 for a warm build).
+ */
+struct tlpress_prefetch;
+struct tlpress_prefetch *tlpress_prefetch_start(const char *(*path)(void *ctx, size_t i),
+						 void *ctx, size_t n, atomic_size_t *next);
+size_t tlpress_prefetch_stop(struct tlpress_prefetch *p);
 
 /* root/rel into out (out is reset first). */
 void tlpress_path_join(struct tlpress_buf *out, const char *root, const char *rel);

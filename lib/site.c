@@ -732,10 +732,20 @@ static void item_release(struct item *it)
 /* Pass 1: the front matter of every file decides what is publishable; on
  * the workers, as each file is read on its own. What it finds publishable
  * it may publish at once, from the same read (decide(), early_pays()). */
+/* the path of item i, for tlpress_prefetch_start() */
+static const char *item_path(void *ctx, size_t i)
+{
+	return ((struct build *)ctx)->items[i].path;
+}
+
+/* Fewer files than this are read without a thread reading ahead. */
+#define PREFETCH_MIN 64
+
 static int pass1(struct build *b, struct tlpress_pathlist *files)
 {
 	pthread_t threads[64];
 	struct worker_arg args[64];
+	struct tlpress_prefetch *prefetch = NULL;
 	size_t i, k, n = b->o->jobs > 0 ? (size_t)b->o->jobs : 1, started = 0;
 
 	b->items = tlpress_big_alloc(files->n * sizeof(*b->items), &b->items_len);
@@ -773,6 +783,9 @@ static int pass1(struct build *b, struct tlpress_pathlist *files)
 		args[i].b = b;
 		args[i].id = (int)i;
 	}
+	/* most files are to be read: from a disk, ahead of the workers */
+	if (atomic_load(&b->early_ok) && b->nitems >= PREFETCH_MIN)
+		prefetch = tlpress_prefetch_start(item_path, b, b->nitems, &b->next);
 	for (i = 1; i < n; i++)
 		if (pthread_create(&threads[started], NULL, decide_worker, &args[started + 1]) == 0)
 			started++;
@@ -780,6 +793,7 @@ static int pass1(struct build *b, struct tlpress_pathlist *files)
 	worker_id = 0;
 	for (i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
+	tlpress_prefetch_stop(prefetch);
 	for (i = 0; i < b->nitems; i++) {
 		struct item *it = &b->items[i];
 

@@ -1,11 +1,14 @@
 /* test_fsutil.c - staged trees: the live folder is a whole version at every
  * moment, and a link is never written through */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -258,6 +261,114 @@ static void test_flusher(const char *dir)
 	   "what was written is as written");
 }
 
+#define NPF 256
+static char pf_paths[NPF][PATH_MAX + 32];
+
+static const char *pf_path(void *ctx, size_t i)
+{
+	(void)ctx;
+	return pf_paths[i];
+}
+
+/* how many of the files have their first page in memory (mincore(): a
+ * look that reads nothing, where a read that must not wait would start
+ * reading) */
+static size_t pf_warm(size_t from, size_t to)
+{
+	size_t i, n = 0;
+
+	for (i = from; i < to; i++) {
+		int fd = open(pf_paths[i], O_RDONLY);
+		unsigned char in = 0;
+		void *m;
+
+		if (fd < 0)
+			continue;
+		m = mmap(NULL, 1, PROT_READ, MAP_SHARED, fd, 0);
+		if (m != MAP_FAILED) {
+			if (!mincore(m, 1, &in) && (in & 1))
+				n++;
+			munmap(m, 1);
+		}
+		close(fd);
+	}
+	return n;
+}
+
+/* out of memory again (written back first: only clean pages go) */
+static void pf_evict(void)
+{
+	size_t i;
+
+	for (i = 0; i < NPF; i++) {
+		int fd = open(pf_paths[i], O_RDONLY);
+
+		if (fd >= 0) {
+			fdatasync(fd);
+			posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+			close(fd);
+		}
+	}
+}
+
+/* tlpress_prefetch_start(): files read ahead of the workers when they are
+ * not in memory, and only looked at when they are */
+static void test_prefetch(const char *dir)
+{
+	struct timespec tick = { 0, 10 * 1000000L };
+	atomic_size_t next;
+	struct tlpress_prefetch *p;
+	size_t i, asked, warm;
+	int waited, nowait;
+
+	for (i = 0; i < NPF; i++) {
+		char rel[32];
+
+		snprintf(rel, sizeof(rel), "pf/%03zu.md", i);
+		put(dir, rel, "---\nid: CCB-2026-0001\n---\nA body of an advisory.\n");
+		snprintf(pf_paths[i], sizeof(pf_paths[i]), "%s/%s", dir, rel);
+	}
+	snprintf(pf_paths[7], sizeof(pf_paths[7]), "%s/pf/not-there.md", dir);
+	OK(tlpress_prefetch_stop(NULL) == 0, "stopping no prefetcher does nothing");
+
+	/* in memory (just written): looked at, none asked for */
+	atomic_init(&next, 0);
+	p = tlpress_prefetch_start(pf_path, NULL, NPF, &next);
+	OK(p != NULL, "a prefetcher starts");
+	nanosleep(&tick, NULL);
+	OK(tlpress_prefetch_stop(p) == 0, "files in memory are not asked for");
+
+	pf_evict();
+	{
+		int fd = open(pf_paths[0], O_RDONLY);
+		char c;
+		struct iovec v = { &c, 1 };
+
+		nowait = fd >= 0 && (preadv2(fd, &v, 1, 0, RWF_NOWAIT) >= 0 || errno == EAGAIN);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (!nowait || pf_warm(1, NPF) > NPF / 2) {
+		DIAG("skip: this file system keeps the files in memory (tmpfs?), or cannot "
+		     "say whether a read would wait");
+		OK(1, "files out of memory are read ahead (not testable here)");
+		OK(1, "only from where the workers are (not testable here)");
+		return;
+	}
+	/* the workers at 100: the files after it are read, not those before */
+	atomic_init(&next, 100);
+	p = tlpress_prefetch_start(pf_path, NULL, NPF, &next);
+	for (waited = 0; waited < 500 && pf_warm(100, NPF) < NPF - 100 - 1; waited++)
+		nanosleep(&tick, NULL);
+	asked = tlpress_prefetch_stop(p);
+	warm = pf_warm(100, NPF);
+	OK(asked >= NPF - 100 - 2 && warm >= NPF - 100 - 1,
+	   "files out of memory are read ahead (%zu asked for, %zu of %d in memory)",
+	   asked, warm, NPF - 100);
+	warm = pf_warm(8, 84);
+	OK(warm == 0, "only from where the workers are (%zu before it read)", warm);
+}
+
 int main(void)
 {
 	struct tlpress_error err = TLPRESS_ERROR_INIT;
@@ -273,6 +384,7 @@ int main(void)
 	}
 	test_path_check();
 	test_flusher(top);
+	test_prefetch(top);
 	TREE_PAIR("public");
 	snprintf(keep, sizeof(keep), "%s/keep", top);
 
