@@ -344,13 +344,14 @@ static void test_prefetch(const char *dir)
 		char c;
 		struct iovec v = { &c, 1 };
 
-		nowait = fd >= 0 && (preadv2(fd, &v, 1, 0, RWF_NOWAIT) >= 0 || errno == EAGAIN);
+		/* put out of memory, a read that must not wait is refused */
+		nowait = fd >= 0 && preadv2(fd, &v, 1, 0, RWF_NOWAIT) < 0 && errno == EAGAIN;
 		if (fd >= 0)
 			close(fd);
 	}
 	if (!nowait || pf_warm(1, NPF) > NPF / 2) {
-		DIAG("skip: this file system keeps the files in memory (tmpfs?), or cannot "
-		     "say whether a read would wait");
+		DIAG("skip: this file system keeps the files in memory (tmpfs?), or does "
+		     "not say when a read would wait");
 		OK(1, "files out of memory are read ahead (not testable here)");
 		OK(1, "only from where the workers are (not testable here)");
 		return;
