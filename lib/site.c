@@ -1493,6 +1493,8 @@ static int cache_entry(struct build *b, struct item *it, struct tlpress_buf *scr
 	}
 	rc = tlpress_bcache_put(b->cache, e, &cerr);
 	tlpress_bcache_entry_release(e);
+	if (rc)
+		*err = cerr; /* the cache is given up: said (rows_finish()) */
 	return rc ? 1 : 0;
 }
 
@@ -1523,6 +1525,17 @@ static void rows_start(struct build *b)
 	b->rows_running = pthread_create(&b->rows_thread, NULL, rows_worker, b) == 0;
 	if (!b->rows_running)
 		rows_worker(b);
+}
+
+/* The build cache could not be written (err): the tree is built all the
+ * same, and the cache keeps what it had; what the next build loses is
+ * speed, which a cron job's operator should hear of, once. */
+static void cache_lost(struct build *b, const struct tlpress_error *err)
+{
+	tlpress_diags_add(b->d, TLPRESS_WARNING, NULL, 0, 0, NULL,
+			  "the tree is whole; the next build reads again what this one "
+			  "could not record. Make room on the state folder's disk, or "
+			  "remove the cache file if it is damaged", "%s (the build cache is left as it was)", err->msg);
 }
 
 /* Wait for the rows' thread; then, for a build that went well (put), the
@@ -1560,8 +1573,10 @@ static int rows_finish(struct build *b, int put)
 			e.verdict = TLPRESS_PUBLISH;
 			e.outs = p->outs;
 			e.meta = p->digest;
-			if (tlpress_bcache_put(b->cache, &e, &cerr))
+			if (tlpress_bcache_put(b->cache, &e, &cerr)) {
 				b->rows_failed = 1;
+				b->rows_err = cerr;
+			}
 		}
 		if (put && b->live && !b->rows_failed)
 			b->live[b->nlive++] = (char *)p->row;
@@ -1570,6 +1585,8 @@ static int rows_finish(struct build *b, int put)
 	}
 	b->npending = 0;
 	if (b->cache && b->rows_failed) {
+		if (b->rows_failed > 0)
+			cache_lost(b, &b->rows_err);
 		tlpress_bcache_rollback(b->cache);
 		b->spent = b->cache;
 		b->cache = NULL;
@@ -2433,7 +2450,7 @@ static int quick(struct build *b, struct tlpress_pathlist *files, const struct t
 	struct tlpress_snapshot_fstat was;
 	size_t k = 0, i, j, nth, idx[QUICK_MAX], written = 0;
 	const char *why = "out of memory";
-	int rc = 0, racy = 0, doc;
+	int rc = 0, racy = 0, doc, committed = 0;
 
 	if (!o->state || o->full || o->report || o->in_place || !stage || !*stage || !b->intact ||
 	    !s->raw || !files->n || !b->fstat)
@@ -2647,15 +2664,19 @@ static int quick(struct build *b, struct tlpress_pathlist *files, const struct t
 	timing(b, "quick: manifest, switch");
 	/* their rows */
 	b->live = calloc(k + 1, sizeof(*b->live));
-	if (b->live && !tlpress_bcache_begin(b->cache, &cerr)) {
+	if (!b->live)
+		tlpress_error_set(&cerr, TLPRESS_ENOMEM, "out of memory");
+	else if (!tlpress_bcache_begin(b->cache, &cerr)) {
 		for (i = 0; i < k && !cache_entry(b, &items[i], &scratch, &cerr); i++)
 			;
 		tlpress_sort(b->live, b->nlive, sizeof(*b->live), cmp_str);
 		if (i == k)
-			tlpress_bcache_commit(b->cache, b->live, b->nlive, &cerr);
+			committed = !tlpress_bcache_commit(b->cache, b->live, b->nlive, &cerr);
 		else
 			tlpress_bcache_rollback(b->cache);
 	}
+	if (!committed)
+		cache_lost(b, &cerr);
 	/* the counts are the last build's; the files written are these */
 	b->st->files = s->files;
 	b->st->published = s->published;
@@ -2665,8 +2686,9 @@ static int quick(struct build *b, struct tlpress_pathlist *files, const struct t
 	b->st->written = written;
 	b->st->unchanged = s->unchanged > written ? s->unchanged - written : 0;
 	b->st->cached = files->n - k;
-	/* and the snapshot again, for the next build, as snapshot_save() */
-	if (spath->len && !b->d->nerrors && !b->d->failed) {
+	/* and the snapshot again, for the next build, as snapshot_save()
+	 * (and as there, only beside their rows) */
+	if (committed && spath->len && !b->d->nerrors && !b->d->failed) {
 		struct tlpress_error e2 = TLPRESS_ERROR_INIT;
 		int r = 0;
 
@@ -2738,7 +2760,7 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 	char abs[PATH_MAX];
 	unsigned char fp[TLPRESS_SHA256_LEN], digest[TLPRESS_SHA256_LEN];
 	size_t i;
-	int rc, reading;
+	int rc, reading, committed = 0;
 
 	memset(st, 0, sizeof(*st));
 	b.timings = getenv("TLPRESS_TIMINGS") && strcmp(getenv("TLPRESS_TIMINGS"), "") &&
@@ -2937,13 +2959,19 @@ int tlpress_build(const struct tlpress_build_opts *o, struct tlpress_build_stats
 		}
 	}
 	timing(&b, "removals, switch");
+	committed = !b.cache && !b.spent; /* or there is no cache at all */
 	if (!rc && b.cache) {
 		struct tlpress_error cerr = TLPRESS_ERROR_INIT;
 
 		tlpress_sort(b.live, b.nlive, sizeof(*b.live), cmp_str);
-		tlpress_bcache_commit(b.cache, b.live, b.nlive, &cerr);
+		committed = !tlpress_bcache_commit(b.cache, b.live, b.nlive, &cerr);
+		if (!committed)
+			cache_lost(&b, &cerr);
 	}
-	if (!rc && spath.len && !st->invalid && !diags->nerrors && !diags->failed)
+	/* a snapshot only beside the rows of this build (or none that could
+	 * be opened): after a cache that could not be written, the next build
+	 * reads again what this one did not record, whatever changed */
+	if (!rc && committed && spath.len && !st->invalid && !diags->nerrors && !diags->failed)
 		snapshot_save(&b, digest, &spath);
 	timing(&b, "cache write");
 	goto out;

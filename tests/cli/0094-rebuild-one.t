@@ -9,8 +9,7 @@ export LC_ALL=C
 export TLPRESS_NOW=2026-11-28T12:00:00Z
 
 W=$TMP/w
-sample_advisories "$W"
-site_config "$W/t.yml" state pub
+sample_site "$W"
 # same NAME WHAT: W/pub against a fresh build's tree, W/NAME
 same() { same_as_fresh "$W" "$1" "$2"; }
 A=$W/adv/CCB-2026-0438.md

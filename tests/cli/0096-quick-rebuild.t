@@ -10,8 +10,7 @@ export LC_ALL=C
 export TLPRESS_NOW=2026-11-28T12:00:00Z
 
 W=$TMP/w
-sample_advisories "$W"
-site_config "$W/t.yml" state pub
+sample_site "$W"
 n=0
 SITE=
 # same WHAT: W/pub against a fresh build's tree (with SITE's settings)

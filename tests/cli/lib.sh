@@ -53,6 +53,12 @@ site_config() {
 		"$TOP" "$2" "$3" "${4:-}" > "$1"
 }
 
+# sample_site W: the samples in W/adv, and W/t.yml building them into
+# W/pub with the state folder W/state
+sample_site() {
+	sample_advisories "$1" && site_config "$1/t.yml" state pub
+}
+
 # same_as_fresh W NAME WHAT [SITE]: a build of W/adv without cache (its own
 # state, W/state-NAME) into W/NAME, with SITE (site_config()), and W/pub
 # compared with it byte for byte
