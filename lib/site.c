@@ -729,9 +729,6 @@ static void item_release(struct item *it)
 	tlpress_pubmeta_release(&it->meta);
 }
 
-/* Pass 1: the front matter of every file decides what is publishable; on
- * the workers, as each file is read on its own. What it finds publishable
- * it may publish at once, from the same read (decide(), early_pays()). */
 /* the path of item i, for tlpress_prefetch_start() */
 static const char *item_path(void *ctx, size_t i)
 {
@@ -741,6 +738,9 @@ static const char *item_path(void *ctx, size_t i)
 /* Fewer files than this are read without a thread reading ahead. */
 #define PREFETCH_MIN 64
 
+/* Pass 1: the front matter of every file decides what is publishable; on
+ * the workers, as each file is read on its own. What it finds publishable
+ * it may publish at once, from the same read (decide(), early_pays()). */
 static int pass1(struct build *b, struct tlpress_pathlist *files)
 {
 	pthread_t threads[64];
@@ -1535,7 +1535,8 @@ static void cache_lost(struct build *b, const struct tlpress_error *err)
 	tlpress_diags_add(b->d, TLPRESS_WARNING, NULL, 0, 0, NULL,
 			  "the tree is whole; the next build reads again what this one "
 			  "could not record. Make room on the state folder's disk, or "
-			  "remove the cache file if it is damaged", "%s (the build cache is left as it was)", err->msg);
+			  "remove the cache file if it is damaged",
+			  "%s (the build cache is left as it was)", err->msg);
 }
 
 /* Wait for the rows' thread; then, for a build that went well (put), the
