@@ -1510,12 +1510,13 @@ static int cold(int fd)
 }
 
 #define PREFETCH_PROBE 16 /* while warm, every 16th file is looked at */
+#define PREFETCH_WARM 32  /* so many in memory in a row: warm again */
 
 static void *prefetcher(void *arg)
 {
 	struct tlpress_prefetch *p = arg;
-	size_t i = 0, at;
-	int reading = 0;
+	size_t i = 0, at, warm = 0;
+	int dense = 0;
 
 	for (; i < p->n && !atomic_load(&p->stop); i++) {
 		int fd;
@@ -1525,22 +1526,27 @@ static void *prefetcher(void *arg)
 			i = at; /* the workers are past it */
 		if (i >= p->n)
 			break;
-		if (!reading && i % PREFETCH_PROBE)
+		if (!dense && i % PREFETCH_PROBE)
 			continue;
 		/* O_NONBLOCK: a FIFO among the files must not hold it up */
 		fd = open(p->path(p->ctx, i), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		if (!reading && cold(fd)) {
-			/* from here on every file; and those since the last look */
-			reading = 1;
-			i = i >= at + PREFETCH_PROBE ? i - PREFETCH_PROBE : at;
-			close(fd);
-			i--;
-			continue;
+		if (cold(fd)) {
+			/* (the refused read started reading it; this is sure to) */
+			if (!posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED))
+				p->asked++;
+			warm = 0;
+			if (!dense) {
+				/* every file from here on, and those since the last look */
+				dense = 1;
+				i = i >= at + PREFETCH_PROBE ? i - PREFETCH_PROBE : at;
+				i--;
+			}
+		} else if (dense && ++warm >= PREFETCH_WARM) {
+			dense = 0; /* a run of them in memory: looked at sparsely again */
+			warm = 0;
 		}
-		if (reading && !posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED))
-			p->asked++;
 		close(fd);
 	}
 	return NULL;

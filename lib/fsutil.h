@@ -185,10 +185,11 @@ unsigned tlpress_flusher_stop(struct tlpress_flusher *f);
  * are not in memory: path(ctx, i) for i from *next (the index the workers
  * take files at) to n. While the files are in memory it only looks at
  * every 16th (a read that must not wait, RWF_NOWAIT): a warm build pays
- * some 600 system calls at 10,000. Once one is not, it asks the kernel
- * for each of the rest (POSIX_FADV_WILLNEED), which reads them while the
- * workers parse: the workers' reads, one at a time each, no longer wait
- * on the disk in turn. Nothing it does is an error: a file it cannot open
+ * some 2,000 system calls at 10,000. Once one is not, it looks at every
+ * file from there (and the 16 before), asking the kernel for those not
+ * in memory (POSIX_FADV_WILLNEED), which reads them while the workers
+ * parse: their reads, one at a time each, no longer wait on the disk in
+ * turn; after 32 in memory in a row, it looks at every 16th again. Nothing it does is an error: a file it cannot open
  * is the worker's to report. NULL when it cannot start. Stop joins it
  * and returns how many files it asked for (0 for a warm build).
  */

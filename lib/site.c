@@ -793,7 +793,13 @@ static int pass1(struct build *b, struct tlpress_pathlist *files)
 	worker_id = 0;
 	for (i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
-	tlpress_prefetch_stop(prefetch);
+	if (prefetch) {
+		size_t asked = tlpress_prefetch_stop(prefetch);
+
+		if (b->timings)
+			fprintf(stderr, "tlpress: timing: %zu files read ahead (%s)\n", asked,
+				asked ? "some were not in memory" : "all in memory");
+	}
 	for (i = 0; i < b->nitems; i++) {
 		struct item *it = &b->items[i];
 
