@@ -116,18 +116,6 @@ int tlpress_buf_add_slow(struct tlpress_buf *b, const void *data, size_t n)
 	return 0;
 }
 
-int tlpress_buf_add_ull(struct tlpress_buf *b, unsigned long long v)
-{
-	char d[24];
-	size_t i = sizeof(d);
-
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return tlpress_buf_add(b, d + i, sizeof(d) - i);
-}
-
 /* v in base 10 or 16 (upper or lower case), at least width digits with
  * leading zeros: what printf's %0*llu, %0*llX and %0*llx write */
 static int add_num(struct tlpress_buf *b, unsigned long long v, int neg, unsigned base,
@@ -146,6 +134,11 @@ static int add_num(struct tlpress_buf *b, unsigned long long v, int neg, unsigne
 	if (neg)
 		d[--i] = '-';
 	return tlpress_buf_add(b, d + i, sizeof(d) - i);
+}
+
+int tlpress_buf_add_ull(struct tlpress_buf *b, unsigned long long v)
+{
+	return add_num(b, v, 0, 10, 0, 0);
 }
 
 /*

@@ -78,6 +78,25 @@ static void conversions(void)
 	}
 }
 
+/* tlpress_buf_add_ull() as "%llu" */
+static void ulls(void)
+{
+	static const unsigned long long v[] = { 0, 7, 10, 42, 1000000, ULLONG_MAX };
+	struct tlpress_buf b = TLPRESS_BUF_INIT;
+	char want[32];
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		tlpress_buf_reset(&b);
+		tlpress_buf_add_ull(&b, v[i]);
+		snprintf(want, sizeof(want), "%llu", v[i]);
+		bad += strcmp(b.ptr, want) != 0;
+	}
+	OK(!bad, "add_ull: as \"%%llu\" writes it");
+	tlpress_buf_release(&b);
+}
+
 static void limits(void)
 {
 	struct tlpress_buf b;
@@ -113,6 +132,7 @@ static void limits(void)
 int main(void)
 {
 	conversions();
+	ulls();
 	limits();
 	printf("1..%d\n", harness_n);
 	return harness_failed != 0;
