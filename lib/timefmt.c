@@ -147,6 +147,16 @@ static char *put_digits(char *s, unsigned n, int k)
 	return s + k;
 }
 
+/* the date of p as YYYY-MM-DD at s (fields in their ranges); the end */
+static char *put_date(char *s, const struct parts *p)
+{
+	s = put_digits(s, (unsigned)p->y, 4);
+	*s++ = '-';
+	s = put_digits(s, p->mo, 2);
+	*s++ = '-';
+	return put_digits(s, p->d, 2);
+}
+
 void tlpress_time_rfc3339(const struct tlpress_time *tm, char *buf, size_t size)
 {
 	struct parts p;
@@ -157,12 +167,8 @@ void tlpress_time_rfc3339(const struct tlpress_time *tm, char *buf, size_t size)
 	 * CVRF document hold a dozen dates): fields in their ranges only */
 	if (size >= 26 && p.y >= 0 && p.y <= 9999 && p.mo <= 99 && p.d <= 99 && p.h <= 99 &&
 	    p.mi <= 99 && p.s <= 99 && a / 60 <= 99) {
-		char *q = put_digits(buf, (unsigned)p.y, 4);
+		char *q = put_date(buf, &p);
 
-		*q++ = '-';
-		q = put_digits(q, p.mo, 2);
-		*q++ = '-';
-		q = put_digits(q, p.d, 2);
 		*q++ = 'T';
 		q = put_digits(q, p.h, 2);
 		*q++ = ':';
@@ -217,13 +223,7 @@ void tlpress_time_date(const struct tlpress_time *tm, char *buf, size_t size)
 
 	split(tm->t + (int64_t)tm->offset * 60, &p);
 	if (size >= 11 && p.y >= 0 && p.y <= 9999 && p.mo <= 99 && p.d <= 99) {
-		char *q = put_digits(buf, (unsigned)p.y, 4); /* as below, cheaper */
-
-		*q++ = '-';
-		q = put_digits(q, p.mo, 2);
-		*q++ = '-';
-		q = put_digits(q, p.d, 2);
-		*q = '\0';
+		*put_date(buf, &p) = '\0'; /* as below, cheaper */
 		return;
 	}
 	snprintf(buf, size, "%04d-%02u-%02u", p.y, p.mo, p.d);
