@@ -3,8 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -541,23 +539,7 @@ int tlpress_bcache_begin(struct tlpress_bcache *c, struct tlpress_error *err)
 
 /* TLPRESS_FAULT_CACHE=N, for the tests: the rows put after the first N
  * fail, as a full disk fails them */
-static atomic_long puts_made;
-static long put_fault_after = -1;
-static pthread_once_t put_fault_once = PTHREAD_ONCE_INIT;
-
-static void put_fault_init(void)
-{
-	const char *s = getenv("TLPRESS_FAULT_CACHE");
-
-	if (s && *s)
-		put_fault_after = strtol(s, NULL, 10);
-}
-
-static int put_fault(void)
-{
-	pthread_once(&put_fault_once, put_fault_init);
-	return put_fault_after >= 0 && atomic_fetch_add(&puts_made, 1) >= put_fault_after;
-}
+static struct tlpress_fault put_fault = TLPRESS_FAULT_INIT("TLPRESS_FAULT_CACHE");
 
 int tlpress_bcache_put(struct tlpress_bcache *c, const struct tlpress_bcache_entry *e,
 		       struct tlpress_error *err)
@@ -568,7 +550,7 @@ int tlpress_bcache_put(struct tlpress_bcache *c, const struct tlpress_bcache_ent
 
 	if (!c->in_txn)
 		return tlpress_error_set(err, TLPRESS_EUSAGE, "build cache: no transaction");
-	if (put_fault())
+	if (tlpress_fault(&put_fault))
 		return tlpress_error_set(err, TLPRESS_EIO, "build cache '%s': cannot update: "
 					 "database or disk is full (TLPRESS_FAULT_CACHE)", c->path);
 	if (tlpress_buf_grow(&rec, REC_LEN) < 0)

@@ -20,23 +20,23 @@
 
 #include "bigmem.h"
 
-static atomic_long writes;
-static long fault_after = -1;
-static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
+static struct tlpress_fault write_fault = TLPRESS_FAULT_INIT("TLPRESS_FAULT_WRITES");
 static atomic_ulong tmpcount;
 
-static void fault_init(void)
+int tlpress_fault(struct tlpress_fault *f)
 {
-	const char *s = getenv("TLPRESS_FAULT_WRITES");
+	long after = atomic_load(&f->after);
 
-	if (s && *s)
-		fault_after = strtol(s, NULL, 10);
-}
+	if (after == LONG_MIN) {
+		/* read once; threads that race read the same value */
+		const char *s = getenv(f->env);
 
-static int fault(void)
-{
-	pthread_once(&fault_once, fault_init);
-	return fault_after >= 0 && atomic_fetch_add(&writes, 1) >= fault_after;
+		after = s && *s ? strtol(s, NULL, 10) : -1;
+		if (after == LONG_MIN)
+			after = -1;
+		atomic_store(&f->after, after);
+	}
+	return after >= 0 && atomic_fetch_add(&f->calls, 1) >= after;
 }
 
 int tlpress_path_check(const char *rel)
@@ -218,7 +218,7 @@ static int write_all(int fd, const char *p, size_t len)
  * (TLPRESS_FAULT_WRITES), is -1 with errno */
 static int write_data(int fd, const void *data, size_t len)
 {
-	if (fault()) {
+	if (tlpress_fault(&write_fault)) {
 		errno = EIO;
 		return -1;
 	}

@@ -14,6 +14,7 @@
 #ifndef TLPRESS_FSUTIL_H
 #define TLPRESS_FSUTIL_H
 
+#include <limits.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <sys/stat.h>
@@ -21,6 +22,20 @@
 #include "buf.h"
 
 #include "error.h"
+
+/*
+ * A test hook's fault (TLPRESS_FAULT_WRITES here, TLPRESS_FAULT_CACHE in
+ * bcache.c): the environment variable `env` names how many calls succeed;
+ * tlpress_fault() is 1 for every call after those (never when it is unset
+ * or empty). Safe from any thread. Defined with TLPRESS_FAULT_INIT(env).
+ */
+struct tlpress_fault {
+	const char *env;
+	atomic_long after;           /* LONG_MIN: not read yet; < 0: no fault */
+	atomic_long calls;
+};
+#define TLPRESS_FAULT_INIT(env) { (env), LONG_MIN, 0 }
+int tlpress_fault(struct tlpress_fault *f);
 
 /* 0 when rel is a clean relative path (no "..", no leading '/', no empty
  * or "." components, no control characters or backslashes). */
