@@ -1822,10 +1822,6 @@ static int put_manifest(struct build *b, const struct tlpress_buf *mpath,
 		if (!rc)
 			atomic_fetch_add(&b->signatures, 1);
 		tlpress_buf_release(&asc);
-	} else if (!rc) {
-		struct tlpress_error e2 = TLPRESS_ERROR_INIT;
-
-		tlpress_remove(root, TLPRESS_MANIFEST_NAME ".asc", &e2);
 	}
 	return rc;
 }
