@@ -1,8 +1,9 @@
-/* bench/writefloor.c - the "write floor" lines of bench/build: write a tree of
- * files with given sizes and nothing else, as fast as the file system lets.
- *
- *   writefloor [-t] [-j THREADS] LIST OUT
- *
+/* bench/writefloor.c - the "write floor" and "stack floor" lines of
+ * bench/build: write a tree of files with given sizes and nothing else, as
+ * fast as the file system lets; or, built with -DSTACK_FLOOR (and linked with
+ * cmark-gfm, libyaml and libgcrypt), that and the least work any build of
+ * the same tree on tlpress's libraries must do besides.
+ *   writefloor [-t] [-j THREADS] [-s CORPUS] LIST OUT
  * LIST (written by bench/build from a tree tlpress built) holds one line per
  * folder, "d REL", parents before children, numbered from 1 in that order (0
  * is OUT), then one line per file, "SIZE FOLDER NAME". OUT must not exist: it
@@ -16,7 +17,19 @@
  * then a last syncfs() as every tlpress build ends. Prints "FILES BYTES
  * WRITE_S SYNC_S" on stdout (SYNC_S: that last syncfs).
  *
- * Built by bench/build with `cc -O2 -pthread`; not part of tlpress. */
+ * -s CORPUS (the stack floor): the threads take CORPUS's advisories (every
+ * *.md) one at a time instead, and for each read it, parse its front matter
+ * with libyaml (events, no tree), parse its body with cmark-gfm and the
+ * extensions tlpress attaches and render that to HTML once, then write its
+ * share of LIST's files (the files in order, spread evenly over the
+ * advisories), each hashed with SHA-256 as it is written (tlpress's
+ * manifest) and the .json ones with SHA-512 too (CSAF's hash files). What
+ * tlpress does besides (the renditions, templates, XML, JSON, feed, index,
+ * cache, checks) is not done: the line is what no build of this tree on
+ * these libraries can go below.
+ *
+ * Built by bench/build with `cc -O2 -pthread` (and -DSTACK_FLOOR and the
+ * libraries for the second binary); not part of tlpress. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +41,15 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef STACK_FLOOR
+#include <dirent.h>
+#include <sys/mman.h>
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+#include <gcrypt.h>
+#include <yaml.h>
+#endif
 
 struct file {
 	size_t size;
@@ -42,6 +64,12 @@ static int ndirs;
 static int use_tmpfile;
 static atomic_size_t next;
 static char buf[256 * 1024];
+#ifdef STACK_FLOOR
+static struct dirent **sources;  /* -s: the advisories */
+static size_t nsrc;
+static int corpusfd = -1;
+static cmark_llist *exts;
+#endif
 
 static void die(const char *what, const char *name)
 {
@@ -67,6 +95,17 @@ static void write_file(const struct file *f)
 		fd = openat(dfd, ".", O_WRONLY | O_TMPFILE | O_CLOEXEC, 0644);
 	else
 		fd = openat(dfd, f->name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+#ifdef STACK_FLOOR
+	gcry_md_hd_t md = NULL;
+	size_t n = strlen(f->name);
+
+	if (nsrc) {
+		if (gcry_md_open(&md, GCRY_MD_SHA256, 0))
+			die("cannot hash", f->name);
+		if (n > 5 && strcmp(f->name + n - 5, ".json") == 0)
+			gcry_md_enable(md, GCRY_MD_SHA512);
+	}
+#endif
 	if (fd < 0)
 		die("cannot create", f->name);
 	while (left > 0) {
@@ -76,8 +115,19 @@ static void write_file(const struct file *f)
 			continue;
 		if (w <= 0)
 			die("cannot write", f->name);
+#ifdef STACK_FLOOR
+		if (md)
+			gcry_md_write(md, buf, (size_t)w);
+#endif
 		left -= (size_t)w;
 	}
+#ifdef STACK_FLOOR
+	if (md) {
+		if (!gcry_md_read(md, GCRY_MD_SHA256))
+			die("cannot hash", f->name);
+		gcry_md_close(md);
+	}
+#endif
 	if (use_tmpfile) {
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 		if (linkat(AT_FDCWD, proc, dfd, f->name, AT_SYMLINK_FOLLOW) < 0)
@@ -103,11 +153,185 @@ static void *flusher(void *arg)
 	return NULL;
 }
 
+#ifdef STACK_FLOOR
+/* cmark-gfm's allocations from a region of the thread's, given back whole
+ * after each advisory, as tlpress does (lib/arena.c): with malloc and free,
+ * a tenth of the line's time went into them */
+#define REGION ((size_t)64 << 20)
+
+struct piece {
+	size_t size, pad;
+};
+
+static _Thread_local unsigned char *region;
+static _Thread_local size_t region_used;
+
+static void *region_alloc(size_t n)
+{
+	size_t want = sizeof(struct piece) + ((n + 15) & ~(size_t)15);
+	struct piece *h;
+
+	if (!region) {
+		region = mmap(NULL, REGION, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (region == MAP_FAILED)
+			die("cannot map", "a region");
+#ifdef MADV_HUGEPAGE
+		madvise(region, REGION, MADV_HUGEPAGE);
+#endif
+	}
+	if (REGION - region_used < want) {
+		fprintf(stderr, "writefloor: an advisory needs more than %zu MiB\n", REGION >> 20);
+		exit(1);
+	}
+	h = (struct piece *)(region + region_used);
+	h->size = n;
+	region_used += want;
+	return h + 1;
+}
+
+static void *region_calloc(size_t n, size_t size)
+{
+	void *p = region_alloc(n * size);
+
+	memset(p, 0, n * size);
+	return p;
+}
+
+static void *region_realloc(void *p, size_t n)
+{
+	void *q = region_alloc(n);
+
+	if (p) {
+		size_t old = ((struct piece *)p - 1)->size;
+
+		memcpy(q, p, old < n ? old : n);
+	}
+	return q;
+}
+
+static void region_free(void *p)
+{
+	(void)p;
+}
+
+static cmark_mem region_mem = { region_calloc, region_realloc, region_free };
+
+/* -s: advisory k read, its front matter parsed (libyaml events) and its body
+ * parsed and rendered to HTML (cmark-gfm), as tlpress's options have it */
+static void parse_source(size_t k)
+{
+	const char *name = sources[k]->d_name;
+	int fd = openat(corpusfd, name, O_RDONLY | O_CLOEXEC);
+	size_t len, got = 0;
+	struct stat st;
+	char *text, *body, *end, *html;
+	cmark_parser *p;
+	cmark_node *doc;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		die("cannot read", name);
+	len = (size_t)st.st_size;
+	if (!(text = malloc(len + 1)))
+		die("out of memory for", name);
+	while (got < len) {
+		ssize_t r = read(fd, text + got, len - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			die("cannot read", name);
+		got += (size_t)r;
+	}
+	close(fd);
+	text[len] = '\0';
+	body = text;
+	if (strncmp(text, "---\n", 4) == 0 && (end = strstr(text + 3, "\n---\n"))) {
+		yaml_parser_t yp;
+		yaml_event_t ev;
+		int done = 0;
+
+		if (!yaml_parser_initialize(&yp))
+			die("out of memory for", name);
+		yaml_parser_set_input_string(&yp, (const unsigned char *)text + 4,
+					     (size_t)(end + 1 - (text + 4)));
+		while (!done) {
+			if (!yaml_parser_parse(&yp, &ev)) {
+				fprintf(stderr, "writefloor: %s: front matter: %s\n", name,
+					yp.problem ? yp.problem : "not YAML");
+				exit(1);
+			}
+			done = ev.type == YAML_STREAM_END_EVENT;
+			yaml_event_delete(&ev);
+		}
+		yaml_parser_delete(&yp);
+		body = end + 5;
+	}
+	region_used = 0;
+	if (!(p = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, &region_mem)))
+		die("out of memory for", name);
+	for (cmark_llist *l = exts; l; l = l->next)
+		cmark_parser_attach_syntax_extension(p, l->data);
+	cmark_parser_feed(p, body, len - (size_t)(body - text));
+	doc = cmark_parser_finish(p);
+	if (!doc || !(html = cmark_render_html_with_mem(doc, CMARK_OPT_DEFAULT, exts,
+							 &region_mem)))
+		die("out of memory for", name);
+	free(text);     /* the rest is the region's, taken back by the next advisory */
+}
+
+static int is_md(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 3 && strcmp(d->d_name + n - 3, ".md") == 0;
+}
+
+static void stack_init(const char *corpus)
+{
+	static const char *const names[] = { "table", "autolink", "strikethrough" };
+	int n;
+
+	if ((corpusfd = open(corpus, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		die("cannot open", corpus);
+	if ((n = scandir(corpus, &sources, is_md, alphasort)) < 0)
+		die("cannot list", corpus);
+	if (n == 0) {
+		fprintf(stderr, "writefloor: no advisories (*.md) in '%s'\n", corpus);
+		exit(1);
+	}
+	nsrc = (size_t)n;
+	gcry_check_version(NULL);
+	gcry_control(GCRYCTL_DISABLE_SECMEM, 0);
+	gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+	cmark_gfm_core_extensions_ensure_registered();
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		cmark_syntax_extension *e = cmark_find_syntax_extension(names[i]);
+
+		if (!e) {
+			fprintf(stderr, "writefloor: cmark-gfm has no '%s' extension\n", names[i]);
+			exit(1);
+		}
+		exts = cmark_llist_append(cmark_get_default_mem_allocator(), exts, e);
+	}
+}
+#endif
+
 static void *worker(void *arg)
 {
 	size_t i;
 
 	(void)arg;
+#ifdef STACK_FLOOR
+	if (nsrc) {
+		while ((i = atomic_fetch_add(&next, 1)) < nsrc) {
+			parse_source(i);
+			for (size_t j = i * nfiles / nsrc; j < (i + 1) * nfiles / nsrc; j++)
+				write_file(&files[j]);
+		}
+		return NULL;
+	}
+#endif
 	while ((i = atomic_fetch_add(&next, 1)) < nfiles)
 		write_file(&files[i]);
 	return NULL;
@@ -164,9 +388,18 @@ int main(int argc, char **argv)
 	double t0, t1, t2;
 	size_t k;
 
-	while ((opt = getopt(argc, argv, "tj:")) != -1) {
+#ifdef STACK_FLOOR
+#define OPTS "tj:s:"
+#else
+#define OPTS "tj:"
+#endif
+	while ((opt = getopt(argc, argv, OPTS)) != -1) {
 		if (opt == 't')
 			use_tmpfile = 1;
+#ifdef STACK_FLOOR
+		else if (opt == 's')
+			stack_init(optarg);
+#endif
 		else if (opt == 'j' && atoi(optarg) > 0)
 			threads = atoi(optarg);
 		else
@@ -211,6 +444,10 @@ int main(int argc, char **argv)
 	printf("%zu %llu %.3f %.3f\n", nfiles, bytes, t1 - t0, t2 - t1);
 	return 0;
 usage:
+#ifdef STACK_FLOOR
+	fprintf(stderr, "usage: stackfloor [-t] [-j THREADS] [-s CORPUS] LIST OUT\n");
+#else
 	fprintf(stderr, "usage: writefloor [-t] [-j THREADS] LIST OUT\n");
+#endif
 	return 2;
 }
