@@ -191,6 +191,14 @@ diag "set up in $(( $(date +%s) - t0 )) s"
 start=$(date +%s)
 kills=0 ended=0 full=0 fullbad=0 changes=0
 : > "$S/phases"
+# How long each phase's kill waits, at most, in ms: after the start (0) or
+# after its phase began (1-3). A machine fast enough to end a run within
+# the wait would leave a phase without kills, so a round whose kill landed
+# in a later phase than aimed (or whose run ended before it) halves its
+# phase's wait; a kill where it was aimed lets it grow back by a quarter,
+# up to the first value.
+wmax0=400 wmax1=200 wmax2=300 wmax3=300
+wait0=$wmax0 wait1=$wmax1 wait2=$wmax2 wait3=$wmax3
 k=0
 while [ $k -lt "$ROUNDS" ]; do
 	# new work for the phase this round kills in
@@ -209,17 +217,16 @@ while [ $k -lt "$ROUNDS" ]; do
 	pid=$!
 	w=0
 	case $phase in
-	0) sleep "0.$(printf '%03d' "$(rnd 400)")" ;;
-	1) while [ $w -lt 300 ] && kill -0 $pid 2>/dev/null && ! signed_since_marker; do
-		sleep 0.02; w=$((w + 1)); done
-	   sleep "0.$(printf '%03d' "$(rnd 200)")" ;;
+	0) ;;
+	1) while [ $w -lt 1000 ] && kill -0 $pid 2>/dev/null && ! signed_since_marker; do
+		sleep 0.005; w=$((w + 1)); done ;;
 	2) while [ $w -lt 300 ] && kill -0 $pid 2>/dev/null && [ "$(count_puts)" -le "$p0" ]; do
-		sleep 0.03; w=$((w + 1)); done
-	   sleep "0.$(printf '%03d' "$(rnd 300)")" ;;
+		sleep 0.03; w=$((w + 1)); done ;;
 	3) while [ $w -lt 300 ] && kill -0 $pid 2>/dev/null && [ "$(count_mail)" -le "$m0" ]; do
-		sleep 0.03; w=$((w + 1)); done
-	   sleep "0.$(printf '%03d' "$(rnd 300)")" ;;
+		sleep 0.03; w=$((w + 1)); done ;;
 	esac
+	eval "wmax=\$wmax$phase wcur=\$wait$phase"
+	sleep "0.$(printf '%03d' "$(rnd "$wcur")")"
 	if kill -KILL $pid 2>/dev/null; then
 		kills=$((kills + 1))
 		wait $pid 2>/dev/null
@@ -235,6 +242,15 @@ while [ $k -lt "$ROUNDS" ]; do
 	fi
 	pid=
 	echo "$at" >> "$S/phases"
+	case $at in build) rank=0 ;; signing) rank=1 ;; upload) rank=2 ;; mail) rank=3 ;; *) rank=4 ;; esac
+	if [ $rank -gt $phase ]; then
+		wcur=$((wcur / 2))
+	else
+		wcur=$((wcur + wcur / 4 + 1))
+	fi
+	[ "$wcur" -ge 1 ] || wcur=1
+	[ "$wcur" -le "$wmax" ] || wcur=$wmax
+	eval "wait$phase=\$wcur"
 	c0=$(date +%s.%N)
 	check_local "$k" "$at"
 	tcheck=$(echo "${tcheck:-0} + $(date +%s.%N) - $c0" | bc)
@@ -251,7 +267,7 @@ while [ $k -lt "$ROUNDS" ]; do
 	fi
 	k=$((k + 1))
 done
-diag "$ROUNDS rounds in $(( $(date +%s) - start )) s: $kills kills ($(sort "$S/phases" | uniq -c | awk '$2 != "ended" { printf "%s%d during %s", s, $1, $2; s = ", " }')), $ended runs ended before the kill, $changes corpus changes, $full runs to the end; the checks after the kills took $(printf '%.0f' "$tcheck") s"
+diag "$ROUNDS rounds in $(( $(date +%s) - start )) s: $kills kills ($(sort "$S/phases" | uniq -c | awk '$2 != "ended" { printf "%s%d during %s", s, $1, $2; s = ", " }')), $ended runs ended before the kill, $changes corpus changes, $full runs to the end; the checks after the kills took $(printf '%.0f' "$tcheck") s; the waits ended at $wait0, $wait1, $wait2 and $wait3 ms"
 [ "$kills" -ge $((ROUNDS * 3 / 5)) ] && [ "$(sort -u "$S/phases" | grep -vc ended)" -eq 4 ]
 ok $? "the kills landed in every phase: build, signing, upload, mail"
 [ "$fullbad" -eq 0 ]
