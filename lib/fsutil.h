@@ -204,9 +204,10 @@ unsigned tlpress_flusher_stop(struct tlpress_flusher *f);
  * file from there (and the 16 before), asking the kernel for those not
  * in memory (POSIX_FADV_WILLNEED), which reads them while the workers
  * parse: their reads, one at a time each, no longer wait on the disk in
- * turn; after 32 in memory in a row, it looks at every 16th again. Nothing it does is an error: a file it cannot open
- * is the worker's to report. NULL when it cannot start. Stop joins it
- * and returns how many files it asked for (0 for a warm build).
+ * turn; after 32 in memory in a row, it looks at every 16th again.
+ * Nothing it does is an error: a file it cannot open is the worker's to
+ * report. NULL when it cannot start. Stop joins it and returns how many
+ * files it asked for (0 for a warm build).
  */
 struct tlpress_prefetch;
 struct tlpress_prefetch *tlpress_prefetch_start(const char *(*path)(void *ctx, size_t i),
