@@ -100,8 +100,13 @@ static void write_file(const struct file *f)
 	size_t n = strlen(f->name);
 
 	if (nsrc) {
-		if (gcry_md_open(&md, GCRY_MD_SHA256, 0))
-			die("cannot hash", f->name);
+		gcry_error_t e = gcry_md_open(&md, GCRY_MD_SHA256, 0);
+
+		if (e) {
+			fprintf(stderr, "writefloor: cannot hash '%s': %s\n", f->name,
+				gcry_strerror(e));
+			exit(1);
+		}
 		if (n > 5 && strcmp(f->name + n - 5, ".json") == 0)
 			gcry_md_enable(md, GCRY_MD_SHA512);
 	}
@@ -123,8 +128,7 @@ static void write_file(const struct file *f)
 	}
 #ifdef STACK_FLOOR
 	if (md) {
-		if (!gcry_md_read(md, GCRY_MD_SHA256))
-			die("cannot hash", f->name);
+		gcry_md_read(md, GCRY_MD_SHA256); /* the digest, as tlpress takes it */
 		gcry_md_close(md);
 	}
 #endif
